@@ -1,0 +1,188 @@
+//! Site configuration: `wisdom.toml`, every key optional.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Diagnostic, Error, Kind, Result, line_col};
+use crate::slug::encode_path;
+
+pub const CONFIG_FILE: &str = "wisdom.toml";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    /// Absolute URL the site is published at; `/` keeps every link root-relative.
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+    pub author: Option<String>,
+    /// Minify the HTML output.
+    pub minify: bool,
+    /// A syntect theme name for code blocks; a dark theme is used under `prefers-color-scheme: dark`.
+    pub highlight_theme: String,
+    pub highlight_theme_dark: String,
+    /// Notes per listing page; 0 turns pagination off.
+    pub paginate: usize,
+    /// Words in an automatic summary.
+    pub summary_length: usize,
+    /// Items in each RSS feed; 0 means all.
+    pub feed_limit: usize,
+    /// Escape raw HTML in markdown, for sites that publish notes from others.
+    pub escape_html: bool,
+    /// Free-form values for templates, as `config.extra`.
+    pub extra: toml::Table,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Wisdom".into(),
+            base_url: "/".into(),
+            description: String::new(),
+            language: "en".into(),
+            author: None,
+            minify: true,
+            highlight_theme: "InspiredGitHub".into(),
+            highlight_theme_dark: "base16-ocean.dark".into(),
+            paginate: 10,
+            summary_length: 70,
+            feed_limit: 20,
+            escape_html: false,
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `wisdom.toml` under `root`; a site without one gets the defaults.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text, Path::new(CONFIG_FILE)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Error::io(Kind::Config, Path::new(CONFIG_FILE), &e)),
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::new(Kind::Config, path, e.message().trim().to_string());
+            if let Some(span) = e.span() {
+                let (line, col) = line_col(text, span.start);
+                d = d.at(text, line, col);
+            }
+            Error::one(d.hint(
+                "valid keys: title, base_url, description, language, author, minify, \
+                 highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, \
+                 escape_html, [extra]",
+            ))
+        })?;
+        config.validate(text, path)?;
+        Ok(config)
+    }
+
+    fn validate(&mut self, text: &str, path: &Path) -> Result<()> {
+        let bad = |key: &str, msg: &str, hint: &str| {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map_or(1, |i| i + 1);
+            Error::one(
+                Diagnostic::new(Kind::Config, path, msg)
+                    .at_line(text, line)
+                    .hint(hint),
+            )
+        };
+        self.set_base_url(&self.base_url.clone()).map_err(|m| {
+            bad(
+                "base_url",
+                &m,
+                "write it as \"https://example.org/\" or \"/\"",
+            )
+        })?;
+        if self.summary_length == 0 {
+            return Err(bad(
+                "summary_length",
+                "summary_length must be at least 1",
+                "it counts words, e.g. summary_length = 70",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sets `base_url`, normalised to end in exactly one `/`.
+    pub fn set_base_url(&mut self, url: &str) -> std::result::Result<(), String> {
+        let url = url.trim();
+        let ok = url.starts_with('/') || url.starts_with("http://") || url.starts_with("https://");
+        if !ok || url.contains(char::is_whitespace) {
+            return Err(format!(
+                "base_url `{url}` is neither an absolute http(s) URL nor a path starting with /"
+            ));
+        }
+        self.base_url = format!("{}/", url.trim_end_matches('/'));
+        Ok(())
+    }
+
+    /// The path part of `base_url`: `/` for a site at the root of its host, `/wisdom/` for
+    /// one published under a folder (e.g. GitHub Pages project sites).
+    pub fn base_path(&self) -> &str {
+        match self.base_url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => &self.base_url,
+        }
+    }
+
+    /// The link to a site path such as `/wisdom/note/`, under `base_path`, percent-encoded.
+    pub fn url(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.base_path(),
+            encode_path(path.trim_start_matches('/'))
+        )
+    }
+
+    /// The canonical URL of a site path: absolute when `base_url` is.
+    pub fn permalink(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.base_url,
+            encode_path(path.trim_start_matches('/'))
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_a_default() {
+        let c = Config::parse("", Path::new("wisdom.toml")).unwrap();
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let err =
+            Config::parse("title = \"x\"\ntitel = \"y\"\n", Path::new("wisdom.toml")).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.kind, Kind::Config);
+        assert_eq!((d.line, d.column), (Some(2), Some(1)));
+        assert!(d.message.contains("titel"), "{}", d.message);
+    }
+
+    #[test]
+    fn base_url_is_normalised_and_checked() {
+        let c = Config::parse("base_url = \"https://a.org\"", Path::new("w")).unwrap();
+        assert_eq!(c.permalink("/tags/x/"), "https://a.org/tags/x/");
+        assert_eq!(c.url("/tags/zü/"), "/tags/z%C3%BC/");
+        let c =
+            Config::parse("base_url = \"https://me.github.io/wisdom\"", Path::new("w")).unwrap();
+        assert_eq!(c.base_path(), "/wisdom/");
+        assert_eq!(c.url("/tags/"), "/wisdom/tags/");
+        let err = Config::parse("base_url = \"a.org\"", Path::new("w")).unwrap_err();
+        assert_eq!(err.diagnostics()[0].line, Some(1));
+    }
+}

@@ -1,0 +1,511 @@
+//! Front matter: `---` YAML, `+++` TOML, or a leading JSON object, as Hugo reads them.
+//!
+//! gray_matter finds the block; the block is parsed by serde-saphyr (YAML), toml or
+//! serde_json, whose errors carry line and column. Known fields are typed; every other key
+//! is kept for templates as `page.extra`.
+
+use std::fmt;
+use std::path::Path;
+
+use gray_matter::engine::Engine;
+use gray_matter::{Matter, Pod};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::date::Date;
+use crate::error::{Diagnostic, Kind, line_col};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<Date>,
+    pub lastmod: Option<Date>,
+    pub draft: bool,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub weight: Option<i64>,
+    /// Every key not listed above, for templates.
+    pub extra: Map<String, Value>,
+}
+
+/// A note split into its front matter and its markdown body.
+#[derive(Debug)]
+pub struct Parsed<'a> {
+    pub front: FrontMatter,
+    pub body: &'a str,
+    /// 1-based line of `text` on which `body` starts, for errors inside the body.
+    pub body_line: usize,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Yaml,
+    Toml,
+}
+
+/// Hands gray_matter's block back untouched; the real parse happens here, with positions.
+struct RawBlock;
+
+impl Engine for RawBlock {
+    fn parse(_: &str) -> gray_matter::Result<Pod> {
+        Ok(Pod::Null)
+    }
+}
+
+/// Splits and parses `text` (UTF-8, no BOM, `\n` line ends). `path` is only for errors.
+pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Diagnostic> {
+    let first_line = text.lines().next().unwrap_or("").trim_end();
+    let format = match first_line {
+        "---" => Format::Yaml,
+        "+++" => Format::Toml,
+        _ if text.trim_start().starts_with('{') => return parse_json(path, text),
+        _ => {
+            return Ok(Parsed {
+                front: FrontMatter::default(),
+                body: text,
+                body_line: 1,
+            });
+        }
+    };
+    let (block, block_start, body_start) = split(path, text, first_line)?;
+    let front = match format {
+        Format::Yaml => parse_yaml(block),
+        Format::Toml => parse_toml(block),
+    }
+    .map_err(|e| e.into_diagnostic(path, text, block_start))?;
+    Ok(Parsed {
+        front,
+        body: &text[body_start..],
+        body_line: line_col(text, body_start).0,
+    })
+}
+
+/// Returns the block, the byte offset where it starts and where the body starts.
+fn split<'a>(
+    path: &Path,
+    text: &'a str,
+    delimiter: &str,
+) -> Result<(&'a str, usize, usize), Diagnostic> {
+    let mut matter = Matter::<RawBlock>::new();
+    matter.delimiter = delimiter.to_string();
+    // No excerpt handling: `<!--more-->` is the markdown stage's business.
+    matter.excerpt_delimiter = Some("\u{0}".to_string());
+    let entity = matter
+        .parse::<Pod>(text)
+        .map_err(|e| Diagnostic::new(Kind::FrontMatter, path, e.to_string()))?;
+
+    let after_open = text.find('\n').map_or(text.len(), |i| i + 1);
+    let closed = text[after_open..]
+        .lines()
+        .any(|l| l.trim_end() == delimiter);
+    if !closed {
+        return Err(Diagnostic::new(
+            Kind::FrontMatter,
+            path,
+            format!("front matter opened with `{delimiter}` is never closed"),
+        )
+        .at(text, 1, 1)
+        .hint(format!(
+            "add a line with only `{delimiter}` after the last front matter field"
+        )));
+    }
+    // gray_matter trims the block and rebuilds the body; find both again in the original
+    // text so that errors point at real lines.
+    let block_start = if entity.matter.is_empty() {
+        after_open
+    } else {
+        after_open + text[after_open..].find(&entity.matter).unwrap_or(0)
+    };
+    let block_end = block_start + entity.matter.len();
+    let close_line = text[block_end..]
+        .find(&format!("\n{delimiter}"))
+        .map_or(block_end, |i| block_end + i + 1);
+    let body_start = text[close_line..]
+        .find('\n')
+        .map_or(text.len(), |i| close_line + i + 1);
+    Ok((&text[block_start..block_end], block_start, body_start))
+}
+
+/// A parse error with its position inside the block (byte offset) or as line/column.
+struct BlockError {
+    message: String,
+    position: Position,
+}
+
+enum Position {
+    Offset(usize),
+    LineCol(usize, usize),
+    Unknown,
+}
+
+impl BlockError {
+    fn into_diagnostic(self, path: &Path, text: &str, block_start: usize) -> Diagnostic {
+        let (line, col) = match self.position {
+            Position::Offset(o) => line_col(text, block_start + o),
+            Position::LineCol(l, c) => (line_col(text, block_start).0 + l - 1, c),
+            Position::Unknown => (line_col(text, block_start).0, 1),
+        };
+        let source_line = text.lines().nth(line - 1).unwrap_or("");
+        let (kind, hint) = classify(&self.message, top_level_key(text, line), source_line);
+        Diagnostic::new(kind, path, self.message)
+            .at(text, line, col)
+            .hint(hint)
+    }
+}
+
+/// The top-level key that owns `line` (1-based): the nearest unindented `key:` at or above it.
+fn top_level_key(text: &str, line: usize) -> &str {
+    text.lines()
+        .take(line)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find(|l| !l.is_empty() && !l.starts_with([' ', '\t', '-']))
+        .and_then(|l| l.split([':', '=']).next())
+        .map_or("", |k| k.trim().trim_matches('"'))
+}
+
+fn classify(message: &str, key: &str, line: &str) -> (Kind, String) {
+    if message.contains(NOT_A_DATE) {
+        return (
+            Kind::Date,
+            "write dates as 2025-12-24 or 2025-12-24T10:00:00+05:30".into(),
+        );
+    }
+    if line.starts_with('\t') || line.contains(":\t") {
+        return (
+            Kind::FrontMatter,
+            "YAML indentation must use spaces, not tabs".into(),
+        );
+    }
+    let field_hint = match key {
+        "tags" | "aliases" => Some(format!(
+            "write {key} as a list of strings: {key}: [\"ai\", \"models\"]"
+        )),
+        "draft" => Some("write draft: true or draft: false".into()),
+        "weight" => Some("write weight as a whole number, e.g. weight: 10".into()),
+        "title" | "summary" | "description" | "slug" => Some(format!(
+            "write {key} as text, quoted if it contains a colon"
+        )),
+        _ => None,
+    };
+    match field_hint {
+        Some(h) if message.contains("invalid type") => (Kind::FieldType, h),
+        _ => (
+            Kind::FrontMatter,
+            "check the syntax near this position; quote values that contain `: `, `#` or start with `[`, `{`, `*`, `&`".into(),
+        ),
+    }
+}
+
+fn parse_yaml(block: &str) -> Result<FrontMatter, BlockError> {
+    if block.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    serde_saphyr::from_str::<FrontMatter>(block).map_err(|e| {
+        let position = e.location().map_or(Position::Unknown, |l| {
+            Position::LineCol(l.line() as usize, l.column() as usize)
+        });
+        BlockError {
+            message: yaml_message(&e),
+            position,
+        }
+    })
+}
+
+/// serde-saphyr's message without its own location suffix and snippet (we print our own).
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let full = e.without_snippet().to_string();
+    let first = full.lines().next().unwrap_or("").trim();
+    match first.rfind(" at line ") {
+        Some(i) => first[..i].to_string(),
+        None => first.to_string(),
+    }
+}
+
+fn parse_toml(block: &str) -> Result<FrontMatter, BlockError> {
+    toml::from_str::<FrontMatter>(block).map_err(|e| BlockError {
+        message: e.message().trim().to_string(),
+        position: e
+            .span()
+            .map_or(Position::Unknown, |s| Position::Offset(s.start)),
+    })
+}
+
+fn parse_json<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Diagnostic> {
+    let start = text.len() - text.trim_start().len();
+    let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<FrontMatter>();
+    match stream.next() {
+        Some(Ok(front)) => {
+            let end = start + stream.byte_offset();
+            let body_start = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+            Ok(Parsed {
+                front,
+                body: &text[body_start..],
+                body_line: line_col(text, body_start).0,
+            })
+        }
+        Some(Err(e)) => {
+            let err = BlockError {
+                message: strip_json_position(&e.to_string()),
+                position: Position::LineCol(e.line(), e.column()),
+            };
+            Err(err.into_diagnostic(path, text, start))
+        }
+        None => Ok(Parsed {
+            front: FrontMatter::default(),
+            body: text,
+            body_line: 1,
+        }),
+    }
+}
+
+fn strip_json_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+const NOT_A_DATE: &str = "is not a date";
+
+impl<'de> Deserialize<'de> for FrontMatter {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(FrontMatterVisitor)
+    }
+}
+
+struct FrontMatterVisitor;
+
+impl<'de> Visitor<'de> for FrontMatterVisitor {
+    type Value = FrontMatter;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map of front matter fields such as title, date and tags")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FrontMatter, A::Error> {
+        let mut fm = FrontMatter::default();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "title" => fm.title = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                "date" => fm.date = map.next_value::<Option<DateValue>>()?.map(|d| d.0),
+                "lastmod" | "updated" => {
+                    fm.lastmod = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
+                }
+                "draft" => fm.draft = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                "tags" => {
+                    fm.tags = map
+                        .next_value::<Option<TextList>>()?
+                        .map_or_else(Vec::new, |l| l.0)
+                }
+                "aliases" => {
+                    fm.aliases = map
+                        .next_value::<Option<TextList>>()?
+                        .map_or_else(Vec::new, |l| l.0)
+                }
+                "summary" => fm.summary = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                "description" => fm.description = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                "slug" => fm.slug = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                "weight" => fm.weight = map.next_value::<Option<i64>>()?,
+                _ => {
+                    let value = map.next_value::<Value>()?;
+                    fm.extra.insert(key, value);
+                }
+            }
+        }
+        Ok(fm)
+    }
+}
+
+/// A scalar read as text: `title: 2024` is the title "2024", not a type error.
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor).map(Text)
+    }
+}
+
+struct TextVisitor;
+
+impl Visitor<'_> for TextVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("text")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+
+/// One string or a list of strings (`tags: ai` or `tags: [ai, models]`).
+struct TextList(Vec<String>);
+
+impl<'de> Deserialize<'de> for TextList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextListVisitor).map(TextList)
+    }
+}
+
+struct TextListVisitor;
+
+impl<'de> Visitor<'de> for TextListVisitor {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string or a list of strings")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+        Ok(vec![v.to_string()])
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = seq.next_element::<Text>()? {
+            out.push(item.0);
+        }
+        Ok(out)
+    }
+}
+
+/// A date as text (YAML, JSON) or as a TOML datetime.
+struct DateValue(Date);
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DateVisitor).map(DateValue)
+    }
+}
+
+struct DateVisitor;
+
+impl<'de> Visitor<'de> for DateVisitor {
+    type Value = Date;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a date such as 2025-12-24 or 2025-12-24T10:00:00+05:30")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+        Date::parse(v).ok_or_else(|| E::custom(format!("`{v}` {NOT_A_DATE}")))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Date, E> {
+        Err(E::custom(format!("`{v}` {NOT_A_DATE}")))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Date, E> {
+        Err(E::custom(format!("`{v}` {NOT_A_DATE}")))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+        // toml hands its datetimes to serde as a one-entry map.
+        let Some((_, text)) = map.next_entry::<String, String>()? else {
+            return Err(de::Error::custom(format!("a map {NOT_A_DATE}")));
+        };
+        self.visit_str(&text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> Parsed<'_> {
+        parse(Path::new("n.md"), text).unwrap()
+    }
+
+    fn err(text: &str) -> Diagnostic {
+        parse(Path::new("n.md"), text).unwrap_err()
+    }
+
+    #[test]
+    fn yaml_toml_and_json_give_the_same_fields() {
+        let yaml = ok(
+            "---\ntitle: \"A: b\"\ndate: 2025-12-24\ntags: [\"ai\", models]\nmodel: x\n---\nBody\n",
+        );
+        let toml = ok(
+            "+++\ntitle = \"A: b\"\ndate = 2025-12-24\ntags = [\"ai\", \"models\"]\nmodel = \"x\"\n+++\nBody\n",
+        );
+        let json = ok(
+            "{\"title\": \"A: b\", \"date\": \"2025-12-24\", \"tags\": [\"ai\", \"models\"], \"model\": \"x\"}\nBody\n",
+        );
+        for p in [&yaml, &toml, &json] {
+            assert_eq!(p.front.title.as_deref(), Some("A: b"));
+            assert_eq!(p.front.date, Date::parse("2025-12-24"));
+            assert_eq!(p.front.tags, ["ai", "models"]);
+            assert_eq!(p.front.extra["model"], "x");
+            assert_eq!(p.body, "Body\n");
+        }
+        assert_eq!(yaml.body_line, 7);
+        assert_eq!(json.body_line, 2);
+    }
+
+    #[test]
+    fn one_tag_as_a_string_and_null_fields() {
+        let p = ok("---\ntags: ai\ntitle:\n---\n");
+        assert_eq!(p.front.tags, ["ai"]);
+        assert_eq!(p.front.title, None);
+    }
+
+    #[test]
+    fn no_front_matter_is_all_body() {
+        let p = ok("# Hello\n");
+        assert_eq!(p.body, "# Hello\n");
+        assert_eq!(p.front, FrontMatter::default());
+    }
+
+    #[test]
+    fn unterminated_block_is_an_error_not_a_body() {
+        let d = err("---\ntitle: x\n\nBody");
+        assert_eq!(d.kind, Kind::FrontMatter);
+        assert_eq!(d.line, Some(1));
+        assert!(d.message.contains("never closed"));
+    }
+
+    #[test]
+    fn bad_date_points_at_its_line() {
+        let d = err("---\ntitle: x\ndate: yesterday\n---\n");
+        assert_eq!(d.kind, Kind::Date);
+        assert_eq!(d.line, Some(3));
+        assert!(d.message.contains("yesterday"), "{}", d.message);
+    }
+
+    #[test]
+    fn wrong_tag_type_points_at_its_line() {
+        let d = err("---\ntitle: x\ntags: {a: 1}\n---\n");
+        assert_eq!(d.kind, Kind::FieldType, "{d:?}");
+        assert_eq!(d.line, Some(3));
+    }
+
+    #[test]
+    fn tab_indentation_is_explained() {
+        let d = err("---\ntitle: x\ntags:\n\t- a\n---\n");
+        assert_eq!(d.kind, Kind::FrontMatter, "{d:?}");
+        assert_eq!(d.line, Some(4), "{d:?}");
+        assert!(d.hint.as_deref().unwrap().contains("tabs"));
+    }
+
+    #[test]
+    fn malformed_toml_and_json_name_the_line() {
+        let d = err("+++\ntitle = \"x\"\ndate = \n+++\n");
+        assert_eq!((d.kind, d.line), (Kind::FrontMatter, Some(3)), "{d:?}");
+        let d = err("{\"title\": \"x\",\n \"tags\": [1,}\n");
+        assert_eq!((d.kind, d.line), (Kind::FrontMatter, Some(2)), "{d:?}");
+    }
+}

@@ -1,0 +1,244 @@
+//! Reading the notes: walk `content/`, decode each file, split front matter from body.
+//! Only [`read`] touches the disk; [`decode`] and [`parse`] work on bytes and text.
+
+pub mod date;
+pub mod front_matter;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Kind, line_col};
+pub use date::Date;
+pub use front_matter::FrontMatter;
+
+pub const CONTENT_DIR: &str = "content";
+pub const SECTION_FILE: &str = "_index.md";
+
+/// A markdown file, decoded.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root (`content/wisdom/a.md`), as errors show it.
+    pub path: PathBuf,
+    /// Relative to `content/` (`wisdom/a.md`), as URLs are made from it.
+    pub rel: PathBuf,
+    pub text: String,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Default)]
+pub struct ContentFiles {
+    pub markdown: Vec<SourceFile>,
+    /// Other files (images, PDFs), relative to `content/`, copied beside the pages.
+    pub assets: Vec<PathBuf>,
+}
+
+/// Editor droppings and hidden files that are never content: `.x.swp`, `x~`, `#x#`, `.git`.
+/// Files without an extension are content like any other (Zola drops them; we do not).
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Reads every file under `root/content`; the files that could not be read are reported
+/// beside the ones that could, so that a build can list every problem at once.
+pub fn read(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
+    let dir = root.join(CONTENT_DIR);
+    let mut errors = Vec::new();
+    let mut markdown_paths = Vec::new();
+    let mut assets = Vec::new();
+    if !dir.is_dir() {
+        return (ContentFiles::default(), errors);
+    }
+    let walker = walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                let message = if e.loop_ancestor().is_some() {
+                    "symbolic link loop: this link points at a folder that contains it".to_string()
+                } else {
+                    e.to_string()
+                };
+                errors.push(
+                    Diagnostic::new(Kind::Io, relative(root, &path), message)
+                        .hint("remove the link or point it outside content/"),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        if rel.extension().is_some_and(|e| e == "md") {
+            markdown_paths.push(rel);
+        } else {
+            assets.push(rel);
+        }
+    }
+    let results: Vec<Result<SourceFile, Diagnostic>> = markdown_paths
+        .into_par_iter()
+        .map(|rel| {
+            let path = Path::new(CONTENT_DIR).join(&rel);
+            let bytes = std::fs::read(dir.join(&rel)).map_err(|e| {
+                Diagnostic::new(Kind::Io, &path, format!("cannot read: {e}"))
+                    .hint("check the file's permissions")
+            })?;
+            let text = decode(&path, bytes)?;
+            Ok(SourceFile { path, rel, text })
+        })
+        .collect();
+    let mut markdown = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => markdown.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    (ContentFiles { markdown, assets }, errors)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// UTF-8 text with any BOM removed and CRLF line ends turned into LF.
+pub fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+        let (line, col) = line_col(&prefix, valid);
+        let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(valid + 64)]).into_owned();
+        Diagnostic::new(
+            Kind::Encoding,
+            path,
+            format!(
+                "not valid UTF-8 (byte 0x{:02X} at offset {valid})",
+                bytes[valid]
+            ),
+        )
+        .at(&shown, line, col)
+        .hint("save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
+    })?;
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    })
+}
+
+/// Whether a file is a section's `_index.md` or a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Note,
+    Section,
+}
+
+/// A markdown file with its front matter parsed.
+#[derive(Debug)]
+pub struct Document {
+    pub source: SourceFile,
+    pub kind: DocKind,
+    pub front: FrontMatter,
+    body_start: usize,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_start..]
+    }
+
+    /// 1-based line of the first front matter line that sets `key`, for errors about it.
+    pub fn key_line(&self, key: &str) -> usize {
+        self.source
+            .text
+            .lines()
+            .take(self.body_line)
+            .position(|l| {
+                let l = l.trim_start().trim_start_matches('"');
+                l.starts_with(key) && l[key.len()..].trim_start().starts_with([':', '=', '"'])
+            })
+            .map_or(1, |i| i + 1)
+    }
+}
+
+pub fn parse(source: SourceFile) -> Result<Document, Diagnostic> {
+    let parsed = front_matter::parse(&source.path, &source.text)?;
+    let body_start = source.text.len() - parsed.body.len();
+    let (front, body_line) = (parsed.front, parsed.body_line);
+    let kind = if source.rel.file_name().is_some_and(|n| n == SECTION_FILE) {
+        DocKind::Section
+    } else {
+        DocKind::Note
+    };
+    Ok(Document {
+        source,
+        kind,
+        front,
+        body_start,
+        body_line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        let text = decode(
+            Path::new("a.md"),
+            b"\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\nBody\r\n".to_vec(),
+        )
+        .unwrap();
+        assert_eq!(text, "---\ntitle: x\n---\nBody\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let d = decode(Path::new("a.md"), b"ok\nab\xFFc".to_vec()).unwrap_err();
+        assert_eq!(d.kind, Kind::Encoding);
+        assert_eq!((d.line, d.column), (Some(2), Some(3)));
+    }
+
+    #[test]
+    fn key_line_finds_front_matter_keys_only() {
+        let source = SourceFile {
+            path: "content/a.md".into(),
+            rel: "a.md".into(),
+            text: "---\ntitle: x\nslug: \"../a\"\n---\nslug: not this\n".into(),
+        };
+        let doc = parse(source).unwrap();
+        assert_eq!(doc.key_line("slug"), 3);
+        assert_eq!(doc.body(), "slug: not this\n");
+        assert_eq!(doc.kind, DocKind::Note);
+    }
+
+    #[test]
+    fn editor_temp_files_are_ignored_but_extensionless_files_are_not() {
+        for name in [".note.md.swp", "note.md~", "#note.md#", ".hidden"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("README"));
+    }
+}

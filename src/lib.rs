@@ -1,0 +1,19 @@
+//! wisdom: a static site generator for a wisdom index of short markdown notes.
+//!
+//! The pipeline, one module per stage: [`config`] → [`content`] (read and parse notes) →
+//! [`markdown`] → [`site`] (sections, tags, URLs) → [`templates`] and [`render`] →
+//! [`output`] (staged, then swapped in). [`build`] runs them in order.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod html;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod scaffold;
+pub mod site;
+pub mod slug;
+pub mod templates;

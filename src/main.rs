@@ -1,0 +1,94 @@
+//! The `wisdom` command line: parses arguments and hands off to the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::{Parser, Subcommand};
+use wisdom::build::{BuildOptions, build};
+use wisdom::report::{Style, render_error};
+
+#[derive(Parser)]
+#[command(
+    name = "wisdom",
+    version,
+    about = "A fast static site generator for a wisdom index of markdown notes"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only when the build succeeds).
+    Build {
+        /// The site's folder (with wisdom.toml, content/, templates/, static/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include notes marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Override `base_url` from wisdom.toml, e.g. https://me.github.io/wisdom/.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Create a new site in DIR.
+    Init { dir: PathBuf },
+    /// Create a note with its front matter filled in, e.g. content/wisdom/my-note.md.
+    New { path: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            base_url,
+        } => build(&BuildOptions {
+            root,
+            output,
+            drafts,
+            base_url,
+        })
+        .map(|r| {
+            eprintln!(
+                "Built {} notes, {} sections, {} tags in {} ms",
+                r.notes,
+                r.sections,
+                r.tags,
+                r.elapsed.as_millis()
+            );
+        }),
+        Command::Init { dir } => wisdom::scaffold::init(&dir, now()).map(|files| {
+            for f in files {
+                eprintln!("created {}", f.display());
+            }
+            eprintln!("Next: cd {} && wisdom build", dir.display());
+        }),
+        Command::New { path } => wisdom::scaffold::new_note(&path, now()).map(|()| {
+            eprintln!(
+                "created {} (draft: true until you publish it)",
+                path.display()
+            );
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprint!("{}", render_error(&e, &Style::for_stderr()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

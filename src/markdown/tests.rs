@@ -1,0 +1,116 @@
+use super::*;
+
+fn md(body: &str) -> Rendered {
+    let options = Options {
+        summary_length: 8,
+        escape_html: false,
+    };
+    render(body, &options, &Highlighter::default())
+}
+
+#[test]
+fn headings_get_unique_ids_anchors_and_a_nested_toc() {
+    let r = md("# Intro\n\n## Part\n\n## Part\n\n### Deep `code`\n\n# Custom {#mine}\n");
+    assert!(
+        r.html
+            .contains("<h2 id=\"part\">Part <a class=\"anchor\" href=\"#part\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<h2 id=\"part-1\">"));
+    assert!(r.html.contains("<h1 id=\"mine\">"));
+    assert_eq!(r.toc.len(), 2);
+    assert_eq!(r.toc[0].children.len(), 2);
+    assert_eq!(r.toc[0].children[1].children[0].title, "Deep code");
+    assert_eq!(r.toc[0].children[1].children[0].id, "deep-code");
+}
+
+#[test]
+fn code_is_highlighted_and_not_counted_as_words() {
+    let r = md("one two\n\n```rust\nlet x = 1;\n```\n");
+    assert!(r.html.contains("data-lang=\"rust\""));
+    assert!(r.html.contains("hl-"));
+    assert_eq!(r.words, 2);
+    assert_eq!(r.reading_minutes(), 1);
+}
+
+#[test]
+fn footnotes_have_prefixed_ids_numbered_by_first_mention() {
+    let r = md("A[^b] and C[^a].\n\n[^a]: first def\n[^b]: second def\n");
+    assert!(
+        r.html
+            .contains("<sup class=\"footnote-ref\" id=\"fnref-b\"><a href=\"#fn-b\">1</a></sup>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html
+            .contains("id=\"fn-a\"><sup class=\"footnote-label\">2</sup>"),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn gfm_extensions_are_on() {
+    let r = md(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ - [x] done\n\n- [ ] task\n\n\"smart\" -- dash\n",
+    );
+    assert!(r.html.contains("<table>"));
+    assert!(r.html.contains("<del>x</del>"));
+    assert!(r.html.contains("type=\"checkbox\""));
+    assert!(r.html.contains("“smart” – dash"), "{}", r.html);
+}
+
+#[test]
+fn summary_stops_at_more_marker() {
+    let r = md("First *para*.\n\nSecond.\n\n<!--more-->\n\nHidden.\n");
+    assert_eq!(r.summary, "<p>First <em>para</em>.</p>\n<p>Second.</p>");
+}
+
+#[test]
+fn summary_takes_whole_paragraphs_that_fit() {
+    let r = md("# Title\n\nOne two three.\n\nFour five six seven eight nine ten.\n");
+    assert_eq!(r.summary, "<p>One two three.</p>");
+}
+
+#[test]
+fn long_first_paragraph_is_cut_on_a_word_and_closed() {
+    let r = md("One two **three four five six seven eight nine** ten.\n");
+    assert_eq!(
+        r.summary,
+        "<p>One two <strong>three four five six seven eight…</strong></p>"
+    );
+}
+
+#[test]
+fn raw_html_passes_or_is_escaped_by_option() {
+    let body = "<div class=\"x\">hi</div>\n\nText <b>bold</b>\n";
+    assert!(md(body).html.contains("<div class=\"x\">hi</div>"));
+    let escaped = render(
+        body,
+        &Options {
+            summary_length: 70,
+            escape_html: true,
+        },
+        &Highlighter::default(),
+    );
+    assert!(
+        escaped.html.contains("&lt;div class=&quot;x&quot;&gt;")
+            || escaped.html.contains("&lt;div class=\"x\"&gt;"),
+        "{}",
+        escaped.html
+    );
+    assert!(!escaped.html.contains("<b>"));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let body = ">".repeat(10_000) + " deep\n";
+    let r = md(&body);
+    assert!(r.html.contains("deep"));
+    let list: String = (0..10_000)
+        .map(|i| format!("{}- x\n", "  ".repeat(i)))
+        .collect();
+    assert!(md(&list).html.contains("<li>"));
+}

@@ -1,0 +1,216 @@
+//! Writing the site: everything goes to a staging folder beside the output, which replaces
+//! the output only when the whole build succeeded. A failed build leaves the last good site
+//! exactly as it was (Zola deletes it first; we do not).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::error::{Diagnostic, Error, Kind, Result};
+use crate::render::Sink;
+
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    minify: bool,
+    written: Mutex<HashSet<String>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder next to `target` (same file system, so the final
+    /// rename is atomic).
+    pub fn create(target: &Path, minify: bool) -> Result<Staging> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        std::fs::create_dir_all(&parent).map_err(|e| Error::output(&parent, e))?;
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| Error::output(&dir, e))?;
+        }
+        std::fs::create_dir(&dir).map_err(|e| Error::output(&dir, e))?;
+        if target.exists() && !target.is_dir() {
+            return Err(Error::output(
+                target,
+                std::io::Error::other("exists and is not a folder"),
+            ));
+        }
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            minify,
+            written: Mutex::new(HashSet::new()),
+            committed: false,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Copies a folder's files into the output under the same relative paths, skipping editor
+    /// droppings. A file that a page already wrote is an error naming both.
+    pub fn copy_tree(&self, from: &Path, shown: &Path) -> Result<()> {
+        if !from.is_dir() {
+            return Ok(());
+        }
+        for entry in walkdir::WalkDir::new(from)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0 || !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
+            })
+        {
+            let entry =
+                entry.map_err(|e| Error::one(Diagnostic::new(Kind::Io, shown, e.to_string())))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
+            let rel_str = rel.to_string_lossy().replace('\\', "/");
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Error::io(Kind::Io, &shown.join(rel), &e))?;
+            self.put(&rel_str, &bytes, &shown.join(rel).display().to_string())
+                .map_err(Error::one)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a file unless one of the same path was written already.
+    pub fn put(&self, rel: &str, bytes: &[u8], owner: &str) -> std::result::Result<(), Diagnostic> {
+        if !self
+            .written
+            .lock()
+            .expect("no panics while held")
+            .insert(rel.to_string())
+        {
+            return Err(Diagnostic::new(
+                Kind::DuplicateUrl,
+                owner,
+                format!("{rel} is written twice"),
+            )
+            .hint("a static or content file has the same path as a generated page; rename one"));
+        }
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::new(Kind::Io, parent, e.to_string()))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Diagnostic::new(Kind::Io, &path, e.to_string()))
+    }
+
+    /// Whether a file of this path was written already (built-in static files yield to it).
+    pub fn has(&self, rel: &str) -> bool {
+        self.written
+            .lock()
+            .expect("no panics while held")
+            .contains(rel)
+    }
+
+    /// Swaps the staged site in for the old one.
+    pub fn commit(mut self) -> Result<()> {
+        let old = self.dir.with_file_name(format!(
+            "{}.old",
+            self.dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        if self.target.exists() {
+            std::fs::rename(&self.target, &old).map_err(|e| Error::output(&self.target, e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            // Put the old site back before reporting.
+            let _ = std::fs::rename(&old, &self.target);
+            return Err(Error::output(&self.target, e));
+        }
+        self.committed = true;
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::result::Result<(), Diagnostic> {
+        let bytes = if self.minify && path.ends_with(".html") {
+            minify(&bytes)
+        } else {
+            bytes
+        };
+        self.put(path, &bytes, path)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn minify(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.minify_css = true;
+    cfg.minify_js = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    minify_html::minify(html, &cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old.html"), "old").unwrap();
+
+        let staging = Staging::create(&target, false).unwrap();
+        staging.write("a/index.html", b"new".to_vec()).unwrap();
+        drop(staging);
+        assert!(
+            target.join("old.html").exists(),
+            "a dropped staging leaves the output alone"
+        );
+
+        let staging = Staging::create(&target, false).unwrap();
+        staging.write("a/index.html", b"new".to_vec()).unwrap();
+        assert!(staging.write("a/index.html", b"again".to_vec()).is_err());
+        staging.commit().unwrap();
+        assert!(!target.join("old.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "new"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging or old folders left behind");
+    }
+
+    #[test]
+    fn html_is_minified_when_asked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::create(&tmp.path().join("out"), true).unwrap();
+        staging
+            .write("index.html", b"<p>  a   b  </p>\n\n".to_vec())
+            .unwrap();
+        staging.write("rss.xml", b"<a>  x  </a>".to_vec()).unwrap();
+        let dir = staging.path().to_path_buf();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("index.html")).unwrap(),
+            "<p>a b"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("rss.xml")).unwrap(),
+            "<a>  x  </a>"
+        );
+    }
+}

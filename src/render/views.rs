@@ -1,0 +1,234 @@
+//! What templates see: borrowed views of the site model, serialized into Tera contexts.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::markdown::TocEntry;
+use crate::site::{Note, Section, Site, Tag};
+
+#[derive(Serialize)]
+pub struct TagLink<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub permalink: &'a str,
+    pub count: usize,
+}
+
+impl<'a> TagLink<'a> {
+    pub fn new(tag: &'a Tag) -> Self {
+        TagLink {
+            name: &tag.name,
+            slug: &tag.slug,
+            url: &tag.url,
+            permalink: &tag.permalink,
+            count: tag.notes.len(),
+        }
+    }
+}
+
+/// A note as a summary card in listings.
+#[derive(Serialize)]
+pub struct Card<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub permalink: &'a str,
+    pub date: Option<String>,
+    pub date_human: Option<String>,
+    pub reading_time: usize,
+    pub word_count: usize,
+    pub tags: Vec<TagLink<'a>>,
+    /// HTML.
+    pub summary: &'a str,
+    pub description: Option<&'a str>,
+}
+
+impl<'a> Card<'a> {
+    pub fn new(site: &'a Site, note: &'a Note) -> Self {
+        Card {
+            title: &note.title,
+            url: &note.url,
+            permalink: &note.permalink,
+            date: note.date.map(|d| d.rfc3339()),
+            date_human: note.date.map(|d| d.human()),
+            reading_time: note.content.reading_minutes(),
+            word_count: note.content.words,
+            tags: note
+                .tags
+                .iter()
+                .map(|&t| TagLink::new(&site.tags[t]))
+                .collect(),
+            summary: &note.summary,
+            description: note.description.as_deref(),
+        }
+    }
+}
+
+/// A note on its own page: the card plus the body.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    #[serde(flatten)]
+    pub card: Card<'a>,
+    pub slug: &'a str,
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub lastmod: Option<String>,
+    pub lastmod_human: Option<String>,
+    pub section: SectionLink<'a>,
+    pub extra: &'a Map<String, Value>,
+    /// schema.org metadata, already escaped for a `<script>` element.
+    pub json_ld: String,
+}
+
+#[derive(Serialize)]
+pub struct SectionLink<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+impl<'a> SectionLink<'a> {
+    pub fn new(section: &'a Section) -> Self {
+        SectionLink {
+            title: &section.title,
+            url: &section.url,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: &'a str,
+    pub permalink: &'a str,
+    pub content: &'a str,
+    pub extra: &'a Map<String, Value>,
+    pub note_count: usize,
+}
+
+impl<'a> SectionView<'a> {
+    pub fn new(section: &'a Section) -> Self {
+        SectionView {
+            title: &section.title,
+            description: section.description.as_deref(),
+            url: &section.url,
+            permalink: &section.permalink,
+            content: &section.content.html,
+            extra: &section.extra,
+            note_count: section.notes.len(),
+        }
+    }
+}
+
+/// One page of a listing.
+#[derive(Serialize)]
+pub struct Paginator<'a> {
+    pub notes: Vec<Card<'a>>,
+    /// 1-based.
+    pub current: usize,
+    pub total_pages: usize,
+    pub total_notes: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub first: String,
+    pub last: String,
+}
+
+/// OpenGraph, Twitter card and canonical link data, the same for every kind of page.
+#[derive(Serialize)]
+pub struct Meta<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Canonical, absolute when `base_url` is.
+    pub permalink: String,
+    /// `article` for notes, `website` for the rest.
+    pub kind: &'static str,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub tags: Vec<&'a str>,
+}
+
+/// The JSON-LD of a note. `<`, `>` and `&` are escaped so that no text can close the script.
+pub fn json_ld(site: &Site, note: &Note, description: &str) -> String {
+    let keywords: Vec<&str> = note
+        .tags
+        .iter()
+        .map(|&t| site.tags[t].name.as_str())
+        .collect();
+    let mut doc = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": note.title,
+        "url": note.permalink,
+        "mainEntityOfPage": note.permalink,
+        "description": description,
+        "keywords": keywords,
+        "wordCount": note.content.words,
+    });
+    if let Some(d) = note.date {
+        doc["datePublished"] = d.rfc3339().into();
+    }
+    if let Some(d) = note.lastmod.or(note.date) {
+        doc["dateModified"] = d.rfc3339().into();
+    }
+    if let Some(author) = &site.config.author {
+        doc["author"] = serde_json::json!({"@type": "Person", "name": author});
+    }
+    doc.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// Plain text of an HTML fragment, for meta descriptions: tags dropped, entities kept.
+pub fn plain_text(html: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(html.len().min(max_chars * 2));
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let mut text = String::new();
+    for w in words {
+        if text.chars().count() + w.chars().count() + 1 > max_chars {
+            text.push('…');
+            break;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(w);
+    }
+    decode_entities(&text)
+}
+
+/// The entities pulldown-cmark writes, back to characters (templates escape again).
+fn decode_entities(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes_entities() {
+        assert_eq!(
+            plain_text("<p>A &amp; <em>b</em></p>\n<p>c</p>", 100),
+            "A & b c"
+        );
+        assert_eq!(plain_text("<p>one two three</p>", 8), "one two…");
+    }
+}

@@ -1,0 +1,124 @@
+//! `wisdom init` and `wisdom new`: a working site and a note with its front matter filled in.
+
+use std::path::{Path, PathBuf};
+
+use crate::content::Date;
+use crate::error::{Diagnostic, Error, Kind, Result};
+
+const CONFIG: &str = r#"title = "My Wisdom Index"
+# Where the site is published; `wisdom build --base-url` overrides it.
+base_url = "/"
+description = "Short notes on models and other ideas."
+language = "en"
+paginate = 10
+
+[extra]
+"#;
+
+const HOME: &str = "---\ntitle: \"My Wisdom Index\"\n---\nShort notes, newest first.\n";
+const SECTION: &str =
+    "---\ntitle: \"Wisdom\"\ndescription: \"All notes.\"\n---\nEvery note in this index.\n";
+
+/// Creates a site in `dir` (which must be empty or absent) and returns the files written.
+pub fn init(dir: &Path, now: i64) -> Result<Vec<PathBuf>> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(|e| Error::io(Kind::Io, dir, &e))?
+            .next()
+            .is_some()
+    {
+        return Err(Error::one(
+            Diagnostic::new(Kind::Io, dir, "the folder is not empty")
+                .hint("choose a new folder name"),
+        ));
+    }
+    let first = note_text("Hello, wisdom", now, &["notes"]);
+    let files = [
+        ("wisdom.toml", CONFIG.to_string()),
+        ("content/_index.md", HOME.to_string()),
+        ("content/wisdom/_index.md", SECTION.to_string()),
+        ("content/wisdom/hello-wisdom.md", first),
+        ("static/.gitkeep", String::new()),
+        ("templates/.gitkeep", String::new()),
+    ];
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        write_new(&path, &text)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Creates a note at `path` with a title from its file name and today's date.
+pub fn new_note(path: &Path, now: i64) -> Result<()> {
+    if path.extension().is_none_or(|e| e != "md") {
+        return Err(Error::one(
+            Diagnostic::new(Kind::Io, path, "a note's file name must end in .md")
+                .hint("e.g. wisdom new content/wisdom/my-note.md"),
+        ));
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let title = title_from_stem(&stem);
+    write_new(path, &note_text(&title, now, &[]))
+}
+
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    if path.exists() {
+        return Err(Error::one(
+            Diagnostic::new(Kind::Io, path, "already exists")
+                .hint("pick another name; nothing was overwritten"),
+        ));
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(Kind::Io, parent, &e))?;
+    }
+    std::fs::write(path, text).map_err(|e| Error::io(Kind::Io, path, &e))
+}
+
+fn note_text(title: &str, now: i64, tags: &[&str]) -> String {
+    let tags: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
+    let title = title.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        "---\ntitle: \"{title}\"\ndate: {}\ndraft: true\ntags: [{}]\n---\n\nWrite the note here. Text before `<!--more-->` becomes the summary.\n",
+        Date::from_timestamp(now).rfc3339(),
+        tags.join(", ")
+    )
+}
+
+/// `deepseek-r1-notes` → `Deepseek r1 notes`.
+fn title_from_stem(stem: &str) -> String {
+    let spaced = stem.replace(['-', '_'], " ");
+    let mut chars = spaced.trim().chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_else(|| "Untitled".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_note_has_front_matter_that_parses() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("content/wisdom/my-note.md");
+        new_note(&path, 1_766_550_600).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let parsed = crate::content::front_matter::parse(&path, &text).unwrap();
+        assert_eq!(parsed.front.title.as_deref(), Some("My note"));
+        assert_eq!(parsed.front.date.unwrap().timestamp(), 1_766_550_600);
+        assert!(new_note(&path, 0).is_err(), "never overwrites");
+    }
+
+    #[test]
+    fn init_refuses_a_non_empty_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("x"), "").unwrap();
+        assert!(init(tmp.path(), 0).is_err());
+    }
+}

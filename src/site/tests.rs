@@ -1,0 +1,117 @@
+use super::*;
+use crate::content::{SourceFile, parse};
+use crate::markdown::{Highlighter, Options, render};
+
+fn doc(rel: &str, text: &str) -> (Document, Rendered) {
+    let source = SourceFile {
+        path: Path::new("content").join(rel),
+        rel: rel.into(),
+        text: text.into(),
+    };
+    let d = parse(source).unwrap();
+    let opts = Options {
+        summary_length: 70,
+        escape_html: false,
+    };
+    let r = render(d.body(), &opts, &Highlighter::default());
+    (d, r)
+}
+
+fn site(docs: Vec<(Document, Rendered)>) -> Result<Site, Vec<Diagnostic>> {
+    assemble(Config::default(), docs, Vec::new())
+}
+
+#[test]
+fn notes_get_section_urls_and_are_newest_first() {
+    let s = site(vec![
+        doc("wisdom/_index.md", "---\ntitle: Wisdom\n---\nIntro"),
+        doc("wisdom/old.md", "---\ntitle: Old\ndate: 2020-01-01\n---\n"),
+        doc("wisdom/new.md", "---\ntitle: New\ndate: 2024-01-01\n---\n"),
+        doc("wisdom/deep/undated.md", "---\ntitle: Undated\n---\n"),
+        doc("top.md", "---\ntitle: Top\ndate: 2022-01-01\n---\n"),
+    ])
+    .unwrap();
+    let titles: Vec<&str> = s.notes.iter().map(|n| n.title.as_str()).collect();
+    assert_eq!(titles, ["New", "Top", "Old", "Undated"]);
+    assert_eq!(s.notes[0].path, "/wisdom/new/");
+    assert_eq!(s.notes[3].path, "/wisdom/deep/undated/");
+    let wisdom = &s.sections[1];
+    assert_eq!(
+        (wisdom.title.as_str(), wisdom.path.as_str()),
+        ("Wisdom", "/wisdom/")
+    );
+    assert_eq!(wisdom.notes, [0, 2, 3]);
+    assert_eq!(s.sections[0].notes, [1]);
+}
+
+#[test]
+fn tags_merge_by_slug_and_take_the_common_spelling() {
+    let s = site(vec![
+        doc("a.md", "---\ntags: [AI, Models]\ndate: 2024-01-03\n---\n"),
+        doc("b.md", "---\ntags: [\" ai \", ai]\ndate: 2024-01-02\n---\n"),
+        doc("c.md", "---\ntags: ai\ndate: 2024-01-01\n---\n"),
+    ])
+    .unwrap();
+    assert_eq!(s.tags.len(), 2);
+    assert_eq!(
+        (s.tags[0].slug.as_str(), s.tags[0].name.as_str()),
+        ("ai", "ai")
+    );
+    assert_eq!(s.tags[0].notes, [0, 1, 2]);
+    assert_eq!(s.notes[1].tags, [0], "a note lists a tag once");
+    assert_eq!(s.tags[1].path, "/tags/models/");
+}
+
+#[test]
+fn two_notes_with_one_url_name_both_files() {
+    let errors = site(vec![
+        doc("w/a.md", "---\nslug: same\n---\n"),
+        doc("w/same.md", "---\ntitle: x\n---\n"),
+    ])
+    .unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].kind, Kind::DuplicateUrl);
+    let m = &errors[0].message;
+    assert!(
+        m.contains("content/w/a.md") && m.contains("content/w/same.md") && m.contains("/w/same/"),
+        "{m}"
+    );
+}
+
+#[test]
+fn bad_slugs_tags_and_aliases_are_errors_with_lines() {
+    let errors = site(vec![
+        doc("a.md", "---\ntitle: a\nslug: \"../x\"\n---\n"),
+        doc("b.md", "---\ntitle: b\ntags: [\"!!!\"]\n---\n"),
+        doc("c.md", "---\ntitle: c\naliases: [\"/../../etc/\"]\n---\n"),
+    ])
+    .unwrap_err();
+    let got: Vec<(Kind, Option<u32>)> = errors.iter().map(|e| (e.kind, e.line)).collect();
+    assert_eq!(
+        got,
+        [
+            (Kind::Slug, Some(3)),
+            (Kind::Slug, Some(3)),
+            (Kind::Slug, Some(3))
+        ]
+    );
+}
+
+#[test]
+fn unicode_tags_are_encoded_in_urls() {
+    let s = site(vec![doc("a.md", "---\ntags: [\"Zürich\", \"🚀\"]\n---\n")]).unwrap();
+    assert_eq!(s.tags[0].path, "/tags/zürich/");
+    assert_eq!(s.tags[0].url, "/tags/z%C3%BCrich/");
+    assert_eq!(s.tags[1].slug, "🚀");
+}
+
+#[test]
+fn page_bundles_and_front_matter_summaries() {
+    let s = site(vec![doc(
+        "w/trip/index.md",
+        "---\nsummary: \"*Short*\"\n---\nLong body.",
+    )])
+    .unwrap();
+    assert_eq!(s.notes[0].path, "/w/trip/");
+    assert_eq!(s.notes[0].summary.trim(), "<p><em>Short</em></p>");
+}

@@ -1,0 +1,226 @@
+//! The theme: Tera templates embedded in the binary (the default theme from the repository's
+//! `templates/` and `static/`), overridden file by file by the site's own.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, ErrorKind, Tera};
+
+use crate::error::{Diagnostic, Kind};
+
+pub const TEMPLATES_DIR: &str = "templates";
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, by name.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
+    "base.html",
+    "index.html",
+    "section.html",
+    "page.html",
+    "tags.html",
+    "tag.html",
+    "404.html",
+    "alias.html",
+    "partials/card.html",
+    "partials/pagination.html",
+    "rss.xml",
+    "sitemap.xml",
+    "robots.txt",
+);
+
+/// The default theme's static files, written unless the site has a file of the same name.
+pub const BUILTIN_STATIC: &[(&str, &[u8])] =
+    &[("style.css", include_bytes!("../static/style.css"))];
+
+/// Template name → (text, path shown in errors).
+type Sources = BTreeMap<String, (String, PathBuf)>;
+
+pub struct Theme {
+    tera: Tera,
+    /// Kept for error messages: where each template came from and its lines.
+    sources: Sources,
+}
+
+impl Theme {
+    /// The built-in templates with the site's `templates/` laid over them.
+    pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let mut sources: Sources = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    (
+                        text.to_string(),
+                        Path::new("(built-in)").join(TEMPLATES_DIR).join(name),
+                    ),
+                )
+            })
+            .collect();
+        let mut errors = Vec::new();
+        let dir = root.join(TEMPLATES_DIR);
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(e) if e.file_type().is_file() => e,
+                    Ok(_) => continue,
+                    Err(e) => {
+                        errors.push(Diagnostic::new(Kind::Io, TEMPLATES_DIR, e.to_string()));
+                        continue;
+                    }
+                };
+                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                let name = rel.to_string_lossy().replace('\\', "/");
+                if crate::content::is_ignored_name(&entry.file_name().to_string_lossy()) {
+                    continue;
+                }
+                let shown = Path::new(TEMPLATES_DIR).join(rel);
+                match std::fs::read(entry.path())
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| String::from_utf8(b).map_err(|_| "not valid UTF-8".to_string()))
+                {
+                    Ok(text) => {
+                        sources.insert(name, (text, shown));
+                    }
+                    Err(e) => errors.push(Diagnostic::new(Kind::Template, shown, e)),
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Theme::from_sources(sources).map_err(|d| vec![d])
+    }
+
+    /// Compiles named templates; `sources` maps a name to its text and the path shown in errors.
+    pub fn from_sources(sources: Sources) -> Result<Theme, Diagnostic> {
+        let mut tera = Tera::new();
+        tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, (text, _))| (name.as_str(), text.as_str())),
+        )
+        .map_err(|e| template_error(&e, &sources))?;
+        Ok(Theme { tera, sources })
+    }
+
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, context).map_err(|e| {
+            let mut d = template_error(&e, &self.sources);
+            if d.line.is_none() {
+                d.message = format!("while rendering {name}: {}", d.message);
+            }
+            d
+        })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+}
+
+/// Tera 2 errors carry the template name and a span; turn them into our diagnostic with the
+/// file the template came from.
+fn template_error(error: &tera::Error, sources: &Sources) -> Diagnostic {
+    let shown = |name: &str| {
+        sources.get(name).map_or_else(
+            || Path::new(TEMPLATES_DIR).join(name),
+            |(_, shown)| shown.clone(),
+        )
+    };
+    match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let mut d = Diagnostic::new(
+                Kind::Template,
+                shown(report.filename()),
+                report.message().to_string(),
+            );
+            match sources.get(report.filename()) {
+                Some((text, _)) => d = d.at(text, span.start_line, span.start_col + 1),
+                None => {
+                    d.line = u32::try_from(span.start_line.max(1)).ok();
+                    d.column = u32::try_from(span.start_col + 1).ok();
+                }
+            }
+            d.hint("fix the template at this position; `wisdom build` lists the variables in the README")
+        }
+        ErrorKind::MissingParent { current, parent } => Diagnostic::new(
+            Kind::Template,
+            shown(current),
+            format!("extends `{parent}`, which does not exist"),
+        )
+        .hint("check the name in {% extends %}"),
+        _ => Diagnostic::new(Kind::Template, TEMPLATES_DIR, error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(templates: &[(&str, &str)]) -> Result<Theme, Diagnostic> {
+        Theme::from_sources(
+            templates
+                .iter()
+                .map(|(n, t)| {
+                    (
+                        n.to_string(),
+                        (t.to_string(), Path::new("templates").join(n)),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn syntax_error_names_template_line_and_column() {
+        let err = theme(&[("a.html", "ok\n{% if %}\n")]).err().unwrap();
+        assert_eq!(err.kind, Kind::Template);
+        assert_eq!(err.path, Path::new("templates/a.html"));
+        assert_eq!(err.line, Some(2));
+        assert_eq!(err.source_line.as_deref(), Some("{% if %}"));
+    }
+
+    #[test]
+    fn unknown_variable_is_a_render_error_with_position() {
+        let t = theme(&[("a.html", "line one\n{{ page.titel }}")]).unwrap();
+        let mut ctx = Context::new();
+        ctx.insert("page", &serde_json::json!({"title": "x"}));
+        let err = t.render("a.html", &ctx).unwrap_err();
+        assert_eq!(err.path, Path::new("templates/a.html"));
+        assert_eq!(err.line, Some(2), "{err:?}");
+    }
+
+    #[test]
+    fn every_builtin_template_file_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(TEMPLATES_DIR);
+        for entry in walkdir::WalkDir::new(&dir) {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let name = entry
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                assert!(
+                    BUILTIN_TEMPLATES.iter().any(|(n, _)| *n == name),
+                    "{name} is not embedded"
+                );
+            }
+        }
+        let static_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
+        for entry in std::fs::read_dir(static_dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                BUILTIN_STATIC.iter().any(|(n, _)| *n == name),
+                "static/{name} is not embedded"
+            );
+        }
+    }
+}

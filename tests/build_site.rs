@@ -1,0 +1,306 @@
+//! Builds real fixture sites with the `wisdom` binary and checks the output with HTML and XML
+//! parsers.
+
+mod common;
+
+use common::*;
+
+fn fixture() -> tempfile::TempDir {
+    site(&[
+        (
+            "wisdom.toml",
+            "title = \"Fixture\"\nbase_url = \"https://example.org/\"\npaginate = 0\n",
+        ),
+        (
+            "content/wisdom/_index.md",
+            "---\ntitle: Wisdom\n---\nThe section **intro**.\n",
+        ),
+        (
+            "content/wisdom/a.md",
+            &note(
+                "Alpha",
+                "2024-01-03T10:00:00+02:00",
+                &["AI", "models"],
+                "Alpha body text.",
+            ),
+        ),
+        (
+            "content/wisdom/b.md",
+            &note(
+                "Beta",
+                "2024-01-05",
+                &["ai"],
+                "Beta intro.\n\n<!--more-->\n\nHidden rest.",
+            ),
+        ),
+        (
+            "content/wisdom/c.md",
+            &note("Gamma", "2024-01-04", &["models", "Zürich"], "Gamma body."),
+        ),
+        (
+            "content/wisdom/d.md",
+            "---\ntitle: Draft\ndraft: true\ntags: [ai]\n---\nSecret.\n",
+        ),
+        ("static/img/logo.svg", "<svg/>"),
+    ])
+}
+
+#[test]
+fn every_note_has_a_page_and_drafts_are_left_out() {
+    let dir = fixture();
+    let out = build_ok(dir.path());
+    for (slug, title) in [("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")] {
+        let doc = html(&out, &format!("wisdom/{slug}/index.html"));
+        assert_eq!(texts(&doc, "article.note h1"), [title]);
+        assert_eq!(
+            attrs(&doc, "link[rel=canonical]", "href"),
+            [format!("https://example.org/wisdom/{slug}/")]
+        );
+        assert_eq!(attrs(&doc, "meta[property='og:title']", "content"), [title]);
+        assert_eq!(
+            attrs(&doc, "meta[name='twitter:card']", "content"),
+            ["summary"]
+        );
+    }
+    assert!(!out.join("wisdom/d").exists());
+    assert!(out.join("img/logo.svg").exists(), "static files are copied");
+    assert!(out.join("style.css").exists() && out.join("syntax.css").exists());
+    assert!(out.join("404.html").exists() && out.join("robots.txt").exists());
+
+    let with_drafts = wisdom(&["build", "--root", dir.path().to_str().unwrap(), "--drafts"]);
+    assert!(with_drafts.status.success());
+    assert!(out.join("wisdom/d/index.html").exists());
+}
+
+#[test]
+fn tag_pages_list_exactly_their_notes_newest_first_as_cards() {
+    let dir = fixture();
+    let out = build_ok(dir.path());
+    let ai = html(&out, "tags/ai/index.html");
+    assert_eq!(
+        texts(&ai, "h1"),
+        ["#AI"],
+        "AI and ai are one tag; a tie in spelling goes to the first in sort order"
+    );
+    assert_eq!(texts(&ai, ".card .card-title"), ["Beta", "Alpha"]);
+    let card = select(&ai, ".card")[1];
+    let card_doc = scraper::Html::parse_fragment(&card.html());
+    assert_eq!(texts(&card_doc, "time"), ["3 Jan 2024"]);
+    assert_eq!(
+        attrs(&card_doc, "time", "datetime"),
+        ["2024-01-03T10:00:00+02:00"]
+    );
+    assert_eq!(texts(&card_doc, ".tags a"), ["#AI", "#models"]);
+    assert_eq!(texts(&card_doc, ".summary"), ["Alpha body text."]);
+    assert_eq!(texts(&card_doc, ".meta span"), ["1 min read"]);
+
+    let beta_summary = texts(&ai, ".card .summary")[0].clone();
+    assert_eq!(
+        beta_summary, "Beta intro.",
+        "the summary stops at <!--more-->"
+    );
+
+    let models = html(&out, "tags/models/index.html");
+    assert_eq!(texts(&models, ".card-title"), ["Gamma", "Alpha"]);
+    let zurich = html(&out, "tags/zürich/index.html");
+    assert_eq!(texts(&zurich, ".card-title"), ["Gamma"]);
+
+    let all = html(&out, "tags/index.html");
+    let cloud = texts(&all, ".tag-cloud a");
+    assert_eq!(cloud, ["#AI 2", "#models 2", "#Zürich 1"]);
+    assert_eq!(attrs(&all, ".tag-cloud a", "href")[2], "/tags/z%C3%BCrich/");
+}
+
+#[test]
+fn home_and_section_pages_show_cards_and_intro() {
+    let dir = fixture();
+    let out = build_ok(dir.path());
+    let home = html(&out, "index.html");
+    assert_eq!(texts(&home, ".card-title"), ["Beta", "Gamma", "Alpha"]);
+    assert_eq!(texts(&home, "aside.tag-cloud a").len(), 3);
+    let section = html(&out, "wisdom/index.html");
+    assert_eq!(texts(&section, ".intro h1"), ["Wisdom"]);
+    assert_eq!(texts(&section, ".intro .prose strong"), ["intro"]);
+    assert_eq!(texts(&section, ".card-title"), ["Beta", "Gamma", "Alpha"]);
+}
+
+#[test]
+fn feeds_and_sitemap_parse_and_list_the_right_urls() {
+    let dir = fixture();
+    let out = build_ok(dir.path());
+    let rss = std::fs::read_to_string(out.join("rss.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&rss).unwrap();
+    let links: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("item"))
+        .map(|item| {
+            item.children()
+                .find(|c| c.has_tag_name("link"))
+                .unwrap()
+                .text()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "https://example.org/wisdom/b/",
+            "https://example.org/wisdom/c/",
+            "https://example.org/wisdom/a/"
+        ]
+    );
+    let pub_date = doc
+        .descendants()
+        .find(|n| n.has_tag_name("pubDate"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(pub_date, "Fri, 05 Jan 2024 00:00:00 +0000");
+
+    let tag_rss = std::fs::read_to_string(out.join("tags/models/rss.xml")).unwrap();
+    let tag_doc = roxmltree::Document::parse(&tag_rss).unwrap();
+    assert_eq!(
+        tag_doc
+            .descendants()
+            .filter(|n| n.has_tag_name("item"))
+            .count(),
+        2
+    );
+
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    for expected in [
+        "https://example.org/",
+        "https://example.org/wisdom/",
+        "https://example.org/wisdom/a/",
+        "https://example.org/tags/",
+        "https://example.org/tags/z%C3%BCrich/",
+    ] {
+        assert!(locs.contains(&expected), "{expected} missing from {locs:?}");
+    }
+    assert!(
+        !locs.iter().any(|l| l.contains("/wisdom/d/")),
+        "no drafts in the sitemap"
+    );
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/sitemap.xml"));
+}
+
+#[test]
+fn pagination_splits_listings() {
+    let dir = fixture();
+    write(dir.path(), "wisdom.toml", b"paginate = 2\n");
+    let out = build_ok(dir.path());
+    let first = html(&out, "tags/ai/index.html");
+    assert_eq!(texts(&first, ".card-title").len(), 2);
+    let home2 = html(&out, "page/2/index.html");
+    assert_eq!(texts(&home2, ".card-title"), ["Alpha"]);
+    assert_eq!(attrs(&home2, "a[rel=prev]", "href"), ["/"]);
+}
+
+#[test]
+fn base_url_flag_sets_canonical_links_and_subfolder_paths() {
+    let dir = fixture();
+    let root = dir.path().to_str().unwrap();
+    let out = wisdom(&[
+        "build",
+        "--root",
+        root,
+        "--base-url",
+        "https://me.github.io/notes",
+    ]);
+    assert!(out.status.success());
+    let doc = html(&dir.path().join("public"), "wisdom/a/index.html");
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        ["https://me.github.io/notes/wisdom/a/"]
+    );
+    assert_eq!(
+        attrs(&doc, "link[rel=stylesheet]", "href")[0],
+        "/notes/style.css"
+    );
+    assert_eq!(attrs(&doc, ".note .tags a", "href")[0], "/notes/tags/ai/");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let dir = fixture();
+    let out = build_ok(dir.path());
+    let first = snapshot(&out);
+    build_ok(dir.path());
+    assert_eq!(first, snapshot(&out));
+}
+
+#[test]
+fn a_site_template_overrides_the_builtin_one() {
+    let dir = fixture();
+    write(
+        dir.path(),
+        "templates/page.html",
+        b"{% extends \"base.html\" %}{% block content %}<p id=custom>{{ page.title }}</p>{% endblock content %}",
+    );
+    let out = build_ok(dir.path());
+    assert_eq!(
+        texts(&html(&out, "wisdom/a/index.html"), "#custom"),
+        ["Alpha"]
+    );
+    assert_eq!(
+        texts(&html(&out, "tags/ai/index.html"), ".card-title").len(),
+        2,
+        "others stay built-in"
+    );
+}
+
+#[test]
+fn the_example_site_shows_the_seed_note_with_its_tags() {
+    let out = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = wisdom(&[
+        "build",
+        "--root",
+        root,
+        "--output",
+        out.path().join("site").to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let site = out.path().join("site");
+    let seed = html(&site, "wisdom/deepseek-r1-distilled-quantized/index.html");
+    assert_eq!(
+        texts(&seed, "article.note h1"),
+        ["DeepSeek R1: Distilled & Quantized Models — Vlog"]
+    );
+    let tag_links = attrs(&seed, ".note header .tags a", "href");
+    assert_eq!(
+        tag_links,
+        [
+            "/tags/ai/",
+            "/tags/models/",
+            "/tags/distillation/",
+            "/tags/quantization/",
+            "/tags/vlog/"
+        ]
+    );
+    let quantization = html(&site, "tags/quantization/index.html");
+    let seed_card = select(&quantization, ".card")
+        .into_iter()
+        .find(|c| {
+            c.html()
+                .contains("/wisdom/deepseek-r1-distilled-quantized/")
+        })
+        .expect("the seed note has a card on /tags/quantization/");
+    assert!(
+        seed_card
+            .text()
+            .collect::<String>()
+            .contains("A concise vlog-style summary")
+    );
+}
