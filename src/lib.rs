@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage: [`config`] → [`content`] (read and parse notes) →
 //! [`markdown`] → [`site`] (sections, tags, URLs) → [`templates`] and [`render`] →
-//! [`output`] (staged, then swapped in). [`build`] runs them in order.
+//! [`output`] (staged, then swapped in). [`build`] runs them in order; [`serve`] previews
+//! and rebuilds on change.
 
 pub mod build;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod output;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod templates;

@@ -36,6 +36,17 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Build, serve on loopback, rebuild on change and live-reload open browser tabs.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site in DIR.
     Init { dir: PathBuf },
     /// Create a note with its front matter filled in, e.g. content/wisdom/my-note.md.
@@ -44,6 +55,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let what = match cli.command {
+        Command::Build { .. } => "build failed (the previous output was left untouched)",
+        Command::Serve { .. } => "serve failed",
+        Command::Init { .. } => "init failed",
+        Command::New { .. } => "new failed",
+    };
     let result = match cli.command {
         Command::Build {
             root,
@@ -65,6 +82,17 @@ fn main() -> ExitCode {
                 r.elapsed.as_millis()
             );
         }),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+        } => wisdom::serve::serve(&wisdom::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            drafts,
+        }),
         Command::Init { dir } => wisdom::scaffold::init(&dir, now()).map(|files| {
             for f in files {
                 eprintln!("created {}", f.display());
@@ -81,7 +109,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprint!("{}", render_error(&e, &Style::for_stderr()));
+            eprint!("{}", render_error(&e, what, &Style::for_stderr()));
             ExitCode::FAILURE
         }
     }

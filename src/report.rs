@@ -26,7 +26,8 @@ impl Style {
     }
 }
 
-pub fn render_error(error: &Error, style: &Style) -> String {
+/// Every problem of `error`, then a closing line that starts with `what` (e.g. "build failed").
+pub fn render_error(error: &Error, what: &str, style: &Style) -> String {
     match error {
         Error::Site(diagnostics) => {
             let mut out = String::new();
@@ -37,16 +38,13 @@ pub fn render_error(error: &Error, style: &Style) -> String {
             let n = diagnostics.len();
             let _ = writeln!(
                 out,
-                "{} {n} problem{} found; the previous output was left untouched.",
-                style.paint("1;31", "build failed:"),
+                "{} {n} problem{} found.",
+                style.paint("1;31", &format!("{what}:")),
                 if n == 1 { "" } else { "s" }
             );
             out
         }
-        other => format!(
-            "{} {other}\nThe previous output was left untouched.\n",
-            style.paint("1;31", "build failed:")
-        ),
+        other => format!("{} {other}\n", style.paint("1;31", &format!("{what}:"))),
     }
 }
 

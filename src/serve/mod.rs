@@ -1,0 +1,216 @@
+//! `wisdom serve`: build, serve on loopback, watch the site, rebuild and tell every open tab
+//! to reload over a WebSocket. Bad content never stops the server: it keeps serving the last
+//! good site and shows the error as an overlay.
+
+mod http;
+mod watch;
+mod websocket;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Instant;
+
+use crate::build::{BuildOptions, build};
+use crate::error::{Error, Result};
+use crate::report::{Style, render_error};
+
+pub const LIVE_RELOAD_PATH: &str = "/__wisdom/livereload";
+const CLIENT_SCRIPT: &str = include_str!("livereload.js");
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub drafts: bool,
+}
+
+/// Everything the server threads share; one per `wisdom serve`.
+struct DevServer {
+    build: BuildOptions,
+    output: PathBuf,
+    /// Open live-reload sockets; a client that fails a write is dropped.
+    clients: Mutex<Vec<TcpStream>>,
+    /// The last build error, shown to browsers that connect while it stands.
+    error: Mutex<Option<String>>,
+}
+
+pub fn serve(options: &ServeOptions) -> Result<()> {
+    let listener = TcpListener::bind((options.bind.as_str(), options.port))
+        .map_err(|e| Error::output(Path::new(&format!("{}:{}", options.bind, options.port)), e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::output(Path::new("socket"), e))?;
+    let output = std::env::temp_dir().join(format!(
+        "wisdom-serve-{}-{}",
+        std::process::id(),
+        addr.port()
+    ));
+    let server = Arc::new(DevServer {
+        build: BuildOptions {
+            root: options.root.clone(),
+            output: Some(output.clone()),
+            drafts: options.drafts,
+            base_url: Some(format!("http://{addr}/")),
+        },
+        output,
+        clients: Mutex::new(Vec::new()),
+        error: Mutex::new(None),
+    });
+    server.rebuild("initial build");
+    eprintln!(
+        "Serving {} at http://{addr}/ (Ctrl-C to stop)",
+        options.root.display()
+    );
+
+    let accepting = Arc::clone(&server);
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let server = Arc::clone(&accepting);
+            thread::spawn(move || server.handle(stream));
+        }
+    });
+    watch::run(&options.root, &server.output, |changes| {
+        let what = watch::describe(&changes);
+        let ok = server.rebuild(&what);
+        if ok {
+            let message = if watch::only_css(&changes) {
+                "{\"type\":\"css\"}"
+            } else {
+                "{\"type\":\"reload\"}"
+            };
+            server.broadcast(message);
+        }
+    })
+}
+
+impl DevServer {
+    /// Rebuilds the site; on failure keeps the last good one and shows the error.
+    fn rebuild(&self, what: &str) -> bool {
+        let started = Instant::now();
+        match build(&self.build) {
+            Ok(report) => {
+                eprintln!(
+                    "{what}: rebuilt {} notes in {} ms",
+                    report.notes,
+                    started.elapsed().as_millis()
+                );
+                *self.error.lock().expect("no panics while held") = None;
+                true
+            }
+            Err(e) => {
+                let text = render_error(
+                    &e,
+                    "build failed (still serving the last good site)",
+                    &Style { color: false },
+                );
+                eprint!(
+                    "{}",
+                    render_error(
+                        &e,
+                        "build failed (still serving the last good site)",
+                        &Style::for_stderr()
+                    )
+                );
+                let message = serde_json::json!({"type": "error", "message": text}).to_string();
+                *self.error.lock().expect("no panics while held") = Some(message.clone());
+                self.broadcast(&message);
+                false
+            }
+        }
+    }
+
+    fn broadcast(&self, message: &str) {
+        let frame = websocket::text_frame(message);
+        let mut clients = self.clients.lock().expect("no panics while held");
+        clients.retain_mut(|c| std::io::Write::write_all(c, &frame).is_ok());
+    }
+
+    fn handle(&self, mut stream: TcpStream) {
+        let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+        let Some(request) = http::read_request(&stream) else {
+            let _ = http::respond(
+                &mut stream,
+                "400 Bad Request",
+                "text/plain",
+                b"bad request",
+                false,
+            );
+            return;
+        };
+        let head_only = request.method == "HEAD";
+        if request.method != "GET" && !head_only {
+            let _ = http::respond(
+                &mut stream,
+                "405 Method Not Allowed",
+                "text/plain",
+                b"GET and HEAD only",
+                false,
+            );
+            return;
+        }
+        if let (LIVE_RELOAD_PATH, Some(key)) =
+            (request.path.as_str(), request.header("Sec-WebSocket-Key"))
+        {
+            if websocket::accept(&mut stream, key).is_ok() {
+                let _ = stream.set_read_timeout(None);
+                let pending = self.error.lock().expect("no panics while held").clone();
+                if let Some(message) = pending {
+                    let _ =
+                        std::io::Write::write_all(&mut stream, &websocket::text_frame(&message));
+                }
+                self.clients
+                    .lock()
+                    .expect("no panics while held")
+                    .push(stream);
+            }
+            return;
+        }
+        if request.path == "/__wisdom/livereload.js" {
+            let _ = http::respond(
+                &mut stream,
+                "200 OK",
+                "text/javascript; charset=utf-8",
+                CLIENT_SCRIPT.as_bytes(),
+                head_only,
+            );
+            return;
+        }
+        let (status, file) = match http::resolve(&self.output, &request.path) {
+            Some(file) => ("200 OK", Some(file)),
+            None => ("404 Not Found", http::resolve(&self.output, "/404.html")),
+        };
+        let (content_type, body) = match &file {
+            Some(path) => {
+                let body = std::fs::read(path).unwrap_or_default();
+                let ct = http::content_type(path);
+                let body = if ct.starts_with("text/html") {
+                    inject_script(body)
+                } else {
+                    body
+                };
+                (ct, body)
+            }
+            None => ("text/plain; charset=utf-8", b"not found".to_vec()),
+        };
+        let _ = http::respond(&mut stream, status, content_type, &body, head_only);
+    }
+}
+
+/// Adds the live-reload client to a served page (never to `wisdom build` output).
+fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
+    let tag = b"<script src=\"/__wisdom/livereload.js\"></script>";
+    match find_last(&html, b"</body>") {
+        Some(i) => {
+            html.splice(i..i, tag.iter().copied());
+        }
+        None => html.extend_from_slice(tag),
+    }
+    html
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}

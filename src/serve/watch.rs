@@ -1,0 +1,86 @@
+//! Watching the site: notify events, batched until the files are quiet, so a burst of saves
+//! (or an editor's write-temp-then-rename) becomes one rebuild.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::content::is_ignored_name;
+use crate::error::{Error, Result};
+
+/// How long the files must be quiet before a rebuild, and the longest a batch may wait.
+const QUIET: Duration = Duration::from_millis(30);
+const MAX_WAIT: Duration = Duration::from_millis(500);
+
+/// Calls `on_change` with each batch of changed paths; runs until the watcher fails.
+pub fn run(root: &Path, output: &Path, mut on_change: impl FnMut(Vec<PathBuf>)) -> Result<()> {
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        // Reads (the build's own among them) arrive as access events; only changes count.
+        if let Ok(event) = event
+            && !matches!(event.kind, EventKind::Access(_))
+        {
+            let _ = tx.send(event.paths);
+        }
+    })
+    .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
+    // Watch folders, never single files: an editor's rename would end a file watch.
+    watcher
+        .watch(root, RecursiveMode::Recursive)
+        .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
+    let ignored = [
+        root.join("public"),
+        root.join("target"),
+        root.join(".git"),
+        output.to_path_buf(),
+    ];
+    loop {
+        let Ok(first) = rx.recv() else {
+            return Ok(());
+        };
+        let mut batch = first;
+        let started = Instant::now();
+        while started.elapsed() < MAX_WAIT {
+            match rx.recv_timeout(QUIET) {
+                Ok(more) => batch.extend(more),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        }
+        batch.retain(|p| relevant(p, &ignored));
+        batch.sort();
+        batch.dedup();
+        if !batch.is_empty() {
+            on_change(batch);
+        }
+    }
+}
+
+fn relevant(path: &Path, ignored: &[PathBuf]) -> bool {
+    if ignored.iter().any(|i| path.starts_with(i)) {
+        return false;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    !is_ignored_name(&name)
+        && !path
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with(".public"))
+}
+
+pub fn only_css(paths: &[PathBuf]) -> bool {
+    paths
+        .iter()
+        .all(|p| p.extension().is_some_and(|e| e == "css"))
+}
+
+pub fn describe(paths: &[PathBuf]) -> String {
+    match paths {
+        [one] => format!("changed {}", one.display()),
+        many => format!("{} files changed", many.len()),
+    }
+}

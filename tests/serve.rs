@@ -1,0 +1,335 @@
+//! `wisdom serve` on a loopback port against a temp copy of a fixture site: pages, safety,
+//! live-reload messages over the WebSocket, and the error overlay. Every wait is bounded.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const DEADLINE: Duration = Duration::from_secs(15);
+
+struct Server {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+    root: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Server {
+    let dir = site(&[
+        ("content/wisdom/_index.md", "---\ntitle: Wisdom\n---\n"),
+        (
+            "content/wisdom/a.md",
+            &note("Alpha", "2024-01-03", &["ai"], "Alpha first text."),
+        ),
+        ("static/site.css", "body { color: red; }"),
+        ("static/calc.wasm", "\0asm"),
+    ]);
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_wisdom"))
+        .args([
+            "serve",
+            "--root",
+            dir.path().to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let root = dir.path().to_path_buf();
+    let server = Server {
+        child,
+        port,
+        _dir: dir,
+        root,
+    };
+    wait_for(|| get(&server, "/").0 == 200);
+    server
+}
+
+fn wait_for(mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < DEADLINE {
+        if ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("condition not met within {DEADLINE:?}");
+}
+
+/// Sends a raw request; returns status, headers and body.
+fn raw(server: &Server, request: &str) -> (u16, String, Vec<u8>) {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", server.port)) else {
+        return (0, String::new(), Vec::new());
+    };
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(buf.len());
+    let head = String::from_utf8_lossy(&buf[..split]).to_string();
+    let body = buf.get(split + 4..).unwrap_or(&[]).to_vec();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head, body)
+}
+
+fn get(server: &Server, path: &str) -> (u16, String, String) {
+    let (status, head, body) = raw(
+        server,
+        &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+    );
+    (status, head, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// A WebSocket client for the live-reload endpoint.
+struct Socket(TcpStream);
+
+impl Socket {
+    fn connect(server: &Server) -> Socket {
+        let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        s.write_all(
+            b"GET /__wisdom/livereload HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        )
+        .unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8(head).unwrap();
+        assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+        assert!(
+            head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+            "{head}"
+        );
+        s.set_read_timeout(Some(DEADLINE)).unwrap();
+        Socket(s)
+    }
+
+    fn expect_silence(&mut self, window: Duration) {
+        self.0.set_read_timeout(Some(window)).unwrap();
+        let mut byte = [0u8];
+        let got = self.0.read(&mut byte);
+        assert!(got.is_err(), "expected no message, got {got:?}");
+        self.0.set_read_timeout(Some(DEADLINE)).unwrap();
+    }
+
+    fn next_message(&mut self) -> String {
+        let mut h = [0u8; 2];
+        self.0
+            .read_exact(&mut h)
+            .expect("a message within the deadline");
+        let len = match h[1] & 0x7f {
+            126 => {
+                let mut b = [0u8; 2];
+                self.0.read_exact(&mut b).unwrap();
+                u16::from_be_bytes(b) as usize
+            }
+            127 => {
+                let mut b = [0u8; 8];
+                self.0.read_exact(&mut b).unwrap();
+                u64::from_be_bytes(b) as usize
+            }
+            n => n as usize,
+        };
+        let mut payload = vec![0; len];
+        self.0.read_exact(&mut payload).unwrap();
+        String::from_utf8(payload).unwrap()
+    }
+}
+
+#[test]
+fn serves_pages_types_404_and_head() {
+    let server = start();
+    let (status, head, body) = get(&server, "/wisdom/a/");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: text/html; charset=utf-8"));
+    assert!(body.contains("Alpha first text."));
+    assert!(
+        body.contains("/__wisdom/livereload.js"),
+        "the live-reload script is injected"
+    );
+    assert!(
+        body.contains(&format!("http://127.0.0.1:{}/wisdom/a/", server.port)),
+        "canonical URLs point at the server"
+    );
+
+    assert!(
+        get(&server, "/calc.wasm")
+            .1
+            .contains("Content-Type: application/wasm")
+    );
+    assert!(
+        get(&server, "/site.css")
+            .1
+            .contains("Content-Type: text/css")
+    );
+    assert!(
+        get(&server, "/rss.xml")
+            .1
+            .contains("Content-Type: application/xml")
+    );
+    assert!(
+        get(&server, "/tags/ai").2.contains("Alpha"),
+        "/dir serves its index.html"
+    );
+
+    let (status, _, body) = get(&server, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Not found"), "the site's own 404 page");
+
+    let (status, head, body) = raw(&server, "HEAD /wisdom/a/ HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Length:") && body.is_empty());
+    assert_eq!(raw(&server, "POST / HTTP/1.1\r\nHost: x\r\n\r\n").0, 405);
+    assert_eq!(raw(&server, "garbage\r\n\r\n").0, 400);
+}
+
+#[test]
+fn no_path_outside_the_output_is_served() {
+    let server = start();
+    std::fs::write(server.root.join("secret.txt"), "top secret").unwrap();
+    for path in [
+        "/../secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/../../../../etc/passwd",
+        "//etc/passwd",
+        "/..\\secret.txt",
+        "/%00",
+    ] {
+        let (status, _, body) = get(&server, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            !body.contains("top secret") && !body.contains("root:"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn edits_rebuild_and_tell_the_browser_to_reload() {
+    let server = start();
+    let mut ws = Socket::connect(&server);
+    let a = server.root.join("content/wisdom/a.md");
+
+    std::fs::write(
+        &a,
+        note("Alpha", "2024-01-03", &["ai"], "Alpha second text."),
+    )
+    .unwrap();
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    assert!(get(&server, "/wisdom/a/").2.contains("Alpha second text."));
+    ws.expect_silence(Duration::from_millis(800)); // the build's own reads trigger nothing
+
+    // A burst of saves becomes one rebuild.
+    for i in 0..20 {
+        std::fs::write(
+            &a,
+            note("Alpha", "2024-01-03", &["ai"], &format!("Alpha burst {i}.")),
+        )
+        .unwrap();
+    }
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    ws.expect_silence(Duration::from_millis(800));
+    assert!(get(&server, "/wisdom/a/").2.contains("Alpha burst 19."));
+
+    // An editor's atomic save: write a temp file, rename it over the note.
+    let tmp = server.root.join("content/wisdom/.a.md.tmp");
+    std::fs::write(
+        &tmp,
+        note(
+            "Alpha",
+            "2024-01-03",
+            &["ai", "models"],
+            "Alpha third text.",
+        ),
+    )
+    .unwrap();
+    std::fs::rename(&tmp, &a).unwrap();
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    assert!(get(&server, "/wisdom/a/").2.contains("Alpha third text."));
+    assert!(get(&server, "/tags/models/").2.contains("Alpha"));
+
+    // A new note in a new folder, then deleting it.
+    write(
+        &server.root,
+        "content/wisdom/new/b.md",
+        note("Beta", "2024-02-01", &["ai"], "Beta.").as_bytes(),
+    );
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    wait_for(|| get(&server, "/wisdom/new/b/").0 == 200);
+    std::fs::remove_dir_all(server.root.join("content/wisdom/new")).unwrap();
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    assert_eq!(get(&server, "/wisdom/new/b/").0, 404);
+
+    // A template change re-renders the pages that use it.
+    write(&server.root, "templates/page.html", b"{% extends \"base.html\" %}{% block content %}<p>custom {{ page.title }}</p>{% endblock content %}");
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    assert!(get(&server, "/wisdom/a/").2.contains("custom Alpha"));
+
+    // A CSS change is swapped in without a reload.
+    std::fs::write(server.root.join("static/site.css"), "body { color: blue; }").unwrap();
+    assert_eq!(ws.next_message(), "{\"type\":\"css\"}");
+    assert!(get(&server, "/site.css").2.contains("blue"));
+}
+
+#[test]
+fn a_broken_note_shows_an_error_and_keeps_the_last_good_site() {
+    let server = start();
+    let mut ws = Socket::connect(&server);
+    let a = server.root.join("content/wisdom/a.md");
+    std::fs::write(&a, "---\ntitle: Alpha\ndate: not a date\n---\nBroken.\n").unwrap();
+    let message = ws.next_message();
+    assert!(message.contains("\"type\":\"error\""), "{message}");
+    assert!(message.contains("content/wisdom/a.md:3"), "{message}");
+    let (status, _, body) = get(&server, "/wisdom/a/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Alpha first text."),
+        "the last good page is still served"
+    );
+
+    // A browser that connects now sees the error too.
+    let mut late = Socket::connect(&server);
+    assert!(late.next_message().contains("not a date"));
+
+    std::fs::write(&a, note("Alpha", "2024-01-03", &["ai"], "Alpha fixed.")).unwrap();
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    assert!(get(&server, "/wisdom/a/").2.contains("Alpha fixed."));
+}
+
+#[test]
+fn build_output_has_no_live_reload_script() {
+    let dir = site(&[("content/a.md", &note("A", "2024-01-01", &[], "x"))]);
+    let out = build_ok(dir.path());
+    let page = std::fs::read_to_string(out.join("a/index.html")).unwrap();
+    assert!(!page.contains("__wisdom"));
+}
