@@ -133,24 +133,7 @@ impl DevTools {
     }
 
     fn receive(&mut self) -> String {
-        let mut h = [0u8; 2];
-        self.socket.read_exact(&mut h).unwrap();
-        let len = match h[1] & 0x7f {
-            126 => {
-                let mut b = [0u8; 2];
-                self.socket.read_exact(&mut b).unwrap();
-                u16::from_be_bytes(b) as usize
-            }
-            127 => {
-                let mut b = [0u8; 8];
-                self.socket.read_exact(&mut b).unwrap();
-                u64::from_be_bytes(b) as usize
-            }
-            n => n as usize,
-        };
-        let mut payload = vec![0; len];
-        self.socket.read_exact(&mut payload).unwrap();
-        String::from_utf8_lossy(&payload).into_owned()
+        read_frame(&mut self.socket)
     }
 
     /// The page's visible text (empty while it is loading).

@@ -141,26 +141,7 @@ impl Socket {
     }
 
     fn next_message(&mut self) -> String {
-        let mut h = [0u8; 2];
-        self.0
-            .read_exact(&mut h)
-            .expect("a message within the deadline");
-        let len = match h[1] & 0x7f {
-            126 => {
-                let mut b = [0u8; 2];
-                self.0.read_exact(&mut b).unwrap();
-                u16::from_be_bytes(b) as usize
-            }
-            127 => {
-                let mut b = [0u8; 8];
-                self.0.read_exact(&mut b).unwrap();
-                u64::from_be_bytes(b) as usize
-            }
-            n => n as usize,
-        };
-        let mut payload = vec![0; len];
-        self.0.read_exact(&mut payload).unwrap();
-        String::from_utf8(payload).unwrap()
+        read_frame(&mut self.0)
     }
 }
 

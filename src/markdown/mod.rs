@@ -201,6 +201,11 @@ impl<'a> State<'a> {
     fn push_leaf(&mut self, event: Event<'a>) {
         let start = self.events.len();
         self.events.push(event);
+        self.close_other_block(start);
+    }
+
+    /// Records the events from `start` as a top-level block that is not prose.
+    fn close_other_block(&mut self, start: usize) {
         if self.depth == 0 {
             self.blocks.push(Block {
                 start,
@@ -247,14 +252,7 @@ impl<'a> State<'a> {
         self.events.push(Event::Html(
             format!(" <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{level}>\n").into(),
         ));
-        if self.depth == 0 {
-            self.blocks.push(Block {
-                start,
-                end: self.events.len(),
-                prose: false,
-                words: 0,
-            });
-        }
+        self.close_other_block(start);
         self.headings.push((level, id, title));
     }
 

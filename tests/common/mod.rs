@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -89,4 +90,28 @@ pub fn note(title: &str, date: &str, tags: &[&str], body: &str) -> String {
         "---\ntitle: \"{title}\"\ndate: {date}\ntags: [{}]\n---\n{body}\n",
         tags.join(", ")
     )
+}
+
+/// Reads one unmasked WebSocket text frame (as servers send them) from `stream`.
+pub fn read_frame(stream: &mut impl Read) -> String {
+    let mut h = [0u8; 2];
+    stream
+        .read_exact(&mut h)
+        .expect("a frame within the deadline");
+    let len = match h[1] & 0x7f {
+        126 => {
+            let mut b = [0u8; 2];
+            stream.read_exact(&mut b).unwrap();
+            u16::from_be_bytes(b) as usize
+        }
+        127 => {
+            let mut b = [0u8; 8];
+            stream.read_exact(&mut b).unwrap();
+            u64::from_be_bytes(b) as usize
+        }
+        n => n as usize,
+    };
+    let mut payload = vec![0; len];
+    stream.read_exact(&mut payload).unwrap();
+    String::from_utf8_lossy(&payload).into_owned()
 }
