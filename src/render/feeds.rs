@@ -3,9 +3,9 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::{Renderer, output_file};
+use super::Renderer;
 use crate::error::Diagnostic;
-use crate::site::{NoteId, TAGS_PATH};
+use crate::site::{NoteId, TAGS_PATH, TagId};
 
 #[derive(Serialize)]
 struct FeedItem<'a> {
@@ -34,26 +34,27 @@ struct SitemapEntry {
     lastmod: Option<String>,
 }
 
-pub(super) fn write_all(r: &Renderer<'_>) -> Result<(), Diagnostic> {
+pub(super) fn site_feed(r: &Renderer<'_>) -> Result<String, Diagnostic> {
     let site = r.site;
-    let all: Vec<NoteId> = (0..site.notes.len()).collect();
-    feed(r, "/rss.xml", site.config.title.clone(), "/", &all)?;
-    for tag in &site.tags {
-        let title = format!("{} · #{}", site.config.title, tag.name);
-        feed(
-            r,
-            &format!("{}rss.xml", tag.path),
-            title,
-            &tag.path,
-            &tag.notes,
-        )?;
-    }
-    sitemap(r)?;
-    let mut ctx = Context::new();
-    ctx.insert("config", &site.config);
-    ctx.insert("sitemap_url", &site.config.permalink("sitemap.xml"));
-    let robots = r.theme.render("robots.txt", &ctx)?;
-    r.sink.write("robots.txt", robots.into_bytes())
+    feed(
+        r,
+        "/rss.xml",
+        site.config.title.clone(),
+        "/",
+        &site.sections[0].notes,
+    )
+}
+
+pub(super) fn tag_feed(r: &Renderer<'_>, t: TagId) -> Result<String, Diagnostic> {
+    let tag = &r.site.tags[t];
+    let title = format!("{} · #{}", r.site.config.title, tag.name);
+    feed(
+        r,
+        &format!("{}rss.xml", tag.path),
+        title,
+        &tag.path,
+        &tag.notes,
+    )
 }
 
 fn feed(
@@ -62,15 +63,10 @@ fn feed(
     title: String,
     link: &str,
     notes: &[NoteId],
-) -> Result<(), Diagnostic> {
+) -> Result<String, Diagnostic> {
     let site = r.site;
-    let limit = match site.config.feed_limit {
-        0 => notes.len(),
-        n => n,
-    };
-    let items: Vec<FeedItem> = notes
+    let items: Vec<FeedItem> = notes[..super::feed_len(site, notes.len())]
         .iter()
-        .take(limit)
         .map(|&id| {
             let n = &site.notes[id];
             FeedItem {
@@ -96,27 +92,22 @@ fn feed(
     let mut ctx = Context::new();
     ctx.insert("config", &site.config);
     ctx.insert("feed", &feed);
-    let xml = r.theme.render("rss.xml", &ctx)?;
-    r.sink.write(&output_file(path), xml.into_bytes())
+    r.theme.render("rss.xml", &ctx)
 }
 
-fn sitemap(r: &Renderer<'_>) -> Result<(), Diagnostic> {
+pub(super) fn sitemap(r: &Renderer<'_>) -> Result<String, Diagnostic> {
     let site = r.site;
-    let newest = site
-        .notes
-        .first()
-        .and_then(|n| n.lastmod.or(n.date))
-        .map(|d| d.ymd());
-    let mut entries = Vec::new();
-    for (i, s) in site.sections.iter().enumerate() {
-        let lastmod = s
-            .notes
+    let newest = |notes: &[NoteId]| {
+        notes
             .first()
             .and_then(|&id| site.notes[id].date)
-            .map(|d| d.ymd());
+            .map(|d| d.ymd())
+    };
+    let mut entries = Vec::new();
+    for s in &site.sections {
         entries.push(SitemapEntry {
             loc: s.permalink.clone(),
-            lastmod: if i == 0 { newest.clone() } else { lastmod },
+            lastmod: newest(&s.notes),
         });
     }
     for n in &site.notes {
@@ -132,16 +123,18 @@ fn sitemap(r: &Renderer<'_>) -> Result<(), Diagnostic> {
     for t in &site.tags {
         entries.push(SitemapEntry {
             loc: t.permalink.clone(),
-            lastmod: t
-                .notes
-                .first()
-                .and_then(|&id| site.notes[id].date)
-                .map(|d| d.ymd()),
+            lastmod: newest(&t.notes),
         });
     }
     let mut ctx = Context::new();
     ctx.insert("config", &site.config);
     ctx.insert("entries", &entries);
-    let xml = r.theme.render("sitemap.xml", &ctx)?;
-    r.sink.write("sitemap.xml", xml.into_bytes())
+    r.theme.render("sitemap.xml", &ctx)
+}
+
+pub(super) fn robots(r: &Renderer<'_>) -> Result<String, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert("config", &r.site.config);
+    ctx.insert("sitemap_url", &r.site.config.permalink("sitemap.xml"));
+    r.theme.render("robots.txt", &ctx)
 }

@@ -1,5 +1,7 @@
-//! Renders every page of the site through the theme and hands each file to a sink as soon as
-//! it is ready, so the whole rendered site is never held in memory.
+//! Renders the site through the theme. The site is first planned as a list of [`Job`]s, one
+//! per output file; a full build renders them all in parallel and hands each file to a sink
+//! as soon as it is ready (the rendered site is never held in memory), and `wisdom serve`
+//! renders only the jobs a change touched.
 
 mod feeds;
 pub mod views;
@@ -9,7 +11,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::error::Diagnostic;
-use crate::site::{Note, NoteId, Site, TAGS_PATH, normalize_alias};
+use crate::site::{NoteId, Site, TAGS_PATH, TagId, normalize_alias};
 use crate::templates::Theme;
 use views::{
     Card, Meta, PageView, Paginator, SectionLink, SectionView, TagLink, json_ld, plain_text,
@@ -20,30 +22,137 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic>;
 }
 
+/// A list of notes shown as cards over one or more pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Listing {
+    /// `sections[i]`; section 0 is the home page.
+    Section(usize),
+    Tag(TagId),
+}
+
+/// One output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    Note(NoteId),
+    /// The `n`th alias of a note: a redirect page.
+    Alias(NoteId, usize),
+    /// A page (1-based) of a listing.
+    Listing(Listing, usize),
+    TagIndex,
+    NotFound,
+    SiteFeed,
+    TagFeed(TagId),
+    Sitemap,
+    Robots,
+}
+
 const DESCRIPTION_CHARS: usize = 200;
 
-/// Writes every page; stops at the first template error.
+/// Every file the site consists of, in a fixed order.
+pub fn plan(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.notes.len()).map(Job::Note).collect();
+    for (id, note) in site.notes.iter().enumerate() {
+        jobs.extend((0..note.aliases.len()).map(|i| Job::Alias(id, i)));
+    }
+    let listings = (0..site.sections.len())
+        .map(Listing::Section)
+        .chain((0..site.tags.len()).map(Listing::Tag));
+    for listing in listings {
+        let pages = page_count(site, listing_notes(site, listing).len());
+        jobs.extend((1..=pages).map(|p| Job::Listing(listing, p)));
+    }
+    jobs.extend([Job::TagIndex, Job::NotFound, Job::SiteFeed]);
+    jobs.extend((0..site.tags.len()).map(Job::TagFeed));
+    jobs.extend([Job::Sitemap, Job::Robots]);
+    jobs
+}
+
+/// Renders every job; stops at the first template error.
 pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Diagnostic> {
-    let r = Renderer { site, theme, sink };
-    site.notes.par_iter().try_for_each(|note| r.note(note))?;
-    site.sections
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, _)| r.section(i))?;
-    site.tags
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, _)| r.tag(i))?;
-    r.tag_index()?;
-    r.aliases()?;
-    r.not_found()?;
-    feeds::write_all(&r)
+    render_jobs(site, theme, &plan(site), sink)
+}
+
+pub fn render_jobs(
+    site: &Site,
+    theme: &Theme,
+    jobs: &[Job],
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let r = Renderer { site, theme };
+    jobs.par_iter()
+        .try_for_each(|&job| sink.write(&output_path(site, job), r.render(job)?.into_bytes()))
+}
+
+/// The notes a listing shows, newest first.
+pub fn listing_notes(site: &Site, listing: Listing) -> &[NoteId] {
+    match listing {
+        Listing::Section(i) => &site.sections[i].notes,
+        Listing::Tag(t) => &site.tags[t].notes,
+    }
+}
+
+/// Notes per listing page: `paginate`, or all of them when it is 0.
+pub fn per_page(site: &Site, total: usize) -> usize {
+    match site.config.paginate {
+        0 => total.max(1),
+        n => n,
+    }
+}
+
+/// How many notes a feed carries: the newest `feed_limit` (all when 0).
+pub fn feed_len(site: &Site, total: usize) -> usize {
+    match site.config.feed_limit {
+        0 => total,
+        n => n.min(total),
+    }
+}
+
+pub fn page_count(site: &Site, total: usize) -> usize {
+    total.div_ceil(per_page(site, total)).max(1)
+}
+
+/// The site path of a listing page: `base/` for the first, `base/page/N/` after.
+fn listing_path(site: &Site, listing: Listing, page: usize) -> String {
+    let base = match listing {
+        Listing::Section(i) => &site.sections[i].path,
+        Listing::Tag(t) => &site.tags[t].path,
+    };
+    if page == 1 {
+        base.clone()
+    } else {
+        format!("{base}page/{page}/")
+    }
+}
+
+/// The file a job writes, relative to the output folder.
+pub fn output_path(site: &Site, job: Job) -> String {
+    let url_path = match job {
+        Job::Note(id) => site.notes[id].path.clone(),
+        Job::Alias(id, i) => normalize_alias(&site.notes[id].aliases[i]),
+        Job::Listing(listing, page) => listing_path(site, listing, page),
+        Job::TagIndex => TAGS_PATH.to_string(),
+        Job::NotFound => "/404.html".into(),
+        Job::SiteFeed => "/rss.xml".into(),
+        Job::TagFeed(t) => format!("{}rss.xml", site.tags[t].path),
+        Job::Sitemap => "/sitemap.xml".into(),
+        Job::Robots => "/robots.txt".into(),
+    };
+    output_file(&url_path)
+}
+
+/// `/wisdom/a/` → `wisdom/a/index.html`; `/rss.xml` → `rss.xml`.
+pub fn output_file(url_path: &str) -> String {
+    let trimmed = url_path.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
 }
 
 struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
-    sink: &'a dyn Sink,
 }
 
 #[derive(Serialize)]
@@ -52,14 +161,29 @@ struct NavLink<'a> {
     url: &'a str,
 }
 
-impl<'a> Renderer<'a> {
-    /// The variables every template gets.
+impl Renderer<'_> {
+    fn render(&self, job: Job) -> Result<String, Diagnostic> {
+        match job {
+            Job::Note(id) => self.note(id),
+            Job::Alias(id, i) => self.alias(id, i),
+            Job::Listing(listing, page) => self.listing(listing, page),
+            Job::TagIndex => self.tag_index(),
+            Job::NotFound => self.not_found(),
+            Job::SiteFeed => feeds::site_feed(self),
+            Job::TagFeed(t) => feeds::tag_feed(self, t),
+            Job::Sitemap => feeds::sitemap(self),
+            Job::Robots => feeds::robots(self),
+        }
+    }
+
+    /// The variables every page template gets.
     fn context(&self, current_path: &str, meta: Meta<'_>) -> Context {
+        let config = &self.site.config;
         let mut ctx = Context::new();
-        ctx.insert("config", &self.site.config);
-        ctx.insert("current_path", current_path);
-        ctx.insert("current_url", &self.site.config.permalink(current_path));
-        ctx.insert("base_path", self.site.config.base_path());
+        ctx.insert("config", config);
+        ctx.insert("current_path", &config.url(current_path));
+        ctx.insert("current_url", &config.permalink(current_path));
+        ctx.insert("base_path", config.base_path());
         ctx.insert("tags_url", &self.site.tags_url());
         let nav: Vec<NavLink> = self.site.sections[1..]
             .iter()
@@ -73,13 +197,9 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    fn write_page(&self, url_path: &str, template: &str, ctx: &Context) -> Result<(), Diagnostic> {
-        let html = self.theme.render(template, ctx)?;
-        self.sink.write(&output_file(url_path), html.into_bytes())
-    }
-
-    fn note(&self, note: &Note) -> Result<(), Diagnostic> {
+    fn note(&self, id: NoteId) -> Result<String, Diagnostic> {
         let site = self.site;
+        let note = &site.notes[id];
         let description = note
             .description
             .clone()
@@ -96,10 +216,6 @@ impl<'a> Renderer<'a> {
             json_ld: json_ld(site, note, &description),
         };
         let meta = Meta {
-            title: &note.title,
-            description: &description,
-            permalink: note.permalink.clone(),
-            kind: "article",
             published: page.card.date.clone(),
             modified: page.lastmod.clone().or_else(|| page.card.date.clone()),
             tags: note
@@ -107,184 +223,97 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|&t| site.tags[t].name.as_str())
                 .collect(),
+            ..Meta::website(&note.title, &description, note.permalink.clone())
+        };
+        let meta = Meta {
+            kind: "article",
+            ..meta
         };
         let mut ctx = self.context(&note.path, meta);
         ctx.insert("page", &page);
-        self.write_page(&note.path, "page.html", &ctx)
+        self.theme.render("page.html", &ctx)
     }
 
-    fn section(&self, index: usize) -> Result<(), Diagnostic> {
-        let section = &self.site.sections[index];
-        let (template, tags) = if index == 0 {
-            let tags: Vec<TagLink> = self.site.tags.iter().map(TagLink::new).collect();
-            ("index.html", Some(tags))
-        } else {
-            ("section.html", None)
+    fn listing(&self, listing: Listing, current: usize) -> Result<String, Diagnostic> {
+        let site = self.site;
+        let notes = listing_notes(site, listing);
+        let per_page = per_page(site, notes.len());
+        let total_pages = page_count(site, notes.len());
+        let page_url = |n: usize| site.config.url(&listing_path(site, listing, n));
+        let chunk = notes.chunks(per_page).nth(current - 1).unwrap_or(&[]);
+        let paginator = Paginator {
+            notes: chunk
+                .iter()
+                .map(|&id| Card::new(site, &site.notes[id]))
+                .collect(),
+            current,
+            total_pages,
+            total_notes: notes.len(),
+            previous: (current > 1).then(|| page_url(current - 1)),
+            next: (current < total_pages).then(|| page_url(current + 1)),
+            first: page_url(1),
+            last: page_url(total_pages),
         };
-        let description = section
-            .description
-            .clone()
-            .unwrap_or_else(|| plain_text(&section.content.html, DESCRIPTION_CHARS));
-        // The home page lists every note; a section lists its own.
-        let all: Vec<NoteId>;
-        let notes = if index == 0 {
-            all = (0..self.site.notes.len()).collect();
-            &all
-        } else {
-            &section.notes
-        };
-        self.paginate(&section.path, notes, |ctx| {
-            ctx.insert("section", &SectionView::new(section));
-            if let Some(tags) = &tags {
-                ctx.insert("tags", tags);
+        let path = listing_path(site, listing, current);
+        let permalink = site.config.permalink(&path);
+        let (template, mut ctx) = match listing {
+            Listing::Section(i) => {
+                let section = &site.sections[i];
+                let description = section
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| plain_text(&section.content.html, DESCRIPTION_CHARS));
+                let meta = Meta::website(&section.title, &description, permalink);
+                let mut ctx = self.context(&path, meta);
+                ctx.insert("section", &SectionView::new(section));
+                if i == 0 {
+                    let tags: Vec<TagLink> = site.tags.iter().map(TagLink::new).collect();
+                    ctx.insert("tags", &tags);
+                }
+                let template = if i == 0 { "index.html" } else { "section.html" };
+                (template, ctx)
             }
-            self.theme_page(template, &section.title, &description)
-        })
-    }
-
-    fn tag(&self, index: usize) -> Result<(), Diagnostic> {
-        let tag = &self.site.tags[index];
-        let title = format!("#{}", tag.name);
-        let description = format!("Notes tagged {}", tag.name);
-        self.paginate(&tag.path, &tag.notes, |ctx| {
-            ctx.insert("tag", &TagLink::new(tag));
-            ctx.insert(
-                "feed_url",
-                &self.site.config.url(&format!("{}rss.xml", tag.path)),
-            );
-            self.theme_page("tag.html", &title, &description)
-        })
-    }
-
-    fn theme_page(&self, template: &'static str, title: &str, description: &str) -> PageSpec {
-        PageSpec {
-            template,
-            title: title.to_string(),
-            description: description.to_string(),
-        }
-    }
-
-    /// Writes `base`, `base/page/2/`, … with `paginate` notes each (all on one page when 0).
-    fn paginate(
-        &self,
-        base: &str,
-        notes: &[NoteId],
-        fill: impl Fn(&mut Context) -> PageSpec,
-    ) -> Result<(), Diagnostic> {
-        let per_page = match self.site.config.paginate {
-            0 => notes.len().max(1),
-            n => n,
-        };
-        let total_pages = notes.len().div_ceil(per_page).max(1);
-        let page_path = |n: usize| {
-            if n == 1 {
-                base.to_string()
-            } else {
-                format!("{base}page/{n}/")
+            Listing::Tag(t) => {
+                let tag = &site.tags[t];
+                let title = format!("#{}", tag.name);
+                let description = format!("Notes tagged {}", tag.name);
+                let mut ctx = self.context(&path, Meta::website(&title, &description, permalink));
+                ctx.insert("tag", &TagLink::new(tag));
+                ctx.insert(
+                    "feed_url",
+                    &site.config.url(&format!("{}rss.xml", tag.path)),
+                );
+                ("tag.html", ctx)
             }
         };
-        let page_url = |n: usize| self.site.config.url(&page_path(n));
-        for current in 1..=total_pages {
-            let chunk = notes.chunks(per_page).nth(current - 1).unwrap_or(&[]);
-            let paginator = Paginator {
-                notes: chunk
-                    .iter()
-                    .map(|&id| Card::new(self.site, &self.site.notes[id]))
-                    .collect(),
-                current,
-                total_pages,
-                total_notes: notes.len(),
-                previous: (current > 1).then(|| page_url(current - 1)),
-                next: (current < total_pages).then(|| page_url(current + 1)),
-                first: page_url(1),
-                last: page_url(total_pages),
-            };
-            let path = page_path(current);
-            let mut scratch = Context::new();
-            let spec = fill(&mut scratch);
-            let meta = Meta {
-                title: &spec.title,
-                description: &spec.description,
-                permalink: self.site.config.permalink(&page_path(current)),
-                kind: "website",
-                published: None,
-                modified: None,
-                tags: Vec::new(),
-            };
-            let mut ctx = self.context(&path, meta);
-            ctx.extend(scratch);
-            ctx.insert("paginator", &paginator);
-            self.write_page(&path, spec.template, &ctx)?;
-        }
-        Ok(())
+        ctx.insert("paginator", &paginator);
+        self.theme.render(template, &ctx)
     }
 
-    fn tag_index(&self) -> Result<(), Diagnostic> {
+    fn tag_index(&self) -> Result<String, Diagnostic> {
         let tags: Vec<TagLink> = self.site.tags.iter().map(TagLink::new).collect();
-        let meta = Meta {
-            title: "Tags",
-            description: "Every tag, with the number of notes under it.",
-            permalink: self.site.config.permalink(TAGS_PATH),
-            kind: "website",
-            published: None,
-            modified: None,
-            tags: Vec::new(),
-        };
+        let meta = Meta::website(
+            "Tags",
+            "Every tag, with the number of notes under it.",
+            self.site.config.permalink(TAGS_PATH),
+        );
         let mut ctx = self.context(TAGS_PATH, meta);
         ctx.insert("tags", &tags);
-        self.write_page(TAGS_PATH, "tags.html", &ctx)
+        self.theme.render("tags.html", &ctx)
     }
 
-    fn aliases(&self) -> Result<(), Diagnostic> {
-        for note in &self.site.notes {
-            for alias in &note.aliases {
-                let path = normalize_alias(alias);
-                let meta = Meta {
-                    title: &note.title,
-                    description: "",
-                    permalink: note.permalink.clone(),
-                    kind: "website",
-                    published: None,
-                    modified: None,
-                    tags: Vec::new(),
-                };
-                let mut ctx = self.context(&path, meta);
-                ctx.insert("target", &note.url);
-                let html = self.theme.render("alias.html", &ctx)?;
-                self.sink.write(&output_file(&path), html.into_bytes())?;
-            }
-        }
-        Ok(())
+    fn alias(&self, id: NoteId, index: usize) -> Result<String, Diagnostic> {
+        let note = &self.site.notes[id];
+        let path = normalize_alias(&note.aliases[index]);
+        let meta = Meta::website(&note.title, "", note.permalink.clone());
+        let mut ctx = self.context(&path, meta);
+        ctx.insert("target", &note.url);
+        self.theme.render("alias.html", &ctx)
     }
 
-    fn not_found(&self) -> Result<(), Diagnostic> {
-        let meta = Meta {
-            title: "Not found",
-            description: "",
-            permalink: self.site.config.permalink("404.html"),
-            kind: "website",
-            published: None,
-            modified: None,
-            tags: Vec::new(),
-        };
+    fn not_found(&self) -> Result<String, Diagnostic> {
+        let meta = Meta::website("Not found", "", self.site.config.permalink("404.html"));
         let ctx = self.context("/404.html", meta);
-        self.write_page("/404.html", "404.html", &ctx)
-    }
-}
-
-/// Which template a listing page uses, and its title for meta tags.
-struct PageSpec {
-    template: &'static str,
-    title: String,
-    description: String,
-}
-
-/// `/wisdom/a/` → `wisdom/a/index.html`; `/rss.xml` → `rss.xml`.
-pub fn output_file(url_path: &str) -> String {
-    let trimmed = url_path.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
+        self.theme.render("404.html", &ctx)
     }
 }

@@ -148,6 +148,21 @@ pub struct Meta<'a> {
     pub tags: Vec<&'a str>,
 }
 
+impl<'a> Meta<'a> {
+    /// A page that is not a note: no dates, no tags.
+    pub fn website(title: &'a str, description: &'a str, permalink: String) -> Self {
+        Meta {
+            title,
+            description,
+            permalink,
+            kind: "website",
+            published: None,
+            modified: None,
+            tags: Vec::new(),
+        }
+    }
+}
+
 /// The JSON-LD of a note. `<`, `>` and `&` are escaped so that no text can close the script.
 pub fn json_ld(site: &Site, note: &Note, description: &str) -> String {
     let keywords: Vec<&str> = note

@@ -51,7 +51,7 @@ pub struct Section {
     pub permalink: String,
     pub content: Rendered,
     pub extra: Map<String, Value>,
-    /// Newest first.
+    /// Newest first; the home section lists every note.
     pub notes: Vec<NoteId>,
 }
 
@@ -208,7 +208,11 @@ pub fn assemble(
         for &t in &note.tags {
             tags[t].notes.push(id);
         }
-        sections[note.section].notes.push(id);
+        if note.section != 0 {
+            sections[note.section].notes.push(id);
+        }
+        // The home page lists every note.
+        sections[0].notes.push(id);
     }
     if errors.is_empty() {
         check_unique_urls(&notes, &sections, &tags, &mut errors);

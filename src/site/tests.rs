@@ -41,7 +41,7 @@ fn notes_get_section_urls_and_are_newest_first() {
         ("Wisdom", "/wisdom/")
     );
     assert_eq!(wisdom.notes, [0, 2, 3]);
-    assert_eq!(s.sections[0].notes, [1]);
+    assert_eq!(s.sections[0].notes, [0, 1, 2, 3], "home lists every note");
 }
 
 #[test]
