@@ -1,6 +1,7 @@
 //! The whole pipeline for `wisdom build`: config → content → markdown → site → render → output.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -11,7 +12,7 @@ use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::{self, Highlighter};
 use crate::output::Staging;
 use crate::render;
-use crate::site::{self, Site};
+use crate::site::{self, Site, Source};
 use crate::templates::{BUILTIN_STATIC, Theme};
 
 pub const OUTPUT_DIR: &str = "public";
@@ -100,19 +101,8 @@ pub fn load_site(
             Err(d) => errors.push(d),
         }
     }
-    let options = markdown::Options {
-        summary_length: config.summary_length,
-        escape_html: config.escape_html,
-    };
-    let highlighter = Highlighter::default();
-    let rendered: Vec<_> = documents
-        .into_par_iter()
-        .map(|doc| {
-            let html = markdown::render(doc.body(), &options, &highlighter);
-            (doc, html)
-        })
-        .collect();
-    let site = site::assemble(config, rendered, files.assets);
+    let sources = render_markdown(documents, &config, &Highlighter::default());
+    let site = site::assemble(config, &sources, files.assets);
     match site {
         Ok(site) if errors.is_empty() => Ok(site),
         Ok(_) => Err(sorted(errors)),
@@ -121,6 +111,25 @@ pub fn load_site(
             Err(sorted(errors))
         }
     }
+}
+
+/// Renders the markdown of each document, in parallel.
+pub fn render_markdown(
+    documents: Vec<Document>,
+    config: &Config,
+    highlighter: &Highlighter,
+) -> Vec<Source> {
+    let options = markdown::Options {
+        summary_length: config.summary_length,
+        escape_html: config.escape_html,
+    };
+    documents
+        .into_par_iter()
+        .map(|doc| {
+            let rendered = Arc::new(markdown::render(doc.body(), &options, highlighter));
+            Source { doc, rendered }
+        })
+        .collect()
 }
 
 fn sorted(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {

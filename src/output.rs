@@ -97,12 +97,7 @@ impl Staging {
             )
             .hint("a static or content file has the same path as a generated page; rename one"));
         }
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::new(Kind::Io, parent, e.to_string()))?;
-        }
-        std::fs::write(&path, bytes).map_err(|e| Diagnostic::new(Kind::Io, &path, e.to_string()))
+        write_file(&self.dir.join(rel), bytes)
     }
 
     /// Whether a file of this path was written already (built-in static files yield to it).
@@ -138,13 +133,38 @@ impl Staging {
 
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: Vec<u8>) -> std::result::Result<(), Diagnostic> {
-        let bytes = if self.minify && path.ends_with(".html") {
-            minify(&bytes)
-        } else {
-            bytes
-        };
-        self.put(path, &bytes, path)
+        self.put(path, &finish(path, bytes, self.minify), path)
     }
+}
+
+/// Writes files straight into a folder, for `wisdom serve`'s in-place updates.
+pub struct InPlace<'a> {
+    pub dir: &'a Path,
+    pub minify: bool,
+}
+
+impl Sink for InPlace<'_> {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::result::Result<(), Diagnostic> {
+        write_file(&self.dir.join(path), &finish(path, bytes, self.minify))
+    }
+}
+
+/// The bytes as written: HTML minified when asked.
+fn finish(path: &str, bytes: Vec<u8>, minify_html: bool) -> Vec<u8> {
+    if minify_html && path.ends_with(".html") {
+        minify(&bytes)
+    } else {
+        bytes
+    }
+}
+
+/// Writes a file, creating its folder.
+pub fn write_file(path: &Path, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::new(Kind::Io, parent, e.to_string()))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| Diagnostic::new(Kind::Io, path, e.to_string()))
 }
 
 impl Drop for Staging {

@@ -3,6 +3,7 @@
 //! as soon as it is ready (the rendered site is never held in memory), and `wisdom serve`
 //! renders only the jobs a change touched.
 
+pub mod diff;
 mod feeds;
 pub mod views;
 

@@ -27,6 +27,27 @@ impl<'a> TagLink<'a> {
     }
 }
 
+/// A tag as a note shows it: no count, so that a card does not change when another note
+/// takes or drops the tag.
+#[derive(Serialize)]
+pub struct TagRef<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub permalink: &'a str,
+}
+
+impl<'a> TagRef<'a> {
+    pub fn new(tag: &'a Tag) -> Self {
+        TagRef {
+            name: &tag.name,
+            slug: &tag.slug,
+            url: &tag.url,
+            permalink: &tag.permalink,
+        }
+    }
+}
+
 /// A note as a summary card in listings.
 #[derive(Serialize)]
 pub struct Card<'a> {
@@ -37,7 +58,7 @@ pub struct Card<'a> {
     pub date_human: Option<String>,
     pub reading_time: usize,
     pub word_count: usize,
-    pub tags: Vec<TagLink<'a>>,
+    pub tags: Vec<TagRef<'a>>,
     /// HTML.
     pub summary: &'a str,
     pub description: Option<&'a str>,
@@ -56,7 +77,7 @@ impl<'a> Card<'a> {
             tags: note
                 .tags
                 .iter()
-                .map(|&t| TagLink::new(&site.tags[t]))
+                .map(|&t| TagRef::new(&site.tags[t]))
                 .collect(),
             summary: &note.summary,
             description: note.description.as_deref(),

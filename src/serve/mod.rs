@@ -3,6 +3,7 @@
 //! good site and shows the error as an overlay.
 
 mod http;
+mod live;
 mod watch;
 mod websocket;
 
@@ -12,9 +13,10 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Instant;
 
-use crate::build::{BuildOptions, build};
+use crate::build::BuildOptions;
 use crate::error::{Error, Result};
 use crate::report::{Style, render_error};
+pub use live::{LiveSite, Update};
 
 pub const LIVE_RELOAD_PATH: &str = "/__wisdom/livereload";
 const CLIENT_SCRIPT: &str = include_str!("livereload.js");
@@ -27,9 +29,8 @@ pub struct ServeOptions {
     pub drafts: bool,
 }
 
-/// Everything the server threads share; one per `wisdom serve`.
+/// What the connection threads share; one per `wisdom serve`.
 struct DevServer {
-    build: BuildOptions,
     output: PathBuf,
     /// Open live-reload sockets; a client that fails a write is dropped.
     clients: Mutex<Vec<TcpStream>>,
@@ -48,18 +49,24 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         std::process::id(),
         addr.port()
     ));
+    // The watcher reports absolute paths; match them against the absolute root.
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|e| Error::output(&options.root, e))?;
+    let build = BuildOptions {
+        root: root.clone(),
+        output: Some(output.clone()),
+        drafts: options.drafts,
+        base_url: Some(format!("http://{addr}/")),
+    };
     let server = Arc::new(DevServer {
-        build: BuildOptions {
-            root: options.root.clone(),
-            output: Some(output.clone()),
-            drafts: options.drafts,
-            base_url: Some(format!("http://{addr}/")),
-        },
         output,
         clients: Mutex::new(Vec::new()),
         error: Mutex::new(None),
     });
-    server.rebuild("initial build");
+    let started = Instant::now();
+    let mut live = server.settle(LiveSite::load(&build), "initial build", started);
     eprintln!(
         "Serving {} at http://{addr}/ (Ctrl-C to stop)",
         options.root.display()
@@ -72,54 +79,64 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             thread::spawn(move || server.handle(stream));
         }
     });
-    watch::run(&options.root, &server.output, |changes| {
+    watch::run(&root, &server.output, |changes| {
+        let started = Instant::now();
         let what = watch::describe(&changes);
-        let ok = server.rebuild(&what);
-        if ok {
-            let message = if watch::only_css(&changes) {
-                "{\"type\":\"css\"}"
-            } else {
-                "{\"type\":\"reload\"}"
-            };
-            server.broadcast(message);
-        }
+        live = match live.take() {
+            // Until a first build succeeds, every change retries the whole site.
+            None => server.settle(LiveSite::load(&build), &what, started),
+            Some(mut site) => {
+                let update = site.apply(&changes);
+                if let Ok(update) = &update {
+                    let message = if update.css_only {
+                        "{\"type\":\"css\"}"
+                    } else {
+                        "{\"type\":\"reload\"}"
+                    };
+                    server.broadcast(message);
+                    eprintln!(
+                        "{what}: {} files in {} ms",
+                        update.files.min(999_999),
+                        started.elapsed().as_millis()
+                    );
+                } else if let Err(e) = &update {
+                    server.show_error(e);
+                }
+                Some(site)
+            }
+        };
     })
 }
 
 impl DevServer {
-    /// Rebuilds the site; on failure keeps the last good one and shows the error.
-    fn rebuild(&self, what: &str) -> bool {
-        let started = Instant::now();
-        match build(&self.build) {
-            Ok(report) => {
+    /// Reports a full load: the site on success (and clears the error), else shows the error.
+    fn settle(&self, loaded: Result<LiveSite>, what: &str, started: Instant) -> Option<LiveSite> {
+        match loaded {
+            Ok(site) => {
                 eprintln!(
-                    "{what}: rebuilt {} notes in {} ms",
-                    report.notes,
+                    "{what}: {} notes in {} ms",
+                    site.notes(),
                     started.elapsed().as_millis()
                 );
                 *self.error.lock().expect("no panics while held") = None;
-                true
+                self.broadcast("{\"type\":\"reload\"}");
+                Some(site)
             }
             Err(e) => {
-                let text = render_error(
-                    &e,
-                    "build failed (still serving the last good site)",
-                    &Style { color: false },
-                );
-                eprint!(
-                    "{}",
-                    render_error(
-                        &e,
-                        "build failed (still serving the last good site)",
-                        &Style::for_stderr()
-                    )
-                );
-                let message = serde_json::json!({"type": "error", "message": text}).to_string();
-                *self.error.lock().expect("no panics while held") = Some(message.clone());
-                self.broadcast(&message);
-                false
+                self.show_error(&e);
+                None
             }
         }
+    }
+
+    /// Prints a build error and sends it to every browser, now and on connect.
+    fn show_error(&self, error: &Error) {
+        const WHAT: &str = "build failed (still serving the last good site)";
+        eprint!("{}", render_error(error, WHAT, &Style::for_stderr()));
+        let text = render_error(error, WHAT, &Style { color: false });
+        let message = serde_json::json!({"type": "error", "message": text}).to_string();
+        *self.error.lock().expect("no panics while held") = Some(message.clone());
+        self.broadcast(&message);
     }
 
     fn broadcast(&self, message: &str) {

@@ -72,12 +72,6 @@ fn relevant(path: &Path, ignored: &[PathBuf]) -> bool {
             .any(|c| c.as_os_str().to_string_lossy().starts_with(".public"))
 }
 
-pub fn only_css(paths: &[PathBuf]) -> bool {
-    paths
-        .iter()
-        .all(|p| p.extension().is_some_and(|e| e == "css"))
-}
-
 pub fn describe(paths: &[PathBuf]) -> String {
     match paths {
         [one] => format!("changed {}", one.display()),

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -33,7 +34,7 @@ pub struct Note {
     pub description: Option<String>,
     /// HTML.
     pub summary: String,
-    pub content: Rendered,
+    pub content: Arc<Rendered>,
     pub aliases: Vec<String>,
     pub extra: Map<String, Value>,
     /// The section that lists this note.
@@ -49,7 +50,7 @@ pub struct Section {
     pub path: String,
     pub url: String,
     pub permalink: String,
-    pub content: Rendered,
+    pub content: Arc<Rendered>,
     pub extra: Map<String, Value>,
     /// Newest first; the home section lists every note.
     pub notes: Vec<NoteId>,
@@ -92,21 +93,29 @@ impl Site {
     }
 }
 
-/// Builds the model. `documents` are the non-draft notes and sections with their markdown.
-pub fn assemble(
+/// A parsed document with its rendered markdown: the input of the site stage. The rendering
+/// is shared, so that `wisdom serve` can keep it between rebuilds.
+#[derive(Debug)]
+pub struct Source {
+    pub doc: Document,
+    pub rendered: Arc<Rendered>,
+}
+
+/// Builds the model from the non-draft notes and sections.
+pub fn assemble<'a>(
     config: Config,
-    documents: Vec<(Document, Rendered)>,
+    sources: impl IntoIterator<Item = &'a Source>,
     assets: Vec<PathBuf>,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let (section_docs, note_docs): (Vec<_>, Vec<_>) = documents
+    let (section_docs, note_docs): (Vec<&Source>, Vec<&Source>) = sources
         .into_iter()
-        .partition(|(d, _)| d.kind == DocKind::Section);
+        .partition(|s| s.doc.kind == DocKind::Section);
 
     let mut sections = vec![home_section(&config)];
     let mut section_by_dir: HashMap<PathBuf, usize> = HashMap::new();
     section_by_dir.insert(PathBuf::new(), 0);
-    for (doc, rendered) in section_docs {
+    for Source { doc, rendered } in section_docs {
         let dir = doc
             .source
             .rel
@@ -125,7 +134,7 @@ pub fn assemble(
             url: config.url(&path),
             permalink: config.permalink(&path),
             path,
-            content: rendered,
+            content: Arc::clone(rendered),
             extra: doc.front.extra.clone(),
             notes: Vec::new(),
         };
@@ -144,8 +153,8 @@ pub fn assemble(
     let mut spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     let mut notes = Vec::with_capacity(note_docs.len());
     let mut note_tag_slugs = Vec::with_capacity(note_docs.len());
-    for (doc, rendered) in note_docs {
-        match make_note(&config, &doc, rendered, &section_by_dir, &options) {
+    for Source { doc, rendered } in note_docs {
+        match make_note(&config, doc, rendered, &section_by_dir, &options) {
             Ok((note, tags)) => {
                 for (slug, spelling) in &tags {
                     *spellings
@@ -238,7 +247,7 @@ fn home_section(config: &Config) -> Section {
         path: "/".into(),
         url: config.url("/"),
         permalink: config.base_url.clone(),
-        content: Rendered::default(),
+        content: Arc::default(),
         extra: Map::new(),
         notes: Vec::new(),
     }
@@ -269,7 +278,7 @@ type TagSpellings = Vec<(String, String)>;
 fn make_note(
     config: &Config,
     doc: &Document,
-    rendered: Rendered,
+    rendered: &Arc<Rendered>,
     section_by_dir: &HashMap<PathBuf, usize>,
     options: &markdown::Options,
 ) -> Result<(Note, TagSpellings), Vec<Diagnostic>> {
@@ -381,7 +390,7 @@ fn make_note(
         tags: Vec::new(),
         description: doc.front.description.clone(),
         summary,
-        content: rendered,
+        content: Arc::clone(rendered),
         aliases: doc.front.aliases.clone(),
         extra: doc.front.extra.clone(),
         section,

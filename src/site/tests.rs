@@ -2,7 +2,7 @@ use super::*;
 use crate::content::{SourceFile, parse};
 use crate::markdown::{Highlighter, Options, render};
 
-fn doc(rel: &str, text: &str) -> (Document, Rendered) {
+fn doc(rel: &str, text: &str) -> Source {
     let source = SourceFile {
         path: Path::new("content").join(rel),
         rel: rel.into(),
@@ -13,12 +13,12 @@ fn doc(rel: &str, text: &str) -> (Document, Rendered) {
         summary_length: 70,
         escape_html: false,
     };
-    let r = render(d.body(), &opts, &Highlighter::default());
-    (d, r)
+    let rendered = Arc::new(render(d.body(), &opts, &Highlighter::default()));
+    Source { doc: d, rendered }
 }
 
-fn site(docs: Vec<(Document, Rendered)>) -> Result<Site, Vec<Diagnostic>> {
-    assemble(Config::default(), docs, Vec::new())
+fn site(docs: Vec<Source>) -> Result<Site, Vec<Diagnostic>> {
+    assemble(Config::default(), &docs, Vec::new())
 }
 
 #[test]

@@ -1,0 +1,176 @@
+//! Which output files a change touches: compares the site model before and after an edit and
+//! returns the jobs whose pages differ. Renders nothing, so it tests without a theme or disk.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use super::{Job, Listing, feed_len, listing_notes, page_count, per_page, plan};
+use crate::site::{NoteId, Site};
+
+/// The jobs of `new` to render after the edit of the source files in `touched` (paths as
+/// notes carry them, e.g. `content/wisdom/a.md`). `old` is the site as last rendered.
+pub fn changed_jobs(old: &Site, new: &Site, touched: &HashSet<&Path>) -> Vec<Job> {
+    if frame_differs(old, new) {
+        return plan(new);
+    }
+    let old_ids: HashMap<&Path, NoteId> = old
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.source.as_path(), i))
+        .collect();
+    let changed: Vec<bool> = new
+        .notes
+        .iter()
+        .map(|n| touched.contains(n.source.as_path()) || !old_ids.contains_key(n.source.as_path()))
+        .collect();
+    let diff = Diff {
+        old,
+        new,
+        changed: &changed,
+    };
+
+    let mut jobs = BTreeSet::new();
+    for (id, note) in new.notes.iter().enumerate().filter(|(id, _)| changed[*id]) {
+        jobs.insert(Job::Note(id));
+        jobs.extend((0..note.aliases.len()).map(|i| Job::Alias(id, i)));
+    }
+    let tag_cloud_changed = tag_counts(old) != tag_counts(new);
+    let old_tags: HashMap<&str, usize> = old
+        .tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), i))
+        .collect();
+    for (i, section) in new.sections.iter().enumerate() {
+        let listing = Listing::Section(i);
+        let section_touched = section
+            .source
+            .as_deref()
+            .is_some_and(|p| touched.contains(p));
+        let whole = section_touched || (i == 0 && tag_cloud_changed);
+        diff.listing(listing, Some(&old.sections[i].notes), whole, &mut jobs);
+    }
+    for (t, tag) in new.tags.iter().enumerate() {
+        let old_list = old_tags
+            .get(tag.slug.as_str())
+            .map(|&o| old.tags[o].notes.as_slice());
+        diff.listing(Listing::Tag(t), old_list, false, &mut jobs);
+        if old_list.is_none_or(|l| diff.feed_differs(l, &tag.notes)) {
+            jobs.insert(Job::TagFeed(t));
+        }
+    }
+    if tag_cloud_changed {
+        jobs.insert(Job::TagIndex);
+    }
+    if diff.feed_differs(&old.sections[0].notes, &new.sections[0].notes) {
+        jobs.insert(Job::SiteFeed);
+    }
+    if diff.sitemap_differs() {
+        jobs.insert(Job::Sitemap);
+    }
+    jobs.into_iter().collect()
+}
+
+/// What every page shows: the configuration, the sections in the navigation and the tag
+/// names. When any of it changes, every page is rendered again.
+fn frame_differs(old: &Site, new: &Site) -> bool {
+    old.config != new.config
+        || old.sections.len() != new.sections.len()
+        || old.sections.iter().zip(&new.sections).any(|(a, b)| {
+            (&a.path, &a.title, &a.description) != (&b.path, &b.title, &b.description)
+        })
+        || tag_names(old) != tag_names(new)
+}
+
+fn tag_names(site: &Site) -> HashMap<&str, &str> {
+    site.tags
+        .iter()
+        .map(|t| (t.slug.as_str(), t.name.as_str()))
+        .collect()
+}
+
+fn tag_counts(site: &Site) -> Vec<(&str, usize)> {
+    site.tags
+        .iter()
+        .map(|t| (t.slug.as_str(), t.notes.len()))
+        .collect()
+}
+
+struct Diff<'a> {
+    old: &'a Site,
+    new: &'a Site,
+    /// By new note id: the note's own page changed (edited or new).
+    changed: &'a [bool],
+}
+
+impl Diff<'_> {
+    /// The note at a position of an old and a new list is the same file.
+    fn same_at(&self, old_list: &[NoteId], new_list: &[NoteId], i: usize) -> bool {
+        match (old_list.get(i), new_list.get(i)) {
+            (Some(&o), Some(&n)) => self.old.notes[o].source == self.new.notes[n].source,
+            _ => false,
+        }
+    }
+
+    /// Adds the pages of a listing that show something new: all of them when the number of
+    /// notes changed (every page shows it), else those holding a moved or edited note.
+    fn listing(
+        &self,
+        listing: Listing,
+        old_list: Option<&[NoteId]>,
+        whole: bool,
+        jobs: &mut BTreeSet<Job>,
+    ) {
+        let new_list = listing_notes(self.new, listing);
+        let pages = page_count(self.new, new_list.len());
+        let all = || (1..=pages).map(|p| Job::Listing(listing, p));
+        let Some(old_list) = old_list else {
+            jobs.extend(all());
+            return;
+        };
+        if whole || old_list.len() != new_list.len() {
+            jobs.extend(all());
+            return;
+        }
+        let per = per_page(self.new, new_list.len());
+        for (i, &id) in new_list.iter().enumerate() {
+            if self.changed[id] || !self.same_at(old_list, new_list, i) {
+                jobs.insert(Job::Listing(listing, i / per + 1));
+            }
+        }
+    }
+
+    fn feed_differs(&self, old_list: &[NoteId], new_list: &[NoteId]) -> bool {
+        let n = feed_len(self.new, new_list.len());
+        n != feed_len(self.old, old_list.len())
+            || (0..n).any(|i| self.changed[new_list[i]] || !self.same_at(old_list, new_list, i))
+    }
+
+    fn sitemap_differs(&self) -> bool {
+        let (old, new) = (self.old, self.new);
+        let newest = |site: &Site, list: &[NoteId]| list.first().and_then(|&i| dated(site, i).1);
+        old.notes.len() != new.notes.len()
+            || old.tags.len() != new.tags.len()
+            || (0..new.notes.len()).any(|id| dated(old, id) != dated(new, id))
+            || old
+                .tags
+                .iter()
+                .zip(&new.tags)
+                .any(|(a, b)| a.slug != b.slug || newest(old, &a.notes) != newest(new, &b.notes))
+            || old
+                .sections
+                .iter()
+                .zip(&new.sections)
+                .any(|(a, b)| newest(old, &a.notes) != newest(new, &b.notes))
+    }
+}
+
+/// What the sitemap says of a note.
+fn dated(site: &Site, id: NoteId) -> (&str, Option<crate::content::Date>) {
+    let n = &site.notes[id];
+    (&n.permalink, n.lastmod.or(n.date))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,140 @@
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::*;
+use crate::config::Config;
+use crate::content::{SourceFile, parse};
+use crate::markdown::Highlighter;
+
+fn site(files: &[(&str, String)]) -> Site {
+    let config = Config {
+        paginate: 2,
+        feed_limit: 2,
+        ..Config::default()
+    };
+    let docs = files
+        .iter()
+        .map(|(rel, text)| {
+            parse(SourceFile {
+                path: Path::new("content").join(rel),
+                rel: rel.into(),
+                text: text.clone(),
+            })
+            .unwrap()
+        })
+        .collect();
+    let sources = crate::build::render_markdown(docs, &config, &Highlighter::default());
+    crate::site::assemble(config, &sources, Vec::new()).unwrap()
+}
+
+fn note(title: &str, day: u32, tags: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: 2024-01-{day:02}\ntags: [{tags}]\n---\n{body}\n")
+}
+
+/// Five notes, newest first: e, d, c, b, a; two per listing page.
+fn files() -> Vec<(&'static str, String)> {
+    vec![
+        ("w/_index.md", "---\ntitle: W\n---\n".to_string()),
+        ("w/a.md", note("A", 1, "x", "a")),
+        ("w/b.md", note("B", 2, "x", "b")),
+        ("w/c.md", note("C", 3, "y", "c")),
+        ("w/d.md", note("D", 4, "y", "d")),
+        ("w/e.md", note("E", 5, "y", "e")),
+    ]
+}
+
+fn jobs_after(
+    edit: impl FnOnce(&mut Vec<(&'static str, String)>),
+    touched: &[&str],
+) -> (Site, Vec<Job>) {
+    let old = site(&files());
+    let mut changed = files();
+    edit(&mut changed);
+    let new = site(&changed);
+    let touched: Vec<_> = touched
+        .iter()
+        .map(|t| Path::new("content").join(t))
+        .collect();
+    let set: HashSet<&Path> = touched.iter().map(|p| p.as_path()).collect();
+    let jobs = changed_jobs(&old, &new, &set);
+    (new, jobs)
+}
+
+fn id(site: &Site, title: &str) -> NoteId {
+    site.notes.iter().position(|n| n.title == title).unwrap()
+}
+
+#[test]
+fn editing_a_body_renders_its_page_and_the_listing_pages_that_show_it() {
+    let (new, jobs) = jobs_after(|f| f[1].1 = note("A", 1, "x", "a edited"), &["w/a.md"]);
+    let x = new.tags.iter().position(|t| t.slug == "x").unwrap();
+    assert_eq!(
+        jobs,
+        [
+            Job::Note(id(&new, "A")),
+            Job::Listing(Listing::Section(0), 3),
+            Job::Listing(Listing::Section(1), 3),
+            Job::Listing(Listing::Tag(x), 1),
+            Job::TagFeed(x),
+        ]
+    );
+}
+
+#[test]
+fn a_new_date_that_reorders_touches_the_pages_in_between_and_the_sitemap() {
+    let (new, jobs) = jobs_after(|f| f[1].1 = note("A", 9, "x", "a"), &["w/a.md"]);
+    for page in 1..=3 {
+        assert!(
+            jobs.contains(&Job::Listing(Listing::Section(0), page)),
+            "{jobs:?}"
+        );
+    }
+    assert!(jobs.contains(&Job::SiteFeed));
+    assert!(jobs.contains(&Job::Sitemap));
+    assert!(jobs.contains(&Job::Note(id(&new, "A"))));
+    assert!(!jobs.contains(&Job::Note(id(&new, "B"))));
+}
+
+#[test]
+fn a_new_tag_renders_the_tag_index_and_its_pages() {
+    let (new, jobs) = jobs_after(|f| f[5].1 = note("E", 5, "y, z", "e"), &["w/e.md"]);
+    let z = new.tags.iter().position(|t| t.slug == "z").unwrap();
+    for job in [
+        Job::TagIndex,
+        Job::Listing(Listing::Tag(z), 1),
+        Job::TagFeed(z),
+        Job::Note(id(&new, "E")),
+    ] {
+        assert!(jobs.contains(&job), "{job:?} missing from {jobs:?}");
+    }
+    assert!(
+        jobs.contains(&Job::Listing(Listing::Section(0), 1)),
+        "the home tag cloud changed"
+    );
+}
+
+#[test]
+fn a_removed_note_renders_every_page_of_its_listings() {
+    let (_, jobs) = jobs_after(
+        |f| {
+            f.remove(1);
+        },
+        &["w/a.md"],
+    );
+    for page in 1..=2 {
+        assert!(
+            jobs.contains(&Job::Listing(Listing::Section(0), page)),
+            "{jobs:?}"
+        );
+    }
+    assert!(jobs.contains(&Job::Sitemap));
+}
+
+#[test]
+fn a_section_title_renders_everything() {
+    let (new, jobs) = jobs_after(
+        |f| f[0].1 = "---\ntitle: Renamed\n---\n".into(),
+        &["w/_index.md"],
+    );
+    assert_eq!(jobs, plan(&new));
+}

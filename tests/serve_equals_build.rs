@@ -1,0 +1,252 @@
+//! After every edit in a sequence, the site `wisdom serve` serves (updated incrementally) is
+//! byte-for-byte the site a clean `wisdom build` of the same files writes.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+
+struct Served {
+    child: Child,
+    port: u16,
+    socket: TcpStream,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    fn start(root: &Path) -> Served {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_wisdom"))
+            .args([
+                "serve",
+                "--root",
+                root.to_str().unwrap(),
+                "--port",
+                &port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let socket = (0..400)
+            .find_map(|_| {
+                std::thread::sleep(Duration::from_millis(25));
+                let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+                s.write_all(b"GET /__wisdom/livereload HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").ok()?;
+                let mut head = Vec::new();
+                let mut b = [0u8];
+                while !head.ends_with(b"\r\n\r\n") {
+                    s.read_exact(&mut b).ok()?;
+                    head.push(b[0]);
+                }
+                Some(s)
+            })
+            .expect("server up within 10 s");
+        socket
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .unwrap();
+        Served {
+            child,
+            port,
+            socket,
+        }
+    }
+
+    fn output(&self) -> PathBuf {
+        std::env::temp_dir().join(format!("wisdom-serve-{}-{}", self.child.id(), self.port))
+    }
+
+    fn expect_reload(&mut self, step: &str) {
+        let message = read_frame(&mut self.socket);
+        assert!(
+            message.contains("reload") || message.contains("css"),
+            "{step}: {message}"
+        );
+    }
+}
+
+fn clean_build(root: &Path, port: u16) -> PathBuf {
+    let out = root.parent().unwrap().join(format!("clean-{port}"));
+    let run = wisdom(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        &format!("http://127.0.0.1:{port}/"),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    out
+}
+
+#[test]
+fn every_step_of_an_edit_sequence_matches_a_clean_build() {
+    let holder = tempfile::tempdir().unwrap();
+    let root = holder.path().join("site");
+    let n = |title: &str, day: u32, tags: &str, body: &str| {
+        format!("---\ntitle: \"{title}\"\ndate: 2024-03-{day:02}\ntags: [{tags}]\n---\n{body}\n")
+    };
+    for (rel, text) in [
+        ("wisdom.toml", "paginate = 2\nfeed_limit = 3\n".to_string()),
+        (
+            "content/wisdom/_index.md",
+            "---\ntitle: Wisdom\n---\nIntro.\n".to_string(),
+        ),
+        ("content/wisdom/a.md", n("A", 1, "x", "First a.")),
+        ("content/wisdom/b.md", n("B", 2, "x, y", "First b.")),
+        ("content/wisdom/c.md", n("C", 3, "y", "First c.")),
+        ("content/wisdom/d.md", n("D", 4, "y", "First d.")),
+        ("content/wisdom/e.md", n("E", 5, "z", "First e.")),
+        ("static/site.css", "a { color: red }".to_string()),
+    ] {
+        write(&root, rel, text.as_bytes());
+    }
+    let mut served = Served::start(&root);
+    let c = |rel: &str| root.join(rel);
+
+    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let steps: Vec<Step> = vec![
+        (
+            "edit a body",
+            Box::new(|| {
+                std::fs::write(c("content/wisdom/a.md"), n("A", 1, "x", "Second a.")).unwrap()
+            }),
+        ),
+        (
+            "move a note to the top",
+            Box::new(|| {
+                std::fs::write(c("content/wisdom/a.md"), n("A", 9, "x", "Second a.")).unwrap()
+            }),
+        ),
+        (
+            "add a tag",
+            Box::new(|| {
+                std::fs::write(c("content/wisdom/c.md"), n("C", 3, "y, new", "First c.")).unwrap()
+            }),
+        ),
+        (
+            "drop the last note of a tag",
+            Box::new(|| {
+                std::fs::write(c("content/wisdom/e.md"), n("E", 5, "y", "First e.")).unwrap()
+            }),
+        ),
+        (
+            "add a note in a new folder",
+            Box::new(|| {
+                write(
+                    &root,
+                    "content/wisdom/deep/f.md",
+                    n("F", 6, "x", "F.").as_bytes(),
+                )
+            }),
+        ),
+        (
+            "rename a note",
+            Box::new(|| {
+                std::fs::rename(c("content/wisdom/b.md"), c("content/wisdom/b2.md")).unwrap()
+            }),
+        ),
+        (
+            "delete a note",
+            Box::new(|| std::fs::remove_file(c("content/wisdom/d.md")).unwrap()),
+        ),
+        (
+            "make a note a draft",
+            Box::new(|| {
+                std::fs::write(
+                    c("content/wisdom/c.md"),
+                    "---\ntitle: C\ndraft: true\n---\nc\n".to_string(),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "add an alias",
+            Box::new(|| {
+                std::fs::write(
+                    c("content/wisdom/e.md"),
+                    "---\ntitle: E\ndate: 2024-03-05\naliases: [/old-e/]\n---\ne\n".to_string(),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "rename the section",
+            Box::new(|| {
+                std::fs::write(
+                    c("content/wisdom/_index.md"),
+                    "---\ntitle: Notes\n---\nIntro.\n",
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "add an image beside the notes",
+            Box::new(|| write(&root, "content/wisdom/pic.svg", b"<svg/>")),
+        ),
+        (
+            "delete a folder",
+            Box::new(|| std::fs::remove_dir_all(c("content/wisdom/deep")).unwrap()),
+        ),
+        (
+            "change a template",
+            Box::new(|| {
+                write(&root, "templates/tag.html", b"{% extends \"base.html\" %}{% block content %}<h1>{{ tag.name }}</h1>{% for note in paginator.notes %}{{ <card note={note} /> }}{% endfor %}{% endblock content %}")
+            }),
+        ),
+        (
+            "change the stylesheet",
+            Box::new(|| std::fs::write(c("static/site.css"), "a { color: blue }").unwrap()),
+        ),
+        (
+            "override a built-in static file",
+            Box::new(|| write(&root, "static/style.css", b"body{}")),
+        ),
+        (
+            "remove the override",
+            Box::new(|| std::fs::remove_file(c("static/style.css")).unwrap()),
+        ),
+        (
+            "change the config",
+            Box::new(|| std::fs::write(c("wisdom.toml"), "paginate = 3\n").unwrap()),
+        ),
+    ];
+    for (name, step) in steps {
+        step();
+        served.expect_reload(name);
+        let clean = clean_build(&root, served.port);
+        let got = snapshot(&served.output());
+        let want = snapshot(&clean);
+        let missing: Vec<_> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+        let extra: Vec<_> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+        let differ: Vec<_> = want
+            .keys()
+            .filter(|k| got.get(*k).is_some_and(|g| g != &want[*k]))
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty() && differ.is_empty(),
+            "after `{name}`: missing {missing:?}, extra {extra:?}, different {differ:?}"
+        );
+        std::fs::remove_dir_all(&clean).unwrap();
+    }
+}
