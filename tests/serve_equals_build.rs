@@ -175,7 +175,7 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
             Box::new(|| {
                 std::fs::write(
                     c("content/wisdom/c.md"),
-                    "---\ntitle: C\ndraft: true\n---\nc\n".to_string(),
+                    "---\ntitle: C\ndraft: true\n---\nc\n",
                 )
                 .unwrap()
             }),
@@ -185,7 +185,7 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
             Box::new(|| {
                 std::fs::write(
                     c("content/wisdom/e.md"),
-                    "---\ntitle: E\ndate: 2024-03-05\naliases: [/old-e/]\n---\ne\n".to_string(),
+                    "---\ntitle: E\ndate: 2024-03-05\naliases: [/old-e/]\n---\ne\n",
                 )
                 .unwrap()
             }),
