@@ -126,8 +126,14 @@ pub fn render_markdown(
     documents
         .into_par_iter()
         .map(|doc| {
-            let rendered = Arc::new(markdown::render(doc.body(), &options, highlighter));
-            Source { doc, rendered }
+            let mut rendered = markdown::render(doc.body(), &options, highlighter);
+            if let Some(summary) = &doc.front.summary {
+                rendered.summary = markdown::render_inline(summary, &options);
+            }
+            Source {
+                doc,
+                rendered: Arc::new(rendered),
+            }
         })
         .collect()
 }

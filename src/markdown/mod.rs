@@ -37,7 +37,8 @@ pub struct TocEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    /// The text before `<!--more-->`, else the first paragraphs up to the summary length.
+    /// The text before `<!--more-->`, else the first paragraphs up to the summary length
+    /// (the build puts a front matter `summary` here instead).
     pub summary: String,
     pub toc: Vec<TocEntry>,
     pub words: usize,

@@ -11,7 +11,8 @@ use crate::content::{self, CONTENT_DIR};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::Highlighter;
 use crate::output::{InPlace, write_file};
-use crate::render::{self, diff::changed_jobs, output_path, plan};
+use crate::render::diff::{changed_jobs, same_files};
+use crate::render::{self, output_path, plan};
 use crate::site::{self, Site, Source};
 use crate::templates::{BUILTIN_STATIC, TEMPLATES_DIR, Theme};
 
@@ -188,12 +189,11 @@ impl LiveSite {
             .iter()
             .map(|r| Path::new(CONTENT_DIR).join(r))
             .collect();
-        let touched_set: HashSet<&Path> = touched.iter().map(PathBuf::as_path).collect();
         let theme_ref = theme.as_ref().unwrap_or(&self.theme);
         let jobs = if theme.is_some() {
             plan(&new_site)
         } else {
-            changed_jobs(&self.site, &new_site, &touched_set)
+            changed_jobs(&self.site, &new_site, &touched)
         };
         let sink = InPlace {
             dir: &self.output,
@@ -201,16 +201,18 @@ impl LiveSite {
         };
         render::render_jobs(&new_site, theme_ref, &jobs, &sink).map_err(Error::one)?;
 
-        let new_files: HashSet<String> = plan(&new_site)
-            .into_iter()
-            .map(|j| output_path(&new_site, j))
-            .collect();
         let mut written = jobs.len();
-        for job in plan(&self.site) {
-            let file = output_path(&self.site, job);
-            if !new_files.contains(&file) {
-                remove_file(&self.output, &file);
-                written += 1;
+        if !same_files(&self.site, &new_site) {
+            let new_files: HashSet<String> = plan(&new_site)
+                .into_iter()
+                .map(|j| output_path(&new_site, j))
+                .collect();
+            for job in plan(&self.site) {
+                let file = output_path(&self.site, job);
+                if !new_files.contains(&file) {
+                    remove_file(&self.output, &file);
+                    written += 1;
+                }
             }
         }
         for asset in &assets {

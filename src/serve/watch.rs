@@ -11,7 +11,7 @@ use crate::content::is_ignored_name;
 use crate::error::{Error, Result};
 
 /// How long the files must be quiet before a rebuild, and the longest a batch may wait.
-const QUIET: Duration = Duration::from_millis(30);
+const QUIET: Duration = Duration::from_millis(5);
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
 /// Calls `on_change` with each batch of changed paths; runs until the watcher fails.

@@ -2,16 +2,18 @@
 //! and rendered documents without touching the disk; every problem is reported, not only the
 //! first.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::content::{Date, DocKind, Document};
 use crate::error::{Diagnostic, Kind};
-use crate::markdown::{self, Rendered};
+use crate::markdown::Rendered;
 use crate::slug::slugify;
 
 pub type NoteId = usize;
@@ -146,22 +148,24 @@ pub fn assemble<'a>(
         }
     }
 
-    let options = markdown::Options {
-        summary_length: config.summary_length,
-        escape_html: config.escape_html,
-    };
+    let made: Vec<_> = note_docs
+        .par_iter()
+        .map(|Source { doc, rendered }| make_note(&config, doc, rendered, &section_by_dir))
+        .collect();
     let mut spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    let mut notes = Vec::with_capacity(note_docs.len());
-    let mut note_tag_slugs = Vec::with_capacity(note_docs.len());
-    for Source { doc, rendered } in note_docs {
-        match make_note(&config, doc, rendered, &section_by_dir, &options) {
+    let mut notes = Vec::with_capacity(made.len());
+    let mut note_tag_slugs = Vec::with_capacity(made.len());
+    for result in made {
+        match result {
             Ok((note, tags)) => {
                 for (slug, spelling) in &tags {
-                    *spellings
-                        .entry(slug.clone())
-                        .or_default()
-                        .entry(spelling.clone())
-                        .or_default() += 1;
+                    let names = spellings.entry(slug.clone()).or_default();
+                    match names.get_mut(spelling) {
+                        Some(count) => *count += 1,
+                        None => {
+                            names.insert(spelling.clone(), 1);
+                        }
+                    }
                 }
                 note_tag_slugs.push(tags.into_iter().map(|(s, _)| s).collect::<Vec<_>>());
                 notes.push(note);
@@ -280,7 +284,6 @@ fn make_note(
     doc: &Document,
     rendered: &Arc<Rendered>,
     section_by_dir: &HashMap<PathBuf, usize>,
-    options: &markdown::Options,
 ) -> Result<(Note, TagSpellings), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let rel = &doc.source.rel;
@@ -373,10 +376,6 @@ fn make_note(
         .ancestors()
         .find_map(|a| section_by_dir.get(a).copied())
         .unwrap_or(0);
-    let summary = match &doc.front.summary {
-        Some(s) => markdown::render_inline(s, options),
-        None => rendered.summary.clone(),
-    };
     let note = Note {
         source: doc.source.path.clone(),
         title: doc.front.title.clone().unwrap_or_else(|| stem.clone()),
@@ -389,13 +388,35 @@ fn make_note(
         weight: doc.front.weight,
         tags: Vec::new(),
         description: doc.front.description.clone(),
-        summary,
+        summary: rendered.summary.clone(),
         content: Arc::clone(rendered),
         aliases: doc.front.aliases.clone(),
         extra: doc.front.extra.clone(),
         section,
     };
     Ok((note, tags))
+}
+
+/// Who writes a URL, for the error when two do.
+enum Owner<'a> {
+    Home,
+    Section(&'a Path),
+    TagIndex,
+    Tag(&'a str),
+    Note(&'a Path),
+    Alias(&'a Path, &'a str),
+}
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Owner::Home => f.write_str("the home page"),
+            Owner::Section(p) | Owner::Note(p) => write!(f, "{}", p.display()),
+            Owner::TagIndex => f.write_str("the tag index"),
+            Owner::Tag(name) => write!(f, "the tag page of `{name}`"),
+            Owner::Alias(p, alias) => write!(f, "{} (alias `{alias}`)", p.display()),
+        }
+    }
 }
 
 /// Two things that would write one URL are an error naming both.
@@ -405,47 +426,46 @@ fn check_unique_urls(
     tags: &[Tag],
     errors: &mut Vec<Diagnostic>,
 ) {
-    let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    let mut claim = |path: String, owner: String, source: Option<&Path>| {
-        if let Some(first) = owners.get(&path) {
-            let file = source.map_or_else(|| PathBuf::from(&owner), Path::to_path_buf);
-            errors.push(
-                Diagnostic::new(
-                    Kind::DuplicateUrl,
-                    file,
-                    format!("{owner} and {first} would both write {path}"),
-                )
-                .hint("give one of them another `slug:` (or rename the file)"),
-            );
-        } else {
-            owners.insert(path, owner);
-        }
-    };
+    let mut claims: Vec<(Cow<str>, Owner)> =
+        Vec::with_capacity(notes.len() + tags.len() + sections.len() + 1);
     for s in sections {
-        let owner = s
-            .source
-            .as_ref()
-            .map_or("the home page".to_string(), |p| p.display().to_string());
-        claim(s.path.clone(), owner, s.source.as_deref());
+        let owner = s.source.as_deref().map_or(Owner::Home, Owner::Section);
+        claims.push((Cow::Borrowed(&s.path), owner));
     }
-    claim(TAGS_PATH.to_string(), "the tag index".into(), None);
-    for t in tags {
-        claim(
-            t.path.clone(),
-            format!("the tag page of `{}`", t.name),
-            None,
-        );
-    }
+    claims.push((Cow::Borrowed(TAGS_PATH), Owner::TagIndex));
+    claims.extend(
+        tags.iter()
+            .map(|t| (Cow::Borrowed(t.path.as_str()), Owner::Tag(&t.name))),
+    );
     for n in notes {
-        let owner = n.source.display().to_string();
-        claim(n.path.clone(), owner.clone(), Some(&n.source));
+        claims.push((Cow::Borrowed(&n.path), Owner::Note(&n.source)));
         for alias in &n.aliases {
-            let alias_path = normalize_alias(alias);
-            claim(
-                alias_path,
-                format!("{owner} (alias `{alias}`)"),
-                Some(&n.source),
-            );
+            claims.push((
+                Cow::Owned(normalize_alias(alias)),
+                Owner::Alias(&n.source, alias),
+            ));
+        }
+    }
+    let mut owners: HashMap<&str, &Owner> = HashMap::with_capacity(claims.len());
+    for (path, owner) in &claims {
+        match owners.get(path.as_ref()) {
+            Some(first) => {
+                let file = match owner {
+                    Owner::Section(p) | Owner::Note(p) | Owner::Alias(p, _) => p.to_path_buf(),
+                    other => PathBuf::from(other.to_string()),
+                };
+                errors.push(
+                    Diagnostic::new(
+                        Kind::DuplicateUrl,
+                        file,
+                        format!("{owner} and {first} would both write {path}"),
+                    )
+                    .hint("give one of them another `slug:` (or rename the file)"),
+                );
+            }
+            None => {
+                owners.insert(path, owner);
+            }
         }
     }
 }

@@ -2,27 +2,25 @@
 //! returns the jobs whose pages differ. Renders nothing, so it tests without a theme or disk.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::ffi::OsStr;
+use std::path::PathBuf;
 
 use super::{Job, Listing, feed_len, listing_notes, page_count, per_page, plan};
 use crate::site::{NoteId, Site};
 
 /// The jobs of `new` to render after the edit of the source files in `touched` (paths as
 /// notes carry them, e.g. `content/wisdom/a.md`). `old` is the site as last rendered.
-pub fn changed_jobs(old: &Site, new: &Site, touched: &HashSet<&Path>) -> Vec<Job> {
+pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     if frame_differs(old, new) {
         return plan(new);
     }
-    let old_ids: HashMap<&Path, NoteId> = old
-        .notes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.source.as_path(), i))
-        .collect();
+    // Keyed by the raw path bytes: hashing a `Path` walks its components, 10,000 times over.
+    let touched: HashSet<&OsStr> = touched.iter().map(|p| p.as_os_str()).collect();
+    let old_ids: HashSet<&OsStr> = old.notes.iter().map(|n| n.source.as_os_str()).collect();
     let changed: Vec<bool> = new
         .notes
         .iter()
-        .map(|n| touched.contains(n.source.as_path()) || !old_ids.contains_key(n.source.as_path()))
+        .map(|n| touched.contains(n.source.as_os_str()) || !old_ids.contains(n.source.as_os_str()))
         .collect();
     let diff = Diff {
         old,
@@ -47,7 +45,7 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &HashSet<&Path>) -> Vec<Job
         let section_touched = section
             .source
             .as_deref()
-            .is_some_and(|p| touched.contains(p));
+            .is_some_and(|p| touched.contains(p.as_os_str()));
         let whole = section_touched || (i == 0 && tag_cloud_changed);
         diff.listing(listing, Some(&old.sections[i].notes), whole, &mut jobs);
     }
@@ -70,6 +68,30 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &HashSet<&Path>) -> Vec<Job
         jobs.insert(Job::Sitemap);
     }
     jobs.into_iter().collect()
+}
+
+/// Whether both sites consist of the same files, so that none has to be removed. A cheap
+/// positional check: `false` only means "compare the plans".
+pub fn same_files(old: &Site, new: &Site) -> bool {
+    let pages = |site: &Site, notes: &[NoteId]| page_count(site, notes.len());
+    old.notes.len() == new.notes.len()
+        && old.sections.len() == new.sections.len()
+        && old.tags.len() == new.tags.len()
+        && old
+            .notes
+            .iter()
+            .zip(&new.notes)
+            .all(|(a, b)| a.path == b.path && a.aliases == b.aliases)
+        && old
+            .sections
+            .iter()
+            .zip(&new.sections)
+            .all(|(a, b)| a.path == b.path && pages(old, &a.notes) == pages(new, &b.notes))
+        && old
+            .tags
+            .iter()
+            .zip(&new.tags)
+            .all(|(a, b)| a.slug == b.slug && pages(old, &a.notes) == pages(new, &b.notes))
 }
 
 /// What every page shows: the configuration, the sections in the navigation and the tag

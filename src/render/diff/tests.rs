@@ -1,4 +1,3 @@
-use std::collections::HashSet;
 use std::path::Path;
 
 use super::*;
@@ -55,8 +54,7 @@ fn jobs_after(
         .iter()
         .map(|t| Path::new("content").join(t))
         .collect();
-    let set: HashSet<&Path> = touched.iter().map(|p| p.as_path()).collect();
-    let jobs = changed_jobs(&old, &new, &set);
+    let jobs = changed_jobs(&old, &new, &touched);
     (new, jobs)
 }
 
@@ -128,6 +126,16 @@ fn a_removed_note_renders_every_page_of_its_listings() {
         );
     }
     assert!(jobs.contains(&Job::Sitemap));
+}
+
+#[test]
+fn same_files_tells_edits_from_moves() {
+    let a = site(&files());
+    let mut f = files();
+    f[1].1 = note("A", 1, "x", "edited");
+    assert!(same_files(&a, &site(&f)));
+    f.remove(2);
+    assert!(!same_files(&a, &site(&f)));
 }
 
 #[test]
