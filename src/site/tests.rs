@@ -1,6 +1,6 @@
 use super::*;
 use crate::content::{SourceFile, parse};
-use crate::markdown::{Highlighter, Options, render};
+use crate::markdown::Highlighter;
 
 fn doc(rel: &str, text: &str) -> Source {
     let source = SourceFile {
@@ -9,12 +9,9 @@ fn doc(rel: &str, text: &str) -> Source {
         text: text.into(),
     };
     let d = parse(source).unwrap();
-    let opts = Options {
-        summary_length: 70,
-        escape_html: false,
-    };
-    let rendered = Arc::new(render(d.body(), &opts, &Highlighter::default()));
-    Source { doc: d, rendered }
+    crate::build::render_markdown(vec![d], &Config::default(), &Highlighter::default())
+        .pop()
+        .unwrap()
 }
 
 fn site(docs: Vec<Source>) -> Result<Site, Vec<Diagnostic>> {
