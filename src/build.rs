@@ -113,7 +113,7 @@ pub fn load_site(
     }
 }
 
-/// Renders the markdown of each document, in parallel.
+/// Renders the markdown of each document and prepares each note, in parallel.
 pub fn render_markdown(
     documents: Vec<Document>,
     config: &Config,
@@ -130,10 +130,7 @@ pub fn render_markdown(
             if let Some(summary) = &doc.front.summary {
                 rendered.summary = markdown::render_inline(summary, &options);
             }
-            Source {
-                doc,
-                rendered: Arc::new(rendered),
-            }
+            Source::new(doc, Arc::new(rendered), config)
         })
         .collect()
 }

@@ -3,44 +3,40 @@
 //! first.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::config::Config;
-use crate::content::{Date, DocKind, Document};
+use crate::content::{DocKind, Document};
 use crate::error::{Diagnostic, Kind};
 use crate::markdown::Rendered;
-use crate::slug::slugify;
+
+mod note;
+
+pub use note::NoteData;
 
 pub type NoteId = usize;
 pub type TagId = usize;
 
+/// A note in the site: its own data, shared between rebuilds, and where the site puts it.
 #[derive(Debug)]
 pub struct Note {
-    pub source: PathBuf,
-    pub title: String,
-    pub slug: String,
-    /// The URL path, e.g. `/wisdom/note/`, not percent-encoded (also the output folder).
-    pub path: String,
-    /// `path`, percent-encoded for use in links.
-    pub url: String,
-    pub permalink: String,
-    pub date: Option<Date>,
-    pub lastmod: Option<Date>,
-    pub weight: Option<i64>,
+    data: Arc<NoteData>,
     pub tags: Vec<TagId>,
-    pub description: Option<String>,
-    /// HTML.
-    pub summary: String,
-    pub content: Arc<Rendered>,
-    pub aliases: Vec<String>,
-    pub extra: Map<String, Value>,
     /// The section that lists this note.
     pub section: usize,
+}
+
+impl Deref for Note {
+    type Target = NoteData;
+
+    fn deref(&self) -> &NoteData {
+        &self.data
+    }
 }
 
 #[derive(Debug)]
@@ -95,12 +91,37 @@ impl Site {
     }
 }
 
-/// A parsed document with its rendered markdown: the input of the site stage. The rendering
-/// is shared, so that `wisdom serve` can keep it between rebuilds.
+/// A parsed document with its rendered markdown and, for a note, its prepared data: the input
+/// of the site stage, kept by `wisdom serve` between rebuilds.
 #[derive(Debug)]
 pub struct Source {
     pub doc: Document,
     pub rendered: Arc<Rendered>,
+    pub prepared: Prepared,
+}
+
+#[derive(Debug)]
+pub enum Prepared {
+    Section,
+    Note(Arc<NoteData>),
+    Invalid(Vec<Diagnostic>),
+}
+
+impl Source {
+    pub fn new(doc: Document, rendered: Arc<Rendered>, config: &Config) -> Source {
+        let prepared = match doc.kind {
+            DocKind::Section => Prepared::Section,
+            DocKind::Note => match note::prepare(&doc, &rendered, config) {
+                Ok(data) => Prepared::Note(Arc::new(data)),
+                Err(errors) => Prepared::Invalid(errors),
+            },
+        };
+        Source {
+            doc,
+            rendered,
+            prepared,
+        }
+    }
 }
 
 /// Builds the model from the non-draft notes and sections.
@@ -115,23 +136,17 @@ pub fn assemble<'a>(
         .partition(|s| s.doc.kind == DocKind::Section);
 
     let mut sections = vec![home_section(&config)];
-    let mut section_by_dir: HashMap<PathBuf, usize> = HashMap::new();
-    section_by_dir.insert(PathBuf::new(), 0);
-    for Source { doc, rendered } in section_docs {
-        let dir = doc
-            .source
-            .rel
-            .parent()
-            .unwrap_or(Path::new(""))
-            .to_path_buf();
-        let path = dir_path(&dir);
+    let mut section_by_dir: HashMap<String, usize> = HashMap::new();
+    for Source { doc, rendered, .. } in section_docs {
+        let dir = doc.source.rel.parent().unwrap_or(Path::new(""));
+        let path = note::dir_path(dir);
         let section = Section {
             source: Some(doc.source.path.clone()),
             title: doc
                 .front
                 .title
                 .clone()
-                .unwrap_or_else(|| dir_title(&dir, &config)),
+                .unwrap_or_else(|| note::dir_title(dir, &config)),
             description: doc.front.description.clone(),
             url: config.url(&path),
             permalink: config.permalink(&path),
@@ -143,89 +158,56 @@ pub fn assemble<'a>(
         if dir.as_os_str().is_empty() {
             sections[0] = section;
         } else {
-            section_by_dir.insert(dir, sections.len());
+            section_by_dir.insert(note::dir_key(dir), sections.len());
             sections.push(section);
         }
     }
 
-    let made: Vec<_> = note_docs
-        .par_iter()
-        .map(|Source { doc, rendered }| make_note(&config, doc, rendered, &section_by_dir))
-        .collect();
-    let mut spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    let mut notes = Vec::with_capacity(made.len());
-    let mut note_tag_slugs = Vec::with_capacity(made.len());
-    for result in made {
-        match result {
-            Ok((note, tags)) => {
-                for (slug, spelling) in &tags {
-                    let names = spellings.entry(slug.clone()).or_default();
-                    match names.get_mut(spelling) {
-                        Some(count) => *count += 1,
-                        None => {
-                            names.insert(spelling.clone(), 1);
-                        }
-                    }
-                }
-                note_tag_slugs.push(tags.into_iter().map(|(s, _)| s).collect::<Vec<_>>());
-                notes.push(note);
-            }
-            Err(mut e) => errors.append(&mut e),
+    let mut data: Vec<&Arc<NoteData>> = Vec::with_capacity(note_docs.len());
+    for source in note_docs {
+        match &source.prepared {
+            Prepared::Note(d) => data.push(d),
+            Prepared::Invalid(e) => errors.extend(e.iter().cloned()),
+            Prepared::Section => {}
         }
     }
-
     // Newest first; ties and undated notes in a stable, content-independent order.
-    let mut order: Vec<usize> = (0..notes.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&notes[a], &notes[b]);
+    data.sort_by(|x, y| {
         y.date
             .map(|d| d.timestamp())
             .cmp(&x.date.map(|d| d.timestamp()))
             .then_with(|| x.title.cmp(&y.title))
             .then_with(|| x.source.cmp(&y.source))
     });
-    let mut slots: Vec<Option<(Note, Vec<String>)>> =
-        notes.into_iter().zip(note_tag_slugs).map(Some).collect();
-    let (notes, note_tag_slugs): (Vec<Note>, Vec<Vec<String>>) = order
-        .into_iter()
-        .map(|i| slots[i].take().expect("each index once"))
-        .unzip();
 
-    let tag_ids: HashMap<&str, TagId> = spellings
-        .keys()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
-    let mut tags: Vec<Tag> = spellings
+    let mut tags = make_tags(&data, &config);
+    let tag_ids: HashMap<&str, TagId> = tags
         .iter()
-        .map(|(slug, names)| {
-            let name = names
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                .map(|(n, _)| n.trim().to_string())
-                .unwrap_or_default();
-            let path = Site::tag_path(slug);
-            Tag {
-                slug: slug.clone(),
-                name,
-                url: config.url(&path),
-                permalink: config.permalink(&path),
-                path,
-                notes: Vec::new(),
-            }
-        })
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), i))
         .collect();
-    let mut notes = notes;
-    for (id, (note, slugs)) in notes.iter_mut().zip(&note_tag_slugs).enumerate() {
-        note.tags = slugs.iter().map(|s| tag_ids[s.as_str()]).collect();
+    let mut notes = Vec::with_capacity(data.len());
+    for (id, d) in data.into_iter().enumerate() {
+        let note_tags: Vec<TagId> = d
+            .tag_spellings
+            .iter()
+            .map(|(s, _)| tag_ids[s.as_str()])
+            .collect();
+        let section = section_of(&d.dir, &section_by_dir);
+        sections[0].notes.push(id); // the home page lists every note
+        if section != 0 {
+            sections[section].notes.push(id);
+        }
+        notes.push(Note {
+            data: Arc::clone(d),
+            tags: note_tags,
+            section,
+        });
+    }
+    for (id, note) in notes.iter().enumerate() {
         for &t in &note.tags {
             tags[t].notes.push(id);
         }
-        if note.section != 0 {
-            sections[note.section].notes.push(id);
-        }
-        // The home page lists every note.
-        sections[0].notes.push(id);
     }
     if errors.is_empty() {
         check_unique_urls(&notes, &sections, &tags, &mut errors);
@@ -243,6 +225,57 @@ pub fn assemble<'a>(
     }
 }
 
+/// Every tag, by slug, named by the spelling most notes use (a tie goes to the first in
+/// sort order).
+fn make_tags(data: &[&Arc<NoteData>], config: &Config) -> Vec<Tag> {
+    let mut spellings: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    for d in data {
+        for (slug, spelling) in &d.tag_spellings {
+            *spellings
+                .entry(slug)
+                .or_default()
+                .entry(spelling)
+                .or_default() += 1;
+        }
+    }
+    let mut tags: Vec<Tag> = spellings
+        .into_iter()
+        .map(|(slug, names)| {
+            let name = names
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(n, _)| n.trim().to_string())
+                .unwrap_or_default();
+            let path = Site::tag_path(slug);
+            Tag {
+                slug: slug.to_string(),
+                name,
+                url: config.url(&path),
+                permalink: config.permalink(&path),
+                path,
+                notes: Vec::new(),
+            }
+        })
+        .collect();
+    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+    tags
+}
+
+/// The nearest folder at or above `dir` that has an `_index.md`; the home section otherwise.
+fn section_of(dir: &str, section_by_dir: &HashMap<String, usize>) -> usize {
+    let mut key = dir;
+    loop {
+        if let Some(&i) = section_by_dir.get(key) {
+            return i;
+        }
+        match key.rfind('/') {
+            Some(i) => key = &key[..i],
+            None if !key.is_empty() => key = "",
+            None => return 0,
+        }
+    }
+}
+
 fn home_section(config: &Config) -> Section {
     Section {
         source: None,
@@ -255,146 +288,6 @@ fn home_section(config: &Config) -> Section {
         extra: Map::new(),
         notes: Vec::new(),
     }
-}
-
-/// `/wisdom/sub/` for the folder `wisdom/sub`: each component slugged.
-fn dir_path(dir: &Path) -> String {
-    let mut path = String::from("/");
-    for component in dir.components() {
-        let slug = slugify(&component.as_os_str().to_string_lossy());
-        if !slug.is_empty() {
-            path.push_str(&slug);
-            path.push('/');
-        }
-    }
-    path
-}
-
-fn dir_title(dir: &Path, config: &Config) -> String {
-    dir.file_name().map_or_else(
-        || config.title.clone(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
-type TagSpellings = Vec<(String, String)>;
-
-fn make_note(
-    config: &Config,
-    doc: &Document,
-    rendered: &Arc<Rendered>,
-    section_by_dir: &HashMap<PathBuf, usize>,
-) -> Result<(Note, TagSpellings), Vec<Diagnostic>> {
-    let mut errors = Vec::new();
-    let rel = &doc.source.rel;
-    let stem = rel
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // `folder/index.md` is a page bundle: the note is the folder.
-    let (dir, default_slug) = match (stem.as_str(), rel.parent()) {
-        ("index", Some(parent)) if parent.file_name().is_some() => (
-            parent.parent().unwrap_or(Path::new("")).to_path_buf(),
-            parent
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        ),
-        _ => (
-            rel.parent().unwrap_or(Path::new("")).to_path_buf(),
-            stem.clone(),
-        ),
-    };
-    let slug = match &doc.front.slug {
-        Some(explicit) => {
-            let slug = slugify(explicit);
-            if explicit.contains(['/', '\\']) || slug.is_empty() {
-                errors.push(
-                    Diagnostic::new(
-                        Kind::Slug,
-                        &doc.source.path,
-                        format!("slug `{explicit}` cannot be a URL segment"),
-                    )
-                    .at_line(&doc.source.text, doc.key_line("slug"))
-                    .hint(
-                        "use letters, digits and dashes, without `/` or `..`, e.g. slug: my-note",
-                    ),
-                );
-            }
-            slug
-        }
-        None => {
-            let slug = slugify(&default_slug);
-            if slug.is_empty() {
-                errors.push(
-                    Diagnostic::new(
-                        Kind::Slug,
-                        &doc.source.path,
-                        "the file name gives an empty slug",
-                    )
-                    .hint("rename the file or set `slug:` in its front matter"),
-                );
-            }
-            slug
-        }
-    };
-    let mut tags: TagSpellings = Vec::new();
-    for tag in &doc.front.tags {
-        let tag_slug = slugify(tag);
-        if tag_slug.is_empty() {
-            errors.push(
-                Diagnostic::new(
-                    Kind::Slug,
-                    &doc.source.path,
-                    format!("tag `{tag}` has no letters or digits"),
-                )
-                .at_line(&doc.source.text, doc.key_line("tags"))
-                .hint("remove it or give it a name with letters or digits"),
-            );
-        } else if !tags.iter().any(|(s, _)| *s == tag_slug) {
-            tags.push((tag_slug, tag.clone()));
-        }
-    }
-    for alias in &doc.front.aliases {
-        if alias.split(['/', '\\']).any(|c| c == ".." || c == ".") || alias.trim().is_empty() {
-            errors.push(
-                Diagnostic::new(
-                    Kind::Slug,
-                    &doc.source.path,
-                    format!("alias `{alias}` leaves the site"),
-                )
-                .at_line(&doc.source.text, doc.key_line("aliases"))
-                .hint("write aliases as site paths such as /old/url/"),
-            );
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let path = format!("{}{slug}/", dir_path(&dir));
-    let section = dir
-        .ancestors()
-        .find_map(|a| section_by_dir.get(a).copied())
-        .unwrap_or(0);
-    let note = Note {
-        source: doc.source.path.clone(),
-        title: doc.front.title.clone().unwrap_or_else(|| stem.clone()),
-        slug,
-        url: config.url(&path),
-        permalink: config.permalink(&path),
-        path,
-        date: doc.front.date,
-        lastmod: doc.front.lastmod,
-        weight: doc.front.weight,
-        tags: Vec::new(),
-        description: doc.front.description.clone(),
-        summary: rendered.summary.clone(),
-        content: Arc::clone(rendered),
-        aliases: doc.front.aliases.clone(),
-        extra: doc.front.extra.clone(),
-        section,
-    };
-    Ok((note, tags))
 }
 
 /// Who writes a URL, for the error when two do.
