@@ -2,8 +2,8 @@
 //! and rendered documents without touching the disk; every problem is reported, not only the
 //! first.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,6 +29,13 @@ pub struct Note {
     pub tags: Vec<TagId>,
     /// The section that lists this note.
     pub section: usize,
+}
+
+impl Note {
+    /// Whether two models share this note's data unchanged (cheaper than comparing it).
+    pub fn same_data(&self, other: &Note) -> bool {
+        Arc::ptr_eq(&self.data, &other.data)
+    }
 }
 
 impl Deref for Note {
@@ -136,7 +143,7 @@ pub fn assemble<'a>(
         .partition(|s| s.doc.kind == DocKind::Section);
 
     let mut sections = vec![home_section(&config)];
-    let mut section_by_dir: HashMap<String, usize> = HashMap::new();
+    let mut section_by_dir: HashMap<String, usize> = HashMap::default();
     for Source { doc, rendered, .. } in section_docs {
         let dir = doc.source.rel.parent().unwrap_or(Path::new(""));
         let path = note::dir_path(dir);
@@ -172,12 +179,12 @@ pub fn assemble<'a>(
         }
     }
     // Newest first; ties and undated notes in a stable, content-independent order.
-    data.sort_by(|x, y| {
-        y.date
-            .map(|d| d.timestamp())
-            .cmp(&x.date.map(|d| d.timestamp()))
-            .then_with(|| x.title.cmp(&y.title))
-            .then_with(|| x.source.cmp(&y.source))
+    data.sort_by_cached_key(|d| {
+        (
+            std::cmp::Reverse(d.date.map(|d| d.timestamp())),
+            d.title.as_str(),
+            d.source.as_path(),
+        )
     });
 
     let mut tags = make_tags(&data, &config);
@@ -228,14 +235,15 @@ pub fn assemble<'a>(
 /// Every tag, by slug, named by the spelling most notes use (a tie goes to the first in
 /// sort order).
 fn make_tags(data: &[&Arc<NoteData>], config: &Config) -> Vec<Tag> {
-    let mut spellings: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    // Per slug, each spelling with its count: nearly always one, so a list beats a map.
+    let mut spellings: HashMap<&str, Vec<(&str, usize)>> = HashMap::default();
     for d in data {
         for (slug, spelling) in &d.tag_spellings {
-            *spellings
-                .entry(slug)
-                .or_default()
-                .entry(spelling)
-                .or_default() += 1;
+            let names = spellings.entry(slug).or_default();
+            match names.iter_mut().find(|(n, _)| n == spelling) {
+                Some((_, count)) => *count += 1,
+                None => names.push((spelling, 1)),
+            }
         }
     }
     let mut tags: Vec<Tag> = spellings
@@ -339,7 +347,8 @@ fn check_unique_urls(
             ));
         }
     }
-    let mut owners: HashMap<&str, &Owner> = HashMap::with_capacity(claims.len());
+    let mut owners: HashMap<&str, &Owner> =
+        HashMap::with_capacity_and_hasher(claims.len(), Default::default());
     for (path, owner) in &claims {
         match owners.get(path.as_ref()) {
             Some(first) => {

@@ -1,7 +1,9 @@
 //! Which output files a change touches: compares the site model before and after an edit and
 //! returns the jobs whose pages differ. Renders nothing, so it tests without a theme or disk.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
@@ -127,10 +129,10 @@ struct Diff<'a> {
 }
 
 impl Diff<'_> {
-    /// The note at a position of an old and a new list is the same file.
+    /// The note at a position of an old and a new list is the same, unchanged note.
     fn same_at(&self, old_list: &[NoteId], new_list: &[NoteId], i: usize) -> bool {
         match (old_list.get(i), new_list.get(i)) {
-            (Some(&o), Some(&n)) => self.old.notes[o].source == self.new.notes[n].source,
+            (Some(&o), Some(&n)) => self.old.notes[o].same_data(&self.new.notes[n]),
             _ => false,
         }
     }

@@ -4,13 +4,17 @@ use super::*;
 use crate::config::Config;
 use crate::content::{SourceFile, parse};
 use crate::markdown::Highlighter;
+use crate::site::Source;
 
-fn site(files: &[(&str, String)]) -> Site {
-    let config = Config {
+fn config() -> Config {
+    Config {
         paginate: 2,
         feed_limit: 2,
         ..Config::default()
-    };
+    }
+}
+
+fn sources(files: &[(&str, String)]) -> Vec<Source> {
     let docs = files
         .iter()
         .map(|(rel, text)| {
@@ -22,8 +26,11 @@ fn site(files: &[(&str, String)]) -> Site {
             .unwrap()
         })
         .collect();
-    let sources = crate::build::render_markdown(docs, &config, &Highlighter::default());
-    crate::site::assemble(config, &sources, Vec::new()).unwrap()
+    crate::build::render_markdown(docs, &config(), &Highlighter::default())
+}
+
+fn site(files: &[(&str, String)]) -> Site {
+    crate::site::assemble(config(), &sources(files), Vec::new()).unwrap()
 }
 
 fn note(title: &str, day: u32, tags: &str, body: &str) -> String {
@@ -42,14 +49,28 @@ fn files() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Like `wisdom serve`: files whose text did not change keep their prepared sources.
 fn jobs_after(
     edit: impl FnOnce(&mut Vec<(&'static str, String)>),
     touched: &[&str],
 ) -> (Site, Vec<Job>) {
-    let old = site(&files());
-    let mut changed = files();
-    edit(&mut changed);
-    let new = site(&changed);
+    let before = files();
+    let old_sources = sources(&before);
+    let mut after = files();
+    edit(&mut after);
+    let edited: Vec<_> = after
+        .iter()
+        .filter(|f| !before.contains(f))
+        .cloned()
+        .collect();
+    let new_sources = sources(&edited);
+    let kept = old_sources.iter().filter(|s| {
+        after
+            .iter()
+            .any(|(rel, text)| Path::new(rel) == s.doc.source.rel && *text == s.doc.source.text)
+    });
+    let old = crate::site::assemble(config(), &old_sources, Vec::new()).unwrap();
+    let new = crate::site::assemble(config(), kept.chain(&new_sources), Vec::new()).unwrap();
     let touched: Vec<_> = touched
         .iter()
         .map(|t| Path::new("content").join(t))
