@@ -133,6 +133,16 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
             }),
         ),
         (
+            "set lastmod (an in-place edit that moves the sitemap)",
+            Box::new(|| {
+                std::fs::write(
+                    c("content/wisdom/a.md"),
+                    "---\ntitle: \"A\"\ndate: 2024-03-01\nlastmod: 2024-04-01\ntags: [x]\n---\nSecond a, revised.\n",
+                )
+                .unwrap()
+            }),
+        ),
+        (
             "move a note to the top",
             Box::new(|| {
                 std::fs::write(c("content/wisdom/a.md"), n("A", 9, "x", "Second a.")).unwrap()

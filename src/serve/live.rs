@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::build::{self, BuildOptions, STATIC_DIR, render_markdown};
 use crate::config::CONFIG_FILE;
@@ -11,9 +12,9 @@ use crate::content::{self, CONTENT_DIR};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::Highlighter;
 use crate::output::{InPlace, write_file};
-use crate::render::diff::{changed_jobs, same_files};
+use crate::render::diff::{changed_jobs, jobs_for_notes, same_files};
 use crate::render::{self, output_path, plan};
-use crate::site::{self, Site, Source};
+use crate::site::{self, Prepared, Site, Source};
 use crate::templates::{BUILTIN_STATIC, TEMPLATES_DIR, Theme};
 
 pub struct LiveSite {
@@ -163,6 +164,14 @@ impl LiveSite {
             None
         };
 
+        if theme.is_none()
+            && removed.is_empty()
+            && assets.is_empty()
+            && let Some(written) = self.update_in_place(&replaced)?
+        {
+            self.sources.extend(replaced);
+            return Ok(written);
+        }
         let kept = self
             .sources
             .iter()
@@ -229,6 +238,35 @@ impl LiveSite {
         Ok(written)
     }
 
+    /// The fast path of an edit: notes that keep their place in the site get their new data
+    /// and only their own pages are rendered. `None` when the model must be rebuilt.
+    fn update_in_place(&mut self, replaced: &BTreeMap<PathBuf, Source>) -> Result<Option<usize>> {
+        let mut updates = Vec::with_capacity(replaced.len());
+        for source in replaced.values() {
+            match &source.prepared {
+                Prepared::Note(data) => updates.push(Arc::clone(data)),
+                _ => return Ok(None),
+            }
+        }
+        let lastmod_moved = updates.iter().any(|u| {
+            self.site
+                .notes
+                .iter()
+                .find(|n| n.source == u.source)
+                .is_some_and(|n| n.lastmod.or(n.date) != u.lastmod.or(u.date))
+        });
+        let Some(ids) = self.site.replace_in_place(&updates) else {
+            return Ok(None);
+        };
+        let jobs = jobs_for_notes(&self.site, &ids, lastmod_moved);
+        let sink = InPlace {
+            dir: &self.output,
+            minify: self.site.config.minify,
+        };
+        render::render_jobs(&self.site, &self.theme, &jobs, &sink).map_err(Error::one)?;
+        Ok(Some(jobs.len()))
+    }
+
     /// Parses and renders the changed markdown files. Returns the new sources, the removed
     /// ones (deleted, moved away or now drafts) and the changed non-markdown files.
     #[allow(clippy::type_complexity)]
@@ -248,10 +286,13 @@ impl LiveSite {
             let path = content_dir.join(rel);
             // A folder that appeared or vanished: what it holds is rescanned (watchers can
             // miss files written right after their folder was created).
+            // Keys under a folder form one range of the sorted map.
             removed.extend(
                 self.sources
-                    .keys()
-                    .filter(|k| k.starts_with(rel) && *k != rel)
+                    .range(rel.clone()..)
+                    .map(|(k, _)| k)
+                    .take_while(|k| k.starts_with(rel))
+                    .filter(|k| *k != rel)
                     .cloned(),
             );
             assets.extend(

@@ -89,6 +89,36 @@ pub struct Site {
 pub const TAGS_PATH: &str = "/tags/";
 
 impl Site {
+    /// Swaps in new data for notes whose place in the site stays the same: same URL,
+    /// aliases, date, title, tags and folder; only their text, summary, description,
+    /// `lastmod` or extra values changed. Returns their ids, or `None` (and changes nothing)
+    /// if any note would move, so that the caller rebuilds the model instead. This is what
+    /// makes a one-note edit in `wisdom serve` independent of the size of the site.
+    pub fn replace_in_place(&mut self, updates: &[Arc<NoteData>]) -> Option<Vec<NoteId>> {
+        let mut ids = Vec::with_capacity(updates.len());
+        for new in updates {
+            let id = self
+                .notes
+                .iter()
+                .position(|n| n.source.as_os_str() == new.source.as_os_str())?;
+            let old = &self.notes[id];
+            let same_place = old.path == new.path
+                && old.aliases == new.aliases
+                && old.date == new.date
+                && old.title == new.title
+                && old.tag_spellings == new.tag_spellings
+                && old.dir == new.dir;
+            if !same_place {
+                return None;
+            }
+            ids.push(id);
+        }
+        for (&id, new) in ids.iter().zip(updates) {
+            self.notes[id].data = Arc::clone(new);
+        }
+        Some(ids)
+    }
+
     pub fn tag_path(slug: &str) -> String {
         format!("{TAGS_PATH}{slug}/")
     }

@@ -72,6 +72,38 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     jobs.into_iter().collect()
 }
 
+/// The jobs to render after notes changed in place (see `Site::replace_in_place`): their
+/// pages, the one page of each listing that shows them, the feeds that carry them, and the
+/// sitemap if a `lastmod` moved. Costs nothing like the size of the site.
+pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
+    let mut jobs = BTreeSet::new();
+    for &id in ids {
+        let note = &site.notes[id];
+        jobs.insert(Job::Note(id));
+        jobs.extend((0..note.aliases.len()).map(|i| Job::Alias(id, i)));
+        let sections = [0, note.section].into_iter().map(Listing::Section);
+        for listing in sections.chain(note.tags.iter().map(|&t| Listing::Tag(t))) {
+            let list = listing_notes(site, listing);
+            // Listings hold ids in ascending order (ids are given newest first).
+            let Ok(pos) = list.binary_search(&id) else {
+                continue;
+            };
+            jobs.insert(Job::Listing(listing, pos / per_page(site, list.len()) + 1));
+            if pos < feed_len(site, list.len()) {
+                jobs.insert(match listing {
+                    Listing::Section(0) => Job::SiteFeed,
+                    Listing::Section(_) => continue,
+                    Listing::Tag(t) => Job::TagFeed(t),
+                });
+            }
+        }
+    }
+    if sitemap {
+        jobs.insert(Job::Sitemap);
+    }
+    jobs.into_iter().collect()
+}
+
 /// Whether both sites consist of the same files, so that none has to be removed. A cheap
 /// positional check: `false` only means "compare the plans".
 pub fn same_files(old: &Site, new: &Site) -> bool {

@@ -167,3 +167,40 @@ fn a_section_title_renders_everything() {
     );
     assert_eq!(jobs, plan(&new));
 }
+
+#[test]
+fn an_in_place_edit_gives_the_jobs_the_full_diff_gives() {
+    for (i, body, day) in [(1, "a edited", 1), (5, "e edited", 5), (3, "c edited", 3)] {
+        let old_sources = sources(&files());
+        let mut old = crate::site::assemble(config(), &old_sources, Vec::new()).unwrap();
+        let before = crate::site::assemble(config(), &old_sources, Vec::new()).unwrap();
+        let (rel, _) = files()[i].clone();
+        let title = rel[2..3].to_uppercase();
+        let tags = if i <= 2 { "x" } else { "y" };
+        let edited = sources(&[(rel, note(&title, day, tags, body))]);
+        let crate::site::Prepared::Note(data) = &edited[0].prepared else {
+            panic!()
+        };
+        let ids = old
+            .replace_in_place(std::slice::from_ref(data))
+            .expect("same place");
+        let fast = jobs_for_notes(&old, &ids, false);
+        let touched = [Path::new("content").join(rel)];
+        assert_eq!(fast, changed_jobs(&before, &old, &touched), "{rel}");
+    }
+}
+
+#[test]
+fn a_note_that_moves_is_not_replaced_in_place() {
+    let mut s = site(&files());
+    let moved = sources(&[("w/a.md", note("A", 9, "x", "a"))]);
+    let crate::site::Prepared::Note(data) = &moved[0].prepared else {
+        panic!()
+    };
+    assert_eq!(s.replace_in_place(std::slice::from_ref(data)), None);
+    let retagged = sources(&[("w/a.md", note("A", 1, "x, q", "a"))]);
+    let crate::site::Prepared::Note(data) = &retagged[0].prepared else {
+        panic!()
+    };
+    assert_eq!(s.replace_in_place(std::slice::from_ref(data)), None);
+}
