@@ -71,8 +71,11 @@ impl Served {
         std::env::temp_dir().join(format!("wisdom-serve-{}-{}", self.child.id(), self.port))
     }
 
-    fn expect_reload(&mut self, step: &str) {
-        let message = read_frame(&mut self.socket);
+    fn expect_reload(&mut self, step: &str, log: &Path) {
+        let message = try_read_frame(&mut self.socket).unwrap_or_else(|e| {
+            let log = std::fs::read_to_string(log).unwrap_or_default();
+            panic!("{step}: no message ({e}); the server said:\n{log}")
+        });
         assert!(
             message.contains("reload") || message.contains("css"),
             "{step}: {message}"
@@ -243,7 +246,7 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
     ];
     for (name, step) in steps {
         step();
-        served.expect_reload(name);
+        served.expect_reload(name, &holder.path().join("serve.log"));
         let clean = clean_build(&root, served.port);
         let got = snapshot(&served.output());
         let want = snapshot(&clean);

@@ -248,17 +248,10 @@ impl LiveSite {
                 _ => return Ok(None),
             }
         }
-        let lastmod_moved = updates.iter().any(|u| {
-            self.site
-                .notes
-                .iter()
-                .find(|n| n.source == u.source)
-                .is_some_and(|n| n.lastmod.or(n.date) != u.lastmod.or(u.date))
-        });
-        let Some(ids) = self.site.replace_in_place(&updates) else {
+        let Some(edit) = self.site.replace_in_place(&updates) else {
             return Ok(None);
         };
-        let jobs = jobs_for_notes(&self.site, &ids, lastmod_moved);
+        let jobs = jobs_for_notes(&self.site, &edit.ids, edit.lastmod_moved);
         let sink = InPlace {
             dir: &self.output,
             minify: self.site.config.minify,

@@ -84,6 +84,16 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// Files under `content/` that are not markdown, relative to it.
     pub assets: Vec<PathBuf>,
+    /// Each note's id by its source file.
+    by_source: HashMap<PathBuf, NoteId>,
+}
+
+/// Notes changed by [`Site::replace_in_place`].
+#[derive(Debug, Default, PartialEq)]
+pub struct InPlaceEdit {
+    pub ids: Vec<NoteId>,
+    /// A `lastmod` changed, so the sitemap did.
+    pub lastmod_moved: bool,
 }
 
 pub const TAGS_PATH: &str = "/tags/";
@@ -94,13 +104,10 @@ impl Site {
     /// `lastmod` or extra values changed. Returns their ids, or `None` (and changes nothing)
     /// if any note would move, so that the caller rebuilds the model instead. This is what
     /// makes a one-note edit in `wisdom serve` independent of the size of the site.
-    pub fn replace_in_place(&mut self, updates: &[Arc<NoteData>]) -> Option<Vec<NoteId>> {
-        let mut ids = Vec::with_capacity(updates.len());
+    pub fn replace_in_place(&mut self, updates: &[Arc<NoteData>]) -> Option<InPlaceEdit> {
+        let mut edit = InPlaceEdit::default();
         for new in updates {
-            let id = self
-                .notes
-                .iter()
-                .position(|n| n.source.as_os_str() == new.source.as_os_str())?;
+            let id = *self.by_source.get(&new.source)?;
             let old = &self.notes[id];
             let same_place = old.path == new.path
                 && old.aliases == new.aliases
@@ -111,12 +118,13 @@ impl Site {
             if !same_place {
                 return None;
             }
-            ids.push(id);
+            edit.lastmod_moved |= old.lastmod != new.lastmod;
+            edit.ids.push(id);
         }
-        for (&id, new) in ids.iter().zip(updates) {
+        for (&id, new) in edit.ids.iter().zip(updates) {
             self.notes[id].data = Arc::clone(new);
         }
-        Some(ids)
+        Some(edit)
     }
 
     pub fn tag_path(slug: &str) -> String {
@@ -250,12 +258,18 @@ pub fn assemble<'a>(
         check_unique_urls(&notes, &sections, &tags, &mut errors);
     }
     if errors.is_empty() {
+        let by_source = notes
+            .iter()
+            .enumerate()
+            .map(|(id, n)| (n.source.clone(), id))
+            .collect();
         Ok(Site {
             config,
             notes,
             sections,
             tags,
             assets,
+            by_source,
         })
     } else {
         Err(errors)

@@ -94,24 +94,26 @@ pub fn note(title: &str, date: &str, tags: &[&str], body: &str) -> String {
 
 /// Reads one unmasked WebSocket text frame (as servers send them) from `stream`.
 pub fn read_frame(stream: &mut impl Read) -> String {
+    try_read_frame(stream).expect("a frame within the deadline")
+}
+
+pub fn try_read_frame(stream: &mut impl Read) -> std::io::Result<String> {
     let mut h = [0u8; 2];
-    stream
-        .read_exact(&mut h)
-        .expect("a frame within the deadline");
+    stream.read_exact(&mut h)?;
     let len = match h[1] & 0x7f {
         126 => {
             let mut b = [0u8; 2];
-            stream.read_exact(&mut b).unwrap();
+            stream.read_exact(&mut b)?;
             u16::from_be_bytes(b) as usize
         }
         127 => {
             let mut b = [0u8; 8];
-            stream.read_exact(&mut b).unwrap();
+            stream.read_exact(&mut b)?;
             u64::from_be_bytes(b) as usize
         }
         n => n as usize,
     };
     let mut payload = vec![0; len];
-    stream.read_exact(&mut payload).unwrap();
-    String::from_utf8_lossy(&payload).into_owned()
+    stream.read_exact(&mut payload)?;
+    Ok(String::from_utf8_lossy(&payload).into_owned())
 }

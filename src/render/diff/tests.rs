@@ -184,7 +184,7 @@ fn an_in_place_edit_gives_the_jobs_the_full_diff_gives() {
         let ids = old
             .replace_in_place(std::slice::from_ref(data))
             .expect("same place");
-        let fast = jobs_for_notes(&old, &ids, false);
+        let fast = jobs_for_notes(&old, &ids.ids, ids.lastmod_moved);
         let touched = [Path::new("content").join(rel)];
         assert_eq!(fast, changed_jobs(&before, &old, &touched), "{rel}");
     }
