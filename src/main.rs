@@ -46,6 +46,9 @@ enum Command {
         bind: String,
         #[arg(long)]
         drafts: bool,
+        /// Open the site in the default browser once it is served.
+        #[arg(long)]
+        open: bool,
     },
     /// Create a new site in DIR.
     Init { dir: PathBuf },
@@ -87,11 +90,13 @@ fn main() -> ExitCode {
             port,
             bind,
             drafts,
+            open,
         } => wisdom::serve::serve(&wisdom::serve::ServeOptions {
             root,
             bind,
             port,
             drafts,
+            open,
         }),
         Command::Init { dir } => wisdom::scaffold::init(&dir, now()).map(|files| {
             for f in files {

@@ -138,11 +138,19 @@ impl DevTools {
 
     /// The page's visible text (empty while it is loading).
     fn body_text(&mut self) -> String {
+        self.eval("document.body ? document.body.innerText : ''")
+    }
+
+    /// Evaluates a JavaScript expression that gives a string.
+    fn eval(&mut self, expression: &str) -> String {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&format!(
-            r#"{{"id":{id},"method":"Runtime.evaluate","params":{{"expression":"document.body ? document.body.innerText : ''","returnByValue":true}}}}"#
-        ));
+        let request = serde_json::json!({
+            "id": id,
+            "method": "Runtime.evaluate",
+            "params": {"expression": expression, "returnByValue": true},
+        });
+        self.send(&request.to_string());
         loop {
             let reply: serde_json::Value = serde_json::from_str(&self.receive()).unwrap();
             if reply["id"] == id {
@@ -231,4 +239,34 @@ fn an_edited_note_shows_its_new_text_without_touching_the_browser() {
     let text =
         until(|| Some(page.body_text()).filter(|t| t.contains("Alpha edited in the editor.")));
     assert!(!text.contains("Alpha first text."));
+
+    // A broken note: the page keeps its content and shows the error over it.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(
+        dir.path().join("content/wisdom/a.md"),
+        "---\ntitle: Alpha\ndate: someday\n---\nBroken.\n",
+    )
+    .unwrap();
+    let overlay = until(|| {
+        Some(page.eval("(document.getElementById('wisdom-error-overlay') || {}).innerText || ''"))
+            .filter(|t| !t.is_empty())
+    });
+    assert!(overlay.contains("content/wisdom/a.md:3"), "{overlay}");
+    assert!(overlay.contains("someday"), "{overlay}");
+    assert!(
+        page.body_text().contains("Alpha edited in the editor."),
+        "the last good page stays"
+    );
+
+    // Fixing it removes the overlay and shows the new text.
+    std::fs::write(
+        dir.path().join("content/wisdom/a.md"),
+        note("Alpha", "2024-01-03", &["ai"], "Alpha fixed."),
+    )
+    .unwrap();
+    until(|| Some(()).filter(|_| page.body_text().contains("Alpha fixed.")));
+    assert_eq!(
+        page.eval("String(document.getElementById('wisdom-error-overlay'))"),
+        "null"
+    );
 }

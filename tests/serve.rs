@@ -19,6 +19,20 @@ struct Server {
     root: std::path::PathBuf,
 }
 
+impl Server {
+    /// One GET of the home page on its own connection; the response head.
+    fn probe(port: u16) -> String {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+            return String::new();
+        };
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        String::from_utf8_lossy(&buf[..buf.len().min(64)]).into_owned()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -313,4 +327,40 @@ fn build_output_has_no_live_reload_script() {
     let out = build_ok(dir.path());
     let page = std::fs::read_to_string(out.join("a/index.html")).unwrap();
     assert!(!page.contains("__wisdom"));
+}
+
+#[test]
+fn clients_that_come_and_go_do_not_stop_it() {
+    let server = start();
+    let mut sockets: Vec<Socket> = (0..60).map(|_| Socket::connect(&server)).collect();
+    sockets.truncate(20); // the other 40 hang up
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let port = server.port;
+            std::thread::spawn(move || {
+                (0..25)
+                    .filter(|_| {
+                        let probe = Server::probe(port);
+                        probe.starts_with("HTTP/1.1 200")
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let ok: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(ok, 200, "every concurrent GET answered");
+    let a = server.root.join("content/wisdom/a.md");
+    std::fs::write(
+        &a,
+        note("Alpha", "2024-01-03", &["ai"], "Alpha after the churn."),
+    )
+    .unwrap();
+    for socket in &mut sockets {
+        assert_eq!(socket.next_message(), "{\"type\":\"reload\"}");
+    }
+    assert!(
+        get(&server, "/wisdom/a/")
+            .2
+            .contains("Alpha after the churn.")
+    );
 }

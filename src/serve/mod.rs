@@ -27,6 +27,8 @@ pub struct ServeOptions {
     pub bind: String,
     pub port: u16,
     pub drafts: bool,
+    /// Open the default browser at the site.
+    pub open: bool,
 }
 
 /// What the connection threads share; one per `wisdom serve`.
@@ -71,6 +73,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         "Serving {} at http://{addr}/ (Ctrl-C to stop)",
         options.root.display()
     );
+    if options.open {
+        open_browser(&format!("http://{addr}/"));
+    }
 
     let accepting = Arc::clone(&server);
     thread::spawn(move || {
@@ -213,6 +218,20 @@ impl DevServer {
             None => ("text/plain; charset=utf-8", b"not found".to_vec()),
         };
         let _ = http::respond(&mut stream, status, content_type, &body, head_only);
+    }
+}
+
+/// Best effort: a machine without a desktop just keeps the printed URL.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("could not open a browser ({opener}: {e}); open {url} yourself");
     }
 }
 
