@@ -1,0 +1,136 @@
+//! Storage types: how many bytes a block of weights takes. GGUF types follow ggml's
+//! `ggml-common.h` block structs; the safetensors-style formats store plain numbers plus,
+//! for grouped INT4, one FP16 scale and a 4-bit zero point per group (GPTQ/AWQ).
+
+/// One storage type for a tensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TensorType {
+    F32,
+    F16,
+    BF16,
+    /// FP8 (E4M3), with one FP32 scale per 128×128 block as DeepSeek ships it.
+    Fp8,
+    /// INT8 with one FP16 scale per output row.
+    Int8,
+    /// INT4 with an FP16 scale and a 4-bit zero point per group of weights.
+    Int4 { group: u32 },
+    Q8_0,
+    Q5_0,
+    Q5_1,
+    Q4_0,
+    Q4_1,
+    Q6K,
+    Q5K,
+    Q4K,
+    Q3K,
+    Q2K,
+    IQ4NL,
+    IQ4XS,
+    IQ3S,
+    IQ3XXS,
+    IQ2S,
+    IQ2XS,
+    IQ2XXS,
+    IQ1M,
+    IQ1S,
+}
+
+impl TensorType {
+    /// (bytes per block, weights per block).
+    pub const fn block(self) -> (u64, u64) {
+        match self {
+            TensorType::F32 => (4, 1),
+            TensorType::F16 | TensorType::BF16 => (2, 1),
+            TensorType::Fp8 | TensorType::Int8 => (1, 1),
+            TensorType::Int4 { .. } => (1, 2),
+            TensorType::Q8_0 => (34, 32),
+            TensorType::Q5_0 => (22, 32),
+            TensorType::Q5_1 => (24, 32),
+            TensorType::Q4_0 => (18, 32),
+            TensorType::Q4_1 => (20, 32),
+            TensorType::IQ4NL => (18, 32),
+            TensorType::Q6K => (210, 256),
+            TensorType::Q5K => (176, 256),
+            TensorType::Q4K => (144, 256),
+            TensorType::Q3K => (110, 256),
+            TensorType::Q2K => (84, 256),
+            TensorType::IQ4XS => (136, 256),
+            TensorType::IQ3S => (110, 256),
+            TensorType::IQ3XXS => (98, 256),
+            TensorType::IQ2S => (82, 256),
+            TensorType::IQ2XS => (74, 256),
+            TensorType::IQ2XXS => (66, 256),
+            TensorType::IQ1M => (56, 256),
+            TensorType::IQ1S => (50, 256),
+        }
+    }
+
+    /// Bytes of a `rows × cols` matrix (`cols` is the length of a row, ggml's `ne[0]`).
+    pub const fn matrix_bytes(self, rows: u64, cols: u64) -> u64 {
+        let (bytes, per) = self.block();
+        let data = rows * cols / per * bytes;
+        match self {
+            TensorType::Fp8 => data + rows.div_ceil(128) * cols.div_ceil(128) * 4,
+            TensorType::Int8 => data + rows * 2,
+            TensorType::Int4 { group } => {
+                let groups = rows * cols.div_ceil(group as u64);
+                // FP16 scale + 4-bit zero point per group.
+                data + groups * 2 + groups.div_ceil(2)
+            }
+            _ => data,
+        }
+    }
+
+    /// Whether a row of `cols` weights fits whole blocks of this type.
+    pub const fn fits(self, cols: u64) -> bool {
+        cols % self.block().1 == 0
+    }
+
+    /// What llama.cpp writes instead when a row does not fit the blocks
+    /// (`tensor_type_fallback` in `llama-quant.cpp`).
+    pub const fn fallback(self) -> TensorType {
+        match self {
+            TensorType::IQ1S
+            | TensorType::IQ1M
+            | TensorType::IQ2XXS
+            | TensorType::IQ2XS
+            | TensorType::IQ2S
+            | TensorType::IQ3XXS
+            | TensorType::IQ3S
+            | TensorType::IQ4XS => TensorType::IQ4NL,
+            TensorType::Q2K | TensorType::Q3K => TensorType::Q4_0,
+            TensorType::Q4K => TensorType::Q5_0,
+            TensorType::Q5K => TensorType::Q5_1,
+            TensorType::Q6K => TensorType::Q8_0,
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_layouts_match_ggml() {
+        // bits per weight as ggml documents them
+        let bpw = |t: TensorType| {
+            let (b, n) = t.block();
+            b as f64 * 8.0 / n as f64
+        };
+        assert_eq!(bpw(TensorType::Q8_0), 8.5);
+        assert_eq!(bpw(TensorType::Q4_0), 4.5);
+        assert_eq!(bpw(TensorType::Q4K), 4.5);
+        assert_eq!(bpw(TensorType::Q6K), 6.5625);
+        assert_eq!(bpw(TensorType::Q2K), 2.625);
+        assert_eq!(bpw(TensorType::IQ1S), 1.5625);
+        assert_eq!(bpw(TensorType::IQ2XXS), 2.0625);
+        assert_eq!(bpw(TensorType::IQ4XS), 4.25);
+    }
+
+    #[test]
+    fn grouped_int4_counts_scales_and_zeros() {
+        // 128 weights in one group: 64 bytes of nibbles, 2 of scale, 1 of zero point.
+        assert_eq!(TensorType::Int4 { group: 128 }.matrix_bytes(1, 128), 67);
+    }
+}

@@ -1,0 +1,107 @@
+//! How big a model file is and how much memory running it takes, counted tensor by tensor
+//! from the architecture and sized by each tensor's real storage type: not `params × bits`.
+//!
+//! No I/O and no dependencies: the same code runs in `wisdom` (CLI, build-time cards) and,
+//! compiled to `wasm32-unknown-unknown`, in the browser widget (see `wasm.rs`).
+
+#![cfg_attr(not(test), no_std)]
+
+pub mod formats;
+pub mod memory;
+pub mod models;
+pub mod quant;
+pub mod tensors;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use formats::TensorType;
+pub use memory::{CacheType, Device, DeviceKind, Run, CACHE_TYPES, DEVICES};
+pub use models::{Architecture, PRESETS, Preset, preset};
+pub use quant::{FORMATS, Format, Mix};
+
+/// The size of a model file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FileSize {
+    /// All tensor data.
+    pub tensor_bytes: u64,
+    /// Header, metadata (tokenizer) and tensor index; GGUF only, safetensors' is small.
+    pub metadata_bytes: u64,
+    pub params: u64,
+}
+
+impl FileSize {
+    pub const fn file_bytes(&self) -> u64 {
+        self.tensor_bytes + self.metadata_bytes
+    }
+
+    /// Bits per weight over all tensors, an output of the mix rather than an input.
+    pub fn bits_per_weight(&self) -> f64 {
+        self.tensor_bytes as f64 * 8.0 / self.params as f64
+    }
+}
+
+const GGUF_ALIGNMENT: u64 = 32;
+/// `general.*` keys and the GGUF header of a typical converted file.
+const GGUF_GENERAL_BYTES: u64 = 1_500;
+
+pub fn file_size(arch: &Architecture, format: Format) -> FileSize {
+    let mut mix = Mix::default();
+    let (mut tensor_bytes, mut index_bytes, mut params, mut count) = (0u64, 0u64, 0u64, 0u64);
+    tensors::for_each(arch, |t| {
+        let ty = mix.tensor_type(arch, format, &t);
+        let bytes = ty.matrix_bytes(t.rows, t.cols) * t.experts;
+        tensor_bytes += bytes.div_ceil(GGUF_ALIGNMENT) * GGUF_ALIGNMENT;
+        index_bytes += t.index_bytes();
+        params += t.elements();
+        count += 1;
+    });
+    let metadata_bytes = if format.is_gguf() {
+        GGUF_GENERAL_BYTES + arch.tokenizer.gguf_bytes() + index_bytes
+    } else {
+        // The JSON header: about 100 bytes a tensor.
+        8 + count * 100
+    };
+    FileSize { tensor_bytes, metadata_bytes, params }
+}
+
+/// Memory to run a model, by part.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Memory {
+    pub weights: u64,
+    pub kv_cache: u64,
+    pub compute: u64,
+}
+
+impl Memory {
+    pub const fn total(&self) -> u64 {
+        self.weights + self.kv_cache + self.compute
+    }
+
+    /// Layers a device of `usable` bytes can hold when the rest stays in system RAM
+    /// (llama.cpp's `--n-gpu-layers`); the cache and buffers go on the device first.
+    pub fn gpu_layers(&self, arch: &Architecture, usable: u64) -> u64 {
+        let room = usable.saturating_sub(self.kv_cache + self.compute);
+        let per_layer = self.weights / arch.layers.max(1);
+        (room / per_layer.max(1)).min(arch.layers)
+    }
+}
+
+pub fn memory(arch: &Architecture, format: Format, run: &Run) -> Memory {
+    Memory {
+        weights: file_size(arch, format).tensor_bytes,
+        kv_cache: memory::kv_cache_bytes(arch, run),
+        compute: memory::compute_bytes(arch, run),
+    }
+}
+
+/// Bytes of weights read for every generated token: what bounds speed. A MoE model reads
+/// only its active experts, so it runs like a much smaller model while needing all of its
+/// memory.
+pub fn bytes_per_token(arch: &Architecture, format: Format) -> u64 {
+    let size = file_size(arch, format);
+    let (total, active) = tensors::parameters(arch);
+    (size.tensor_bytes as u128 * active as u128 / total.max(1) as u128) as u64
+}
+
+#[cfg(test)]
+mod tests;
