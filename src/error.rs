@@ -126,6 +126,9 @@ pub enum Error {
     /// Problems in the site's files; all of them, not only the first.
     #[error("{}", summarize(.0))]
     Site(Vec<Diagnostic>),
+    /// A command-line value that cannot be used, with the valid choices.
+    #[error("{0}")]
+    Usage(String),
     /// The output could not be written; the previous output is left as it was.
     #[error("cannot write {}: {source}", .path.display())]
     Output {
@@ -154,7 +157,7 @@ impl Error {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             Error::Site(d) => d,
-            Error::Output { .. } => &[],
+            Error::Output { .. } | Error::Usage(_) => &[],
         }
     }
 }

@@ -6,6 +6,7 @@
 //! and rebuilds on change.
 
 pub mod build;
+pub mod calc;
 pub mod config;
 pub mod content;
 pub mod error;

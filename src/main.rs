@@ -50,6 +50,33 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Model size and memory: file size, weights, KV cache, buffers, and the devices it fits.
+    Calc {
+        /// A known model (see --list), e.g. deepseek-r1-distill-qwen-7b.
+        #[arg(long)]
+        model: Option<String>,
+        /// Parameter count of another model, e.g. 13e9.
+        #[arg(long, allow_negative_numbers = true)]
+        params: Option<f64>,
+        /// Storage format as llama.cpp names it (q4_k_m, q8_0, iq1_s, bf16, ...).
+        #[arg(long, default_value = "q4_k_m")]
+        quant: String,
+        /// Context length in tokens.
+        #[arg(long, default_value_t = 8192)]
+        context: u64,
+        /// Sequences decoded at once.
+        #[arg(long, default_value_t = 1)]
+        batch: u64,
+        /// KV cache type: f16, q8_0 or q4_0.
+        #[arg(long, default_value = "f16")]
+        cache: String,
+        /// List the known models, formats and cache types.
+        #[arg(long)]
+        list: bool,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a new site in DIR.
     Init { dir: PathBuf },
     /// Create a note with its front matter filled in, e.g. content/wisdom/my-note.md.
@@ -61,6 +88,7 @@ fn main() -> ExitCode {
     let what = match cli.command {
         Command::Build { .. } => "build failed (the previous output was left untouched)",
         Command::Serve { .. } => "serve failed",
+        Command::Calc { .. } => "calc failed",
         Command::Init { .. } => "init failed",
         Command::New { .. } => "new failed",
     };
@@ -97,6 +125,34 @@ fn main() -> ExitCode {
             port,
             drafts,
             open,
+        }),
+        Command::Calc { list: true, .. } => {
+            print!("{}", wisdom::calc::list());
+            Ok(())
+        }
+        Command::Calc {
+            model,
+            params,
+            quant,
+            context,
+            batch,
+            cache,
+            json,
+            ..
+        } => wisdom::calc::estimate(&wisdom::calc::CalcOptions {
+            model,
+            params,
+            quant,
+            context,
+            batch,
+            cache,
+        })
+        .map(|e| {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());
+            } else {
+                print!("{}", wisdom::calc::table(&e));
+            }
         }),
         Command::Init { dir } => wisdom::scaffold::init(&dir, now()).map(|files| {
             for f in files {

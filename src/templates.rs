@@ -34,8 +34,12 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default theme's static files, written unless the site has a file of the same name.
-pub const BUILTIN_STATIC: &[(&str, &[u8])] =
-    &[("style.css", include_bytes!("../static/style.css"))];
+pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../static/style.css")),
+    ("calculator.js", include_bytes!("../static/calculator.js")),
+    // Built from model-size by model-size/build-wasm.sh; CI checks it matches the source.
+    ("model-size.wasm", include_bytes!("../static/model-size.wasm")),
+];
 
 /// Template name → (text, path shown in errors).
 type Sources = BTreeMap<String, (String, PathBuf)>;

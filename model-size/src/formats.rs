@@ -13,7 +13,9 @@ pub enum TensorType {
     /// INT8 with one FP16 scale per output row.
     Int8,
     /// INT4 with an FP16 scale and a 4-bit zero point per group of weights.
-    Int4 { group: u32 },
+    Int4 {
+        group: u32,
+    },
     Q8_0,
     Q5_0,
     Q5_1,

@@ -15,7 +15,7 @@ pub mod tensors;
 mod wasm;
 
 pub use formats::TensorType;
-pub use memory::{CacheType, Device, DeviceKind, Run, CACHE_TYPES, DEVICES};
+pub use memory::{CACHE_TYPES, CacheType, DEVICES, Device, DeviceKind, Run};
 pub use models::{Architecture, PRESETS, Preset, preset};
 pub use quant::{FORMATS, Format, Mix};
 
@@ -61,7 +61,11 @@ pub fn file_size(arch: &Architecture, format: Format) -> FileSize {
         // The JSON header: about 100 bytes a tensor.
         8 + count * 100
     };
-    FileSize { tensor_bytes, metadata_bytes, params }
+    FileSize {
+        tensor_bytes,
+        metadata_bytes,
+        params,
+    }
 }
 
 /// Memory to run a model, by part.

@@ -24,7 +24,10 @@ impl CacheType {
     }
 
     pub fn from_id(id: &str) -> Option<CacheType> {
-        CACHE_TYPES.iter().copied().find(|c| c.id().eq_ignore_ascii_case(id.trim()))
+        CACHE_TYPES
+            .iter()
+            .copied()
+            .find(|c| c.id().eq_ignore_ascii_case(id.trim()))
     }
 
     const fn tensor_type(self) -> TensorType {
@@ -96,22 +99,102 @@ const GB: u64 = 1_000_000_000;
 const GIB: u64 = 1 << 30;
 
 pub const DEVICES: &[Device] = &[
-    Device { id: "rtx-4060", name: "RTX 4060 8 GB", memory: 8 * GIB, kind: DeviceKind::Gpu },
-    Device { id: "rtx-3060", name: "RTX 3060 12 GB", memory: 12 * GIB, kind: DeviceKind::Gpu },
-    Device { id: "rtx-4060-ti-16", name: "RTX 4060 Ti 16 GB", memory: 16 * GIB, kind: DeviceKind::Gpu },
-    Device { id: "rtx-4090", name: "RTX 4090 24 GB", memory: 24 * GIB, kind: DeviceKind::Gpu },
-    Device { id: "rtx-5090", name: "RTX 5090 32 GB", memory: 32 * GIB, kind: DeviceKind::Gpu },
-    Device { id: "rtx-6000-ada", name: "RTX 6000 Ada 48 GB", memory: 48 * GIB, kind: DeviceKind::Gpu },
-    Device { id: "h100-80", name: "A100/H100 80 GB", memory: 80 * GIB, kind: DeviceKind::Gpu },
-    Device { id: "h200", name: "H200 141 GB", memory: 141 * GB, kind: DeviceKind::Gpu },
-    Device { id: "mac-16", name: "Mac 16 GB", memory: 16 * GIB, kind: DeviceKind::Apple },
-    Device { id: "mac-36", name: "Mac 36 GB", memory: 36 * GIB, kind: DeviceKind::Apple },
-    Device { id: "mac-64", name: "Mac 64 GB", memory: 64 * GIB, kind: DeviceKind::Apple },
-    Device { id: "mac-128", name: "Mac 128 GB", memory: 128 * GIB, kind: DeviceKind::Apple },
-    Device { id: "mac-192", name: "Mac 192 GB", memory: 192 * GIB, kind: DeviceKind::Apple },
-    Device { id: "ram-32", name: "32 GB RAM (CPU)", memory: 32 * GIB, kind: DeviceKind::Cpu },
-    Device { id: "ram-64", name: "64 GB RAM (CPU)", memory: 64 * GIB, kind: DeviceKind::Cpu },
-    Device { id: "ram-128", name: "128 GB RAM (CPU)", memory: 128 * GIB, kind: DeviceKind::Cpu },
+    Device {
+        id: "rtx-4060",
+        name: "RTX 4060 8 GB",
+        memory: 8 * GIB,
+        kind: DeviceKind::Gpu,
+    },
+    Device {
+        id: "rtx-3060",
+        name: "RTX 3060 12 GB",
+        memory: 12 * GIB,
+        kind: DeviceKind::Gpu,
+    },
+    Device {
+        id: "rtx-4060-ti-16",
+        name: "RTX 4060 Ti 16 GB",
+        memory: 16 * GIB,
+        kind: DeviceKind::Gpu,
+    },
+    Device {
+        id: "rtx-4090",
+        name: "RTX 4090 24 GB",
+        memory: 24 * GIB,
+        kind: DeviceKind::Gpu,
+    },
+    Device {
+        id: "rtx-5090",
+        name: "RTX 5090 32 GB",
+        memory: 32 * GIB,
+        kind: DeviceKind::Gpu,
+    },
+    Device {
+        id: "rtx-6000-ada",
+        name: "RTX 6000 Ada 48 GB",
+        memory: 48 * GIB,
+        kind: DeviceKind::Gpu,
+    },
+    Device {
+        id: "h100-80",
+        name: "A100/H100 80 GB",
+        memory: 80 * GIB,
+        kind: DeviceKind::Gpu,
+    },
+    Device {
+        id: "h200",
+        name: "H200 141 GB",
+        memory: 141 * GB,
+        kind: DeviceKind::Gpu,
+    },
+    Device {
+        id: "mac-16",
+        name: "Mac 16 GB",
+        memory: 16 * GIB,
+        kind: DeviceKind::Apple,
+    },
+    Device {
+        id: "mac-36",
+        name: "Mac 36 GB",
+        memory: 36 * GIB,
+        kind: DeviceKind::Apple,
+    },
+    Device {
+        id: "mac-64",
+        name: "Mac 64 GB",
+        memory: 64 * GIB,
+        kind: DeviceKind::Apple,
+    },
+    Device {
+        id: "mac-128",
+        name: "Mac 128 GB",
+        memory: 128 * GIB,
+        kind: DeviceKind::Apple,
+    },
+    Device {
+        id: "mac-192",
+        name: "Mac 192 GB",
+        memory: 192 * GIB,
+        kind: DeviceKind::Apple,
+    },
+    Device {
+        id: "ram-32",
+        name: "32 GB RAM (CPU)",
+        memory: 32 * GIB,
+        kind: DeviceKind::Cpu,
+    },
+    Device {
+        id: "ram-64",
+        name: "64 GB RAM (CPU)",
+        memory: 64 * GIB,
+        kind: DeviceKind::Cpu,
+    },
+    Device {
+        id: "ram-128",
+        name: "128 GB RAM (CPU)",
+        memory: 128 * GIB,
+        kind: DeviceKind::Cpu,
+    },
 ];
 
 impl Device {
@@ -127,7 +210,9 @@ impl Device {
     }
 
     pub fn from_id(id: &str) -> Option<&'static Device> {
-        DEVICES.iter().find(|d| d.id.eq_ignore_ascii_case(id.trim()))
+        DEVICES
+            .iter()
+            .find(|d| d.id.eq_ignore_ascii_case(id.trim()))
     }
 }
 
@@ -137,26 +222,42 @@ mod tests {
     use crate::models::preset;
 
     fn run(context: u64, cache: CacheType) -> Run {
-        Run { context, batch: 1, cache }
+        Run {
+            context,
+            batch: 1,
+            cache,
+        }
     }
 
     #[test]
     fn gqa_cache_by_hand() {
         // Qwen-7B: 28 layers × 2 × 4 KV heads × 128 × 32,768 tokens × 2 bytes = 1,879,048,192.
         let qwen7 = preset("deepseek-r1-distill-qwen-7b").unwrap().arch;
-        assert_eq!(kv_cache_bytes(&qwen7, &run(32_768, CacheType::F16)), 1_879_048_192);
+        assert_eq!(
+            kv_cache_bytes(&qwen7, &run(32_768, CacheType::F16)),
+            1_879_048_192
+        );
         // Llama-70B: 80 × 2 × 8 × 128 × 8,192 × 2 = 2,684,354,560 (2.5 GiB).
         let llama70 = preset("deepseek-r1-distill-llama-70b").unwrap().arch;
-        assert_eq!(kv_cache_bytes(&llama70, &run(8_192, CacheType::F16)), 2_684_354_560);
+        assert_eq!(
+            kv_cache_bytes(&llama70, &run(8_192, CacheType::F16)),
+            2_684_354_560
+        );
         // q8_0 stores 32 values in 34 bytes.
-        assert_eq!(kv_cache_bytes(&qwen7, &run(32_768, CacheType::Q8_0)), 1_879_048_192 / 64 * 34);
+        assert_eq!(
+            kv_cache_bytes(&qwen7, &run(32_768, CacheType::Q8_0)),
+            1_879_048_192 / 64 * 34
+        );
     }
 
     #[test]
     fn mla_caches_the_latent() {
         // R1: 61 layers × (512 + 64) × 32,768 × 2 bytes = 2,302,672,896.
         let r1 = preset("deepseek-r1").unwrap().arch;
-        assert_eq!(kv_cache_bytes(&r1, &run(32_768, CacheType::F16)), 2_302_672_896);
+        assert_eq!(
+            kv_cache_bytes(&r1, &run(32_768, CacheType::F16)),
+            2_302_672_896
+        );
     }
 
     #[test]

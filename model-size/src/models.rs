@@ -75,7 +75,15 @@ pub struct Preset {
     pub arch: Architecture,
 }
 
-const fn dense(layers: u64, hidden: u64, heads: u64, kv_heads: u64, ffn: u64, vocab: u64, tokenizer: Tokenizer) -> Architecture {
+const fn dense(
+    layers: u64,
+    hidden: u64,
+    heads: u64,
+    kv_heads: u64,
+    ffn: u64,
+    vocab: u64,
+    tokenizer: Tokenizer,
+) -> Architecture {
     Architecture {
         layers,
         hidden,
@@ -106,7 +114,13 @@ pub const PRESETS: &[Preset] = &[
             vocab: 129280,
             tied_embeddings: false,
             qkv_bias: false,
-            moe: Some(Moe { experts: 256, active: 8, shared: 1, expert_ffn: 2048, dense_layers: 3 }),
+            moe: Some(Moe {
+                experts: 256,
+                active: 8,
+                shared: 1,
+                expert_ffn: 2048,
+                dense_layers: 3,
+            }),
             mla: Some(Mla {
                 q_lora_rank: 1536,
                 kv_lora_rank: 512,
@@ -120,7 +134,10 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "deepseek-r1-distill-qwen-1.5b",
         name: "DeepSeek-R1-Distill-Qwen-1.5B",
-        arch: Architecture { vocab: 151936, ..dense(28, 1536, 12, 2, 8960, 152064, Tokenizer::Qwen2) },
+        arch: Architecture {
+            vocab: 151936,
+            ..dense(28, 1536, 12, 2, 8960, 152064, Tokenizer::Qwen2)
+        },
     },
     Preset {
         id: "deepseek-r1-distill-qwen-7b",
@@ -198,7 +215,11 @@ impl Architecture {
 
 /// Rounds half away from zero (`f64::round` needs std).
 fn round(x: f64) -> f64 {
-    if x >= 0.0 { (x + 0.5) as i64 as f64 } else { (x - 0.5) as i64 as f64 }
+    if x >= 0.0 {
+        (x + 0.5) as i64 as f64
+    } else {
+        (x - 0.5) as i64 as f64
+    }
 }
 
 /// `x^y` without std (the WASM build has no libm).
@@ -247,7 +268,11 @@ fn exp(x: f64) -> f64 {
     let mut i = 0;
     let steps = n as i32;
     while i < steps.abs() {
-        result = if steps > 0 { result * 2.0 } else { result / 2.0 };
+        result = if steps > 0 {
+            result * 2.0
+        } else {
+            result / 2.0
+        };
         i += 1;
     }
     result

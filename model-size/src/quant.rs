@@ -117,11 +117,15 @@ impl Format {
 
     pub fn from_id(id: &str) -> Option<Format> {
         let id = id.trim();
-        FORMATS.iter().copied().find(|f| f.id().eq_ignore_ascii_case(id)).or(match id {
-            "fp32" => Some(Format::F32),
-            "fp16" => Some(Format::F16),
-            _ => None,
-        })
+        FORMATS
+            .iter()
+            .copied()
+            .find(|f| f.id().eq_ignore_ascii_case(id))
+            .or(match id {
+                "fp32" => Some(Format::F32),
+                "fp16" => Some(Format::F16),
+                _ => None,
+            })
     }
 
     /// Whether the file is a GGUF (llama.cpp) rather than safetensors.
@@ -192,7 +196,13 @@ impl Mix {
         }
     }
 
-    fn quantized_type(&mut self, arch: &Architecture, format: Format, base: T, tensor: &Tensor) -> T {
+    fn quantized_type(
+        &mut self,
+        arch: &Architecture,
+        format: Format,
+        base: T,
+        tensor: &Tensor,
+    ) -> T {
         let n_layer = arch.layers;
         let experts = arch.moe.map_or(1, |m| m.experts);
         let iq2_class = matches!(format, Format::IQ2XXS | Format::IQ1S);
@@ -206,7 +216,11 @@ impl Mix {
             },
             Role::AttnV | Role::AttnKvB if iq2_class => {
                 self.attn_v_seen += 1;
-                if arch.gqa() >= 4 || experts >= 4 { T::Q4K } else { T::Q2K }
+                if arch.gqa() >= 4 || experts >= 4 {
+                    T::Q4K
+                } else {
+                    T::Q2K
+                }
             }
             Role::FfnDown if iq2_class => {
                 let i = self.ffn_down_seen;
@@ -222,25 +236,51 @@ impl Mix {
                 self.attn_v_seen += 1;
                 let gqa4 = arch.gqa() >= 4;
                 let t = match format {
-                    Format::Q2K => if gqa4 { T::Q4K } else { T::Q3K },
+                    Format::Q2K => {
+                        if gqa4 {
+                            T::Q4K
+                        } else {
+                            T::Q3K
+                        }
+                    }
                     Format::IQ3XXS if gqa4 => T::Q4K,
                     Format::IQ4XS if gqa4 => T::Q5K,
-                    Format::Q3KM => if i < 2 { T::Q5K } else { T::Q4K },
+                    Format::Q3KM => {
+                        if i < 2 {
+                            T::Q5K
+                        } else {
+                            T::Q4K
+                        }
+                    }
                     Format::Q3KL => T::Q5K,
                     Format::Q4KM | Format::Q5KM if use_more_bits(i, n_layer) => T::Q6K,
                     Format::Q4KS if i < 4 => T::Q5K,
                     _ => base,
                 };
-                if arch.is_70b_class() && matches!(t, T::Q3K | T::Q4K) { T::Q5K } else { t }
+                if arch.is_70b_class() && matches!(t, T::Q3K | T::Q4K) {
+                    T::Q5K
+                } else {
+                    t
+                }
             }
             Role::AttnK | Role::AttnQ if format == Format::IQ3XXS => T::IQ2S,
             Role::FfnDown => {
                 // MoE models name the layer in the tensor; dense ones count tensors.
-                let i = if experts > 1 { tensor.layer.unwrap_or(0) } else { self.ffn_down_seen };
+                let i = if experts > 1 {
+                    tensor.layer.unwrap_or(0)
+                } else {
+                    self.ffn_down_seen
+                };
                 self.ffn_down_seen += 1;
                 match format {
                     Format::Q2K => T::Q3K,
-                    Format::Q3KM => if i < n_layer / 16 { T::Q5K } else { T::Q4K },
+                    Format::Q3KM => {
+                        if i < n_layer / 16 {
+                            T::Q5K
+                        } else {
+                            T::Q4K
+                        }
+                    }
                     Format::Q3KL => T::Q5K,
                     Format::Q4KM | Format::Q5KM if use_more_bits(i, n_layer) => T::Q6K,
                     Format::Q4KS if i < n_layer / 8 => T::Q5K,
@@ -273,7 +313,8 @@ fn output_type(format: Format, base: T, tensor: &Tensor) -> T {
 
 /// Safetensors checkpoints quantize the linear layers and keep the rest in 16 bits.
 fn safetensors_type(format: Format, tensor: &Tensor) -> T {
-    let linear = tensor.dims >= 2 && !matches!(tensor.role, Role::Small | Role::TokenEmbd | Role::Output);
+    let linear =
+        tensor.dims >= 2 && !matches!(tensor.role, Role::Small | Role::TokenEmbd | Role::Output);
     match (format, linear) {
         (Format::Int4, false) => T::F16,
         (_, false) => T::BF16,
@@ -289,7 +330,12 @@ mod tests {
     fn more_bits_goes_to_an_eighth_at_each_end_and_every_third_between() {
         let chosen: usize = (0..48).filter(|&i| use_more_bits(i, 48)).count();
         assert_eq!(chosen, 6 + 6 + 12);
-        assert!(use_more_bits(0, 48) && use_more_bits(47, 48) && use_more_bits(8, 48) && !use_more_bits(6, 48));
+        assert!(
+            use_more_bits(0, 48)
+                && use_more_bits(47, 48)
+                && use_more_bits(8, 48)
+                && !use_more_bits(6, 48)
+        );
     }
 
     #[test]

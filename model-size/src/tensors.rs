@@ -61,14 +61,36 @@ fn digits(mut n: u64) -> u64 {
 /// Calls `f` for every tensor, global ones first, then block by block.
 pub fn for_each(arch: &Architecture, mut f: impl FnMut(Tensor)) {
     let h = arch.hidden;
-    let global = |role, name, rows, cols, dims| Tensor { role, layer: None, name, rows, cols, experts: 1, dims };
-    f(global(Role::TokenEmbd, "token_embd.weight", arch.vocab, h, 2));
+    let global = |role, name, rows, cols, dims| Tensor {
+        role,
+        layer: None,
+        name,
+        rows,
+        cols,
+        experts: 1,
+        dims,
+    };
+    f(global(
+        Role::TokenEmbd,
+        "token_embd.weight",
+        arch.vocab,
+        h,
+        2,
+    ));
     if !arch.tied_embeddings {
         f(global(Role::Output, "output.weight", arch.vocab, h, 2));
     }
     f(global(Role::Small, "output_norm.weight", 1, h, 1));
     for layer in 0..arch.layers {
-        let t = |role, name, rows, cols, experts, dims| Tensor { role, layer: Some(layer), name, rows, cols, experts, dims };
+        let t = |role, name, rows, cols, experts, dims| Tensor {
+            role,
+            layer: Some(layer),
+            name,
+            rows,
+            cols,
+            experts,
+            dims,
+        };
         let vector = |name, len| t(Role::Small, name, 1, len, 1, 1);
         f(vector("attn_norm.weight", h));
         f(vector("ffn_norm.weight", h));
@@ -77,11 +99,46 @@ pub fn for_each(arch: &Architecture, mut f: impl FnMut(Tensor)) {
                 let qk_head = m.qk_nope_head_dim + m.qk_rope_head_dim;
                 f(vector("attn_q_a_norm.weight", m.q_lora_rank));
                 f(vector("attn_kv_a_norm.weight", m.kv_lora_rank));
-                f(t(Role::AttnOther, "attn_q_a.weight", m.q_lora_rank, h, 1, 2));
-                f(t(Role::AttnOther, "attn_q_b.weight", arch.heads * qk_head, m.q_lora_rank, 1, 2));
-                f(t(Role::AttnOther, "attn_kv_a_mqa.weight", m.kv_lora_rank + m.qk_rope_head_dim, h, 1, 2));
-                f(t(Role::AttnKvB, "attn_kv_b.weight", arch.heads * (m.qk_nope_head_dim + m.v_head_dim), m.kv_lora_rank, 1, 2));
-                f(t(Role::AttnOutput, "attn_output.weight", h, arch.heads * m.v_head_dim, 1, 2));
+                f(t(
+                    Role::AttnOther,
+                    "attn_q_a.weight",
+                    m.q_lora_rank,
+                    h,
+                    1,
+                    2,
+                ));
+                f(t(
+                    Role::AttnOther,
+                    "attn_q_b.weight",
+                    arch.heads * qk_head,
+                    m.q_lora_rank,
+                    1,
+                    2,
+                ));
+                f(t(
+                    Role::AttnOther,
+                    "attn_kv_a_mqa.weight",
+                    m.kv_lora_rank + m.qk_rope_head_dim,
+                    h,
+                    1,
+                    2,
+                ));
+                f(t(
+                    Role::AttnKvB,
+                    "attn_kv_b.weight",
+                    arch.heads * (m.qk_nope_head_dim + m.v_head_dim),
+                    m.kv_lora_rank,
+                    1,
+                    2,
+                ));
+                f(t(
+                    Role::AttnOutput,
+                    "attn_output.weight",
+                    h,
+                    arch.heads * m.v_head_dim,
+                    1,
+                    2,
+                ));
             }
             None => {
                 let q = arch.heads * arch.head_dim;
@@ -102,9 +159,23 @@ pub fn for_each(arch: &Architecture, mut f: impl FnMut(Tensor)) {
                 let e = moe.expert_ffn;
                 f(t(Role::Small, "ffn_gate_inp.weight", moe.experts, h, 1, 2));
                 f(vector("exp_probs_b.bias", moe.experts));
-                f(t(Role::FfnGate, "ffn_gate_exps.weight", e, h, moe.experts, 3));
+                f(t(
+                    Role::FfnGate,
+                    "ffn_gate_exps.weight",
+                    e,
+                    h,
+                    moe.experts,
+                    3,
+                ));
                 f(t(Role::FfnUp, "ffn_up_exps.weight", e, h, moe.experts, 3));
-                f(t(Role::FfnDown, "ffn_down_exps.weight", h, e, moe.experts, 3));
+                f(t(
+                    Role::FfnDown,
+                    "ffn_down_exps.weight",
+                    h,
+                    e,
+                    moe.experts,
+                    3,
+                ));
                 if moe.shared > 0 {
                     let s = e * moe.shared;
                     f(t(Role::FfnGate, "ffn_gate_shexp.weight", s, h, 1, 2));
@@ -159,7 +230,15 @@ mod tests {
 
     #[test]
     fn index_entry_sizes_count_names_and_dims() {
-        let t = Tensor { role: Role::AttnQ, layer: Some(12), name: "attn_q.weight", rows: 1, cols: 1, experts: 1, dims: 2 };
+        let t = Tensor {
+            role: Role::AttnQ,
+            layer: Some(12),
+            name: "attn_q.weight",
+            rows: 1,
+            cols: 1,
+            experts: 1,
+            dims: 2,
+        };
         // 8 + len("blk.12.attn_q.weight") + 4 + 16 + 4 + 8
         assert_eq!(t.index_bytes(), 8 + 20 + 4 + 16 + 4 + 8);
     }

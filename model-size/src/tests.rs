@@ -6,32 +6,63 @@ fn gguf(id: &str, format: Format) -> u64 {
 
 fn within(predicted: u64, published: u64, tolerance: f64) {
     let error = (predicted as f64 - published as f64) / published as f64;
-    eprintln!("predicted {predicted}, published {published}: {:+.4}%", error * 100.0);
-    assert!(error.abs() < tolerance, "predicted {predicted}, published {published}: {:+.3}%", error * 100.0);
+    eprintln!(
+        "predicted {predicted}, published {published}: {:+.4}%",
+        error * 100.0
+    );
+    assert!(
+        error.abs() < tolerance,
+        "predicted {predicted}, published {published}: {:+.3}%",
+        error * 100.0
+    );
 }
 
 #[test]
 fn ollama_r1_14b_q4_k_m() {
     // `ollama pull deepseek-r1:14b`: 8,988,112,040 bytes.
-    within(gguf("deepseek-r1-distill-qwen-14b", Format::Q4KM), 8_988_112_040, 0.001);
+    within(
+        gguf("deepseek-r1-distill-qwen-14b", Format::Q4KM),
+        8_988_112_040,
+        0.001,
+    );
 }
 
 #[test]
 fn bartowski_r1_distill_llama_70b_q4_k_m() {
     // DeepSeek-R1-Distill-Llama-70B-Q4_K_M.gguf: 42,520,395,936 bytes.
-    within(gguf("deepseek-r1-distill-llama-70b", Format::Q4KM), 42_520_395_936, 0.001);
+    within(
+        gguf("deepseek-r1-distill-llama-70b", Format::Q4KM),
+        42_520_395_936,
+        0.001,
+    );
 }
 
 #[test]
 fn effective_bits_per_weight_are_plausible() {
     let arch = preset("deepseek-r1-distill-qwen-14b").unwrap().arch;
     let bpw = |f| file_size(&arch, f).bits_per_weight();
-    assert!((bpw(Format::Q4KM) - 4.87).abs() < 0.05, "{}", bpw(Format::Q4KM));
+    assert!(
+        (bpw(Format::Q4KM) - 4.87).abs() < 0.05,
+        "{}",
+        bpw(Format::Q4KM)
+    );
     assert!((bpw(Format::Q8_0) - 8.5).abs() < 0.01);
     assert!((bpw(Format::Bf16) - 16.0).abs() < 0.01);
     let mut last = f64::MAX;
-    for f in [Format::Q8_0, Format::Q6K, Format::Q5KM, Format::Q4KM, Format::Q3KM, Format::Q2K, Format::IQ2XXS, Format::IQ1S] {
-        assert!(bpw(f) < last, "{f:?} should be smaller than the format before it");
+    for f in [
+        Format::Q8_0,
+        Format::Q6K,
+        Format::Q5KM,
+        Format::Q4KM,
+        Format::Q3KM,
+        Format::Q2K,
+        Format::IQ2XXS,
+        Format::IQ1S,
+    ] {
+        assert!(
+            bpw(f) < last,
+            "{f:?} should be smaller than the format before it"
+        );
         last = bpw(f);
     }
 }
@@ -49,14 +80,21 @@ fn a_custom_model_from_its_parameter_count() {
     for params in [1e9, 3e9, 13e9, 34e9, 70e9, 405e9] {
         let arch = Architecture::from_params(params as u64);
         let (total, _) = tensors::parameters(&arch);
-        assert!((total as f64 / params - 1.0).abs() < 0.1, "{params}: {total}");
+        assert!(
+            (total as f64 / params - 1.0).abs() < 0.1,
+            "{params}: {total}"
+        );
     }
 }
 
 #[test]
 fn offload_splits_layers() {
     let arch = preset("deepseek-r1-distill-llama-70b").unwrap().arch;
-    let run = Run { context: 8192, batch: 1, cache: CacheType::F16 };
+    let run = Run {
+        context: 8192,
+        batch: 1,
+        cache: CacheType::F16,
+    };
     let m = memory(&arch, Format::Q4KM, &run);
     let layers = m.gpu_layers(&arch, 24 << 30);
     assert!((35..=45).contains(&layers), "{layers}");
@@ -83,6 +121,9 @@ fn the_sizes_ollama_lists_for_every_distill() {
             s if s < 100.0 => 0.5,
             s => s * 0.01,
         };
-        assert!((gb - shown).abs() <= tolerance, "{id}: {gb:.3} GB, Ollama shows {shown}");
+        assert!(
+            (gb - shown).abs() <= tolerance,
+            "{id}: {gb:.3} GB, Ollama shows {shown}"
+        );
     }
 }

@@ -1,0 +1,220 @@
+//! The browser's interface: plain numeric exports, no allocator and no bindings generator,
+//! so the module stays a few kilobytes. Strings are read from the module's memory by
+//! pointer and length. A model index past the presets means "custom": `params` then gives
+//! its parameter count. Sizes are bytes as `f64` (exact below 2^53). Bad indexes give NaN.
+
+use crate::memory::{self, CACHE_TYPES, DEVICES, Run};
+use crate::{Architecture, FORMATS, Format, PRESETS};
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+fn arch(model: u32, params: f64) -> Option<Architecture> {
+    match PRESETS.get(model as usize) {
+        Some(p) => Some(p.arch),
+        None if params.is_finite() && (1e6..=1e13).contains(&params) => {
+            Some(Architecture::from_params(params as u64))
+        }
+        None => None,
+    }
+}
+
+fn format(index: u32) -> Option<Format> {
+    FORMATS.get(index as usize).copied()
+}
+
+fn run(context: f64, batch: f64, cache: u32) -> Option<Run> {
+    let ok = |x: f64, max: f64| x.is_finite() && (1.0..=max).contains(&x);
+    (ok(context, 1e7) && ok(batch, 1024.0)).then_some(())?;
+    Some(Run {
+        context: context as u64,
+        batch: batch as u64,
+        cache: *CACHE_TYPES.get(cache as usize)?,
+    })
+}
+
+fn or_nan(x: Option<u64>) -> f64 {
+    x.map_or(f64::NAN, |b| b as f64)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn model_count() -> u32 {
+    PRESETS.len() as u32
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn model_id(i: u32) -> *const u8 {
+    PRESETS
+        .get(i as usize)
+        .map_or(core::ptr::null(), |p| p.id.as_ptr())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn model_id_len(i: u32) -> u32 {
+    PRESETS.get(i as usize).map_or(0, |p| p.id.len() as u32)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn model_name(i: u32) -> *const u8 {
+    PRESETS
+        .get(i as usize)
+        .map_or(core::ptr::null(), |p| p.name.as_ptr())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn model_name_len(i: u32) -> u32 {
+    PRESETS.get(i as usize).map_or(0, |p| p.name.len() as u32)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn format_count() -> u32 {
+    FORMATS.len() as u32
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn format_id(i: u32) -> *const u8 {
+    format(i).map_or(core::ptr::null(), |f| f.id().as_ptr())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn format_id_len(i: u32) -> u32 {
+    format(i).map_or(0, |f| f.id().len() as u32)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn format_label(i: u32) -> *const u8 {
+    format(i).map_or(core::ptr::null(), |f| f.label().as_ptr())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn format_label_len(i: u32) -> u32 {
+    format(i).map_or(0, |f| f.label().len() as u32)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn cache_count() -> u32 {
+    CACHE_TYPES.len() as u32
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn cache_id(i: u32) -> *const u8 {
+    CACHE_TYPES
+        .get(i as usize)
+        .map_or(core::ptr::null(), |c| c.id().as_ptr())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn cache_id_len(i: u32) -> u32 {
+    CACHE_TYPES
+        .get(i as usize)
+        .map_or(0, |c| c.id().len() as u32)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn device_count() -> u32 {
+    DEVICES.len() as u32
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn device_name(i: u32) -> *const u8 {
+    DEVICES
+        .get(i as usize)
+        .map_or(core::ptr::null(), |d| d.name.as_ptr())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn device_name_len(i: u32) -> u32 {
+    DEVICES.get(i as usize).map_or(0, |d| d.name.len() as u32)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn device_usable(i: u32) -> f64 {
+    or_nan(DEVICES.get(i as usize).map(|d| d.usable()))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn file_bytes(model: u32, params: f64, format_index: u32) -> f64 {
+    or_nan((|| {
+        Some(crate::file_size(&arch(model, params)?, format(format_index)?).file_bytes())
+    })())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weights_bytes(model: u32, params: f64, format_index: u32) -> f64 {
+    or_nan((|| {
+        Some(crate::file_size(&arch(model, params)?, format(format_index)?).tensor_bytes)
+    })())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn bits_per_weight(model: u32, params: f64, format_index: u32) -> f64 {
+    (|| Some(crate::file_size(&arch(model, params)?, format(format_index)?).bits_per_weight()))()
+        .unwrap_or(f64::NAN)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn kv_cache_bytes(
+    model: u32,
+    params: f64,
+    context: f64,
+    batch: f64,
+    cache: u32,
+) -> f64 {
+    or_nan((|| {
+        Some(memory::kv_cache_bytes(
+            &arch(model, params)?,
+            &run(context, batch, cache)?,
+        ))
+    })())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn compute_bytes(
+    model: u32,
+    params: f64,
+    context: f64,
+    batch: f64,
+    cache: u32,
+) -> f64 {
+    or_nan((|| {
+        Some(memory::compute_bytes(
+            &arch(model, params)?,
+            &run(context, batch, cache)?,
+        ))
+    })())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn layer_count(model: u32, params: f64) -> f64 {
+    or_nan(arch(model, params).map(|a| a.layers))
+}
+
+/// Layers a device of `usable` bytes holds, the rest offloaded to system RAM.
+#[unsafe(no_mangle)]
+pub extern "C" fn gpu_layers(
+    model: u32,
+    params: f64,
+    format_index: u32,
+    context: f64,
+    batch: f64,
+    cache: u32,
+    usable: f64,
+) -> f64 {
+    or_nan((|| {
+        let a = arch(model, params)?;
+        let m = crate::memory(&a, format(format_index)?, &run(context, batch, cache)?);
+        Some(m.gpu_layers(&a, usable.max(0.0) as u64))
+    })())
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn bytes_per_token(model: u32, params: f64, format_index: u32) -> f64 {
+    or_nan((|| {
+        Some(crate::bytes_per_token(
+            &arch(model, params)?,
+            format(format_index)?,
+        ))
+    })())
+}
