@@ -125,12 +125,22 @@ pub fn render_markdown(
     };
     documents
         .into_par_iter()
-        .map(|doc| {
-            let mut rendered = markdown::render(doc.body(), &options, highlighter);
-            if let Some(summary) = &doc.front.summary {
-                rendered.summary = markdown::render_inline(summary, &options);
+        .map(|doc| match markdown::shortcodes::expand(doc.body()) {
+            Ok(expanded) => {
+                let body = expanded.as_deref().unwrap_or(doc.body());
+                let mut rendered = markdown::render(body, &options, highlighter);
+                if let Some(summary) = &doc.front.summary {
+                    rendered.summary = markdown::render_inline(summary, &options);
+                }
+                Source::new(doc, Arc::new(rendered), config)
             }
-            Source::new(doc, Arc::new(rendered), config)
+            Err(e) => {
+                let line = doc.body_line + e.line;
+                let diagnostic = Diagnostic::new(Kind::Shortcode, &doc.source.path, e.message)
+                    .at(&doc.source.text, line, e.column)
+                    .hint(e.hint);
+                Source::invalid(doc, vec![diagnostic])
+            }
         })
         .collect()
 }

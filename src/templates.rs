@@ -28,6 +28,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "alias.html",
     "partials/card.html",
     "partials/pagination.html",
+    "partials/model_size.html",
+    "partials/model_comparison.html",
+    "partials/calculator.html",
+    "calculator.html",
     "rss.xml",
     "sitemap.xml",
     "robots.txt",
@@ -38,7 +42,10 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("calculator.js", include_bytes!("../static/calculator.js")),
     // Built from model-size by model-size/build-wasm.sh; CI checks it matches the source.
-    ("model-size.wasm", include_bytes!("../static/model-size.wasm")),
+    (
+        "model-size.wasm",
+        include_bytes!("../static/model-size.wasm"),
+    ),
 ];
 
 /// Template name → (text, path shown in errors).

@@ -319,6 +319,8 @@ fn a_broken_note_shows_an_error_and_keeps_the_last_good_site() {
     std::fs::write(&a, note("Alpha", "2024-01-03", &["ai"], "Alpha fixed.")).unwrap();
     assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
     assert!(get(&server, "/wisdom/a/").2.contains("Alpha fixed."));
+    // Once fixed, a browser that connects sees no stale error.
+    Socket::connect(&server).expect_silence(Duration::from_millis(500));
 }
 
 #[test]

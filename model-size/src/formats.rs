@@ -85,7 +85,7 @@ impl TensorType {
 
     /// Whether a row of `cols` weights fits whole blocks of this type.
     pub const fn fits(self, cols: u64) -> bool {
-        cols % self.block().1 == 0
+        cols.is_multiple_of(self.block().1)
     }
 
     /// What llama.cpp writes instead when a row does not fit the blocks

@@ -82,6 +82,8 @@ pub struct Device {
     pub name: &'static str,
     /// Memory in bytes.
     pub memory: u64,
+    /// The memory as the maker labels it (GPU makers say GB and mean GiB).
+    pub memory_label: &'static str,
     pub kind: DeviceKind,
 }
 
@@ -98,103 +100,111 @@ pub enum DeviceKind {
 const GB: u64 = 1_000_000_000;
 const GIB: u64 = 1 << 30;
 
+const fn device(
+    id: &'static str,
+    name: &'static str,
+    memory: u64,
+    memory_label: &'static str,
+    kind: DeviceKind,
+) -> Device {
+    Device {
+        id,
+        name,
+        memory,
+        memory_label,
+        kind,
+    }
+}
+
 pub const DEVICES: &[Device] = &[
-    Device {
-        id: "rtx-4060",
-        name: "RTX 4060 8 GB",
-        memory: 8 * GIB,
-        kind: DeviceKind::Gpu,
-    },
-    Device {
-        id: "rtx-3060",
-        name: "RTX 3060 12 GB",
-        memory: 12 * GIB,
-        kind: DeviceKind::Gpu,
-    },
-    Device {
-        id: "rtx-4060-ti-16",
-        name: "RTX 4060 Ti 16 GB",
-        memory: 16 * GIB,
-        kind: DeviceKind::Gpu,
-    },
-    Device {
-        id: "rtx-4090",
-        name: "RTX 4090 24 GB",
-        memory: 24 * GIB,
-        kind: DeviceKind::Gpu,
-    },
-    Device {
-        id: "rtx-5090",
-        name: "RTX 5090 32 GB",
-        memory: 32 * GIB,
-        kind: DeviceKind::Gpu,
-    },
-    Device {
-        id: "rtx-6000-ada",
-        name: "RTX 6000 Ada 48 GB",
-        memory: 48 * GIB,
-        kind: DeviceKind::Gpu,
-    },
-    Device {
-        id: "h100-80",
-        name: "A100/H100 80 GB",
-        memory: 80 * GIB,
-        kind: DeviceKind::Gpu,
-    },
-    Device {
-        id: "h200",
-        name: "H200 141 GB",
-        memory: 141 * GB,
-        kind: DeviceKind::Gpu,
-    },
-    Device {
-        id: "mac-16",
-        name: "Mac 16 GB",
-        memory: 16 * GIB,
-        kind: DeviceKind::Apple,
-    },
-    Device {
-        id: "mac-36",
-        name: "Mac 36 GB",
-        memory: 36 * GIB,
-        kind: DeviceKind::Apple,
-    },
-    Device {
-        id: "mac-64",
-        name: "Mac 64 GB",
-        memory: 64 * GIB,
-        kind: DeviceKind::Apple,
-    },
-    Device {
-        id: "mac-128",
-        name: "Mac 128 GB",
-        memory: 128 * GIB,
-        kind: DeviceKind::Apple,
-    },
-    Device {
-        id: "mac-192",
-        name: "Mac 192 GB",
-        memory: 192 * GIB,
-        kind: DeviceKind::Apple,
-    },
-    Device {
-        id: "ram-32",
-        name: "32 GB RAM (CPU)",
-        memory: 32 * GIB,
-        kind: DeviceKind::Cpu,
-    },
-    Device {
-        id: "ram-64",
-        name: "64 GB RAM (CPU)",
-        memory: 64 * GIB,
-        kind: DeviceKind::Cpu,
-    },
-    Device {
-        id: "ram-128",
-        name: "128 GB RAM (CPU)",
-        memory: 128 * GIB,
-        kind: DeviceKind::Cpu,
-    },
+    device(
+        "rtx-4060",
+        "RTX 4060 8 GB",
+        8 * GIB,
+        "8 GB",
+        DeviceKind::Gpu,
+    ),
+    device(
+        "rtx-3060",
+        "RTX 3060 12 GB",
+        12 * GIB,
+        "12 GB",
+        DeviceKind::Gpu,
+    ),
+    device(
+        "rtx-4060-ti-16",
+        "RTX 4060 Ti 16 GB",
+        16 * GIB,
+        "16 GB",
+        DeviceKind::Gpu,
+    ),
+    device(
+        "rtx-4090",
+        "RTX 4090 24 GB",
+        24 * GIB,
+        "24 GB",
+        DeviceKind::Gpu,
+    ),
+    device(
+        "rtx-5090",
+        "RTX 5090 32 GB",
+        32 * GIB,
+        "32 GB",
+        DeviceKind::Gpu,
+    ),
+    device(
+        "rtx-6000-ada",
+        "RTX 6000 Ada 48 GB",
+        48 * GIB,
+        "48 GB",
+        DeviceKind::Gpu,
+    ),
+    device(
+        "h100-80",
+        "A100/H100 80 GB",
+        80 * GIB,
+        "80 GB",
+        DeviceKind::Gpu,
+    ),
+    device("h200", "H200 141 GB", 141 * GB, "141 GB", DeviceKind::Gpu),
+    device("mac-16", "Mac 16 GB", 16 * GIB, "16 GB", DeviceKind::Apple),
+    device("mac-36", "Mac 36 GB", 36 * GIB, "36 GB", DeviceKind::Apple),
+    device("mac-64", "Mac 64 GB", 64 * GIB, "64 GB", DeviceKind::Apple),
+    device(
+        "mac-128",
+        "Mac 128 GB",
+        128 * GIB,
+        "128 GB",
+        DeviceKind::Apple,
+    ),
+    device(
+        "mac-192",
+        "Mac 192 GB",
+        192 * GIB,
+        "192 GB",
+        DeviceKind::Apple,
+    ),
+    device(
+        "ram-32",
+        "32 GB RAM (CPU)",
+        32 * GIB,
+        "32 GB",
+        DeviceKind::Cpu,
+    ),
+    device(
+        "ram-64",
+        "64 GB RAM (CPU)",
+        64 * GIB,
+        "64 GB",
+        DeviceKind::Cpu,
+    ),
+    device(
+        "ram-128",
+        "128 GB RAM (CPU)",
+        128 * GIB,
+        "128 GB",
+        DeviceKind::Cpu,
+    ),
 ];
 
 impl Device {

@@ -170,7 +170,8 @@ pub struct Mix {
 }
 
 const fn use_more_bits(i: u64, n: u64) -> bool {
-    i < n / 8 || i >= 7 * n / 8 || (i >= n / 8 && (i - n / 8) % 3 == 2)
+    // Past the first test, i >= n / 8, so the subtraction cannot underflow.
+    i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2
 }
 
 impl Mix {

@@ -3,6 +3,7 @@
 //! the summary is cut from the same events.
 
 pub mod highlight;
+pub mod shortcodes;
 mod summary;
 
 use std::collections::{HashMap, HashSet};

@@ -5,14 +5,17 @@
 
 pub mod diff;
 mod feeds;
+pub mod model_views;
 pub mod views;
+
+use std::borrow::Cow;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use crate::error::Diagnostic;
-use crate::site::{NoteId, Site, TAGS_PATH, TagId, normalize_alias};
+use crate::site::{CALCULATOR_PATH, NoteId, Site, TAGS_PATH, TagId, normalize_alias};
 use crate::templates::Theme;
 use views::{
     Card, Meta, PageView, Paginator, SectionLink, SectionView, TagLink, json_ld, plain_text,
@@ -40,6 +43,8 @@ pub enum Job {
     /// A page (1-based) of a listing.
     Listing(Listing, usize),
     TagIndex,
+    /// `/calculator/`: the model-size calculator on a page of its own.
+    Calculator,
     NotFound,
     SiteFeed,
     TagFeed(TagId),
@@ -48,6 +53,8 @@ pub enum Job {
 }
 
 const DESCRIPTION_CHARS: usize = 200;
+/// The model the calculator page starts with.
+const CALCULATOR_MODEL: &str = "deepseek-r1-distill-qwen-7b";
 
 /// Every file the site consists of, in a fixed order.
 pub fn plan(site: &Site) -> Vec<Job> {
@@ -62,7 +69,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
         let pages = page_count(site, listing_notes(site, listing).len());
         jobs.extend((1..=pages).map(|p| Job::Listing(listing, p)));
     }
-    jobs.extend([Job::TagIndex, Job::NotFound, Job::SiteFeed]);
+    jobs.extend([Job::TagIndex, Job::Calculator, Job::NotFound, Job::SiteFeed]);
     jobs.extend((0..site.tags.len()).map(Job::TagFeed));
     jobs.extend([Job::Sitemap, Job::Robots]);
     jobs
@@ -132,6 +139,7 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::Alias(id, i) => normalize_alias(&site.notes[id].aliases[i]),
         Job::Listing(listing, page) => listing_path(site, listing, page),
         Job::TagIndex => TAGS_PATH.to_string(),
+        Job::Calculator => CALCULATOR_PATH.to_string(),
         Job::NotFound => "/404.html".into(),
         Job::SiteFeed => "/rss.xml".into(),
         Job::TagFeed(t) => format!("{}rss.xml", site.tags[t].path),
@@ -156,6 +164,17 @@ struct Renderer<'a> {
     theme: &'a Theme,
 }
 
+/// What the calculator partial gets: the starting model and format, the no-JavaScript
+/// size card, and where the script and the WebAssembly module are.
+#[derive(Serialize)]
+struct CalculatorView {
+    model: &'static str,
+    quant: &'static str,
+    size: model_views::ModelSizeView,
+    script: String,
+    wasm: String,
+}
+
 #[derive(Serialize)]
 struct NavLink<'a> {
     title: &'a str,
@@ -169,6 +188,7 @@ impl Renderer<'_> {
             Job::Alias(id, i) => self.alias(id, i),
             Job::Listing(listing, page) => self.listing(listing, page),
             Job::TagIndex => self.tag_index(),
+            Job::Calculator => self.calculator(),
             Job::NotFound => self.not_found(),
             Job::SiteFeed => feeds::site_feed(self),
             Job::TagFeed(t) => feeds::tag_feed(self, t),
@@ -208,7 +228,8 @@ impl Renderer<'_> {
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
-            content: &note.content.html,
+            content: self.shortcodes(&note.content.html)?,
+            model_size: note.model.map(model_views::model_size),
             toc: &note.content.toc,
             lastmod: note.lastmod.map(|d| d.rfc3339()),
             lastmod_human: note.lastmod.map(|d| d.human()),
@@ -266,7 +287,8 @@ impl Renderer<'_> {
                     .unwrap_or_else(|| plain_text(&section.content.html, DESCRIPTION_CHARS));
                 let meta = Meta::website(&section.title, &description, permalink);
                 let mut ctx = self.context(&path, meta);
-                ctx.insert("section", &SectionView::new(section));
+                let content = self.shortcodes(&section.content.html)?;
+                ctx.insert("section", &SectionView::new(section, content));
                 if i == 0 {
                     let tags: Vec<TagLink> = site.tags.iter().map(TagLink::new).collect();
                     ctx.insert("tags", &tags);
@@ -301,6 +323,63 @@ impl Renderer<'_> {
         let mut ctx = self.context(TAGS_PATH, meta);
         ctx.insert("tags", &tags);
         self.theme.render("tags.html", &ctx)
+    }
+
+    fn calculator(&self) -> Result<String, Diagnostic> {
+        let meta = Meta::website(
+            "Model size calculator",
+            "How big a model file is and how much memory it needs: weights, KV cache and buffers, for every format.",
+            self.site.config.permalink(CALCULATOR_PATH),
+        );
+        let mut ctx = self.context(CALCULATOR_PATH, meta);
+        ctx.insert("calc", &self.calculator_view(CALCULATOR_MODEL, "q4_k_m"));
+        self.theme.render("calculator.html", &ctx)
+    }
+
+    fn calculator_view(&self, model: &str, quant: &str) -> CalculatorView {
+        let preset = model_size::preset(model).unwrap_or(&model_size::PRESETS[0]);
+        CalculatorView {
+            model: preset.id,
+            quant: model_size::Format::from_id(quant).map_or("q4_k_m", |f| f.id()),
+            size: model_views::model_size(preset),
+            script: self.site.config.url("/calculator.js"),
+            wasm: self.site.config.url("/model-size.wasm"),
+        }
+    }
+
+    /// Replaces the markers the markdown stage left for shortcodes with the theme's partials.
+    fn shortcodes<'h>(&self, html: &'h str) -> Result<Cow<'h, str>, Diagnostic> {
+        let markers = crate::markdown::shortcodes::markers(html);
+        if markers.is_empty() {
+            return Ok(Cow::Borrowed(html));
+        }
+        let mut out = String::with_capacity(html.len() + 4096);
+        let mut last = 0;
+        for marker in markers {
+            out.push_str(&html[last..marker.start]);
+            let arg = |key: &str| marker.args.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+            let mut ctx = Context::new();
+            ctx.insert("config", &self.site.config);
+            let rendered = match marker.name {
+                "calculator" => {
+                    let view = self.calculator_view(
+                        arg("model").unwrap_or(CALCULATOR_MODEL),
+                        arg("quant").unwrap_or("q4_k_m"),
+                    );
+                    ctx.insert("calc", &view);
+                    self.theme.render("partials/calculator.html", &ctx)?
+                }
+                "model_comparison" => {
+                    ctx.insert("comparison", &model_views::comparison());
+                    self.theme.render("partials/model_comparison.html", &ctx)?
+                }
+                _ => String::new(),
+            };
+            out.push_str(&rendered);
+            last = marker.end;
+        }
+        out.push_str(&html[last..]);
+        Ok(Cow::Owned(out))
     }
 
     fn alias(&self, id: NoteId, index: usize) -> Result<String, Diagnostic> {

@@ -1,7 +1,11 @@
 //! What templates see: borrowed views of the site model, serialized into Tera contexts.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
+
+use super::model_views::ModelSizeView;
 
 use crate::markdown::TocEntry;
 use crate::site::{Note, Section, Site, Tag};
@@ -91,7 +95,10 @@ pub struct PageView<'a> {
     #[serde(flatten)]
     pub card: Card<'a>,
     pub slug: &'a str,
-    pub content: &'a str,
+    /// HTML, with shortcodes rendered.
+    pub content: Cow<'a, str>,
+    /// The size card of the model the note is about (`model:`), if any.
+    pub model_size: Option<ModelSizeView>,
     pub toc: &'a [TocEntry],
     pub lastmod: Option<String>,
     pub lastmod_human: Option<String>,
@@ -122,19 +129,19 @@ pub struct SectionView<'a> {
     pub description: Option<&'a str>,
     pub url: &'a str,
     pub permalink: &'a str,
-    pub content: &'a str,
+    pub content: Cow<'a, str>,
     pub extra: &'a Map<String, Value>,
     pub note_count: usize,
 }
 
 impl<'a> SectionView<'a> {
-    pub fn new(section: &'a Section) -> Self {
+    pub fn new(section: &'a Section, content: Cow<'a, str>) -> Self {
         SectionView {
             title: &section.title,
             description: section.description.as_deref(),
             url: &section.url,
             permalink: &section.permalink,
-            content: &section.content.html,
+            content,
             extra: &section.extra,
             note_count: section.notes.len(),
         }

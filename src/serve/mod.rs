@@ -67,6 +67,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         clients: Mutex::new(Vec::new()),
         error: Mutex::new(None),
     });
+    let watch = watch::Watch::start(&root, &server.output)?;
     let started = Instant::now();
     let mut live = server.settle(LiveSite::load(&build), "initial build", started);
     eprintln!(
@@ -84,7 +85,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             thread::spawn(move || server.handle(stream));
         }
     });
-    watch::run(&root, &server.output, |changes| {
+    watch.run(|changes| {
         let started = Instant::now();
         let what = watch::describe(&changes);
         live = match live.take() {
@@ -93,6 +94,8 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             Some(mut site) => {
                 let update = site.apply(&changes);
                 if let Ok(update) = &update {
+                    // Fixed: browsers that connect from now on see no error.
+                    *server.error.lock().expect("no panics while held") = None;
                     let message = if update.css_only {
                         "{\"type\":\"css\"}"
                     } else {

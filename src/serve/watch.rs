@@ -14,46 +14,64 @@ use crate::error::{Error, Result};
 const QUIET: Duration = Duration::from_millis(5);
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
-/// Calls `on_change` with each batch of changed paths; runs until the watcher fails.
-pub fn run(root: &Path, output: &Path, mut on_change: impl FnMut(Vec<PathBuf>)) -> Result<()> {
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        // Reads (the build's own among them) arrive as access events; only changes count.
-        if let Ok(event) = event
-            && !matches!(event.kind, EventKind::Access(_))
-        {
-            let _ = tx.send(event.paths);
-        }
-    })
-    .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
-    // Watch folders, never single files: an editor's rename would end a file watch.
-    watcher
-        .watch(root, RecursiveMode::Recursive)
-        .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
-    let ignored = [
-        root.join("public"),
-        root.join("target"),
-        root.join(".git"),
-        output.to_path_buf(),
-    ];
-    loop {
-        let Ok(first) = rx.recv() else {
-            return Ok(());
-        };
-        let mut batch = first;
-        let started = Instant::now();
-        while started.elapsed() < MAX_WAIT {
-            match rx.recv_timeout(QUIET) {
-                Ok(more) => batch.extend(more),
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+/// A recursive watch on the site folder. Made before the first build and before the
+/// server answers, so that no save in between goes unseen.
+pub struct Watch {
+    _watcher: notify::RecommendedWatcher,
+    events: mpsc::Receiver<Vec<PathBuf>>,
+    ignored: Vec<PathBuf>,
+}
+
+impl Watch {
+    pub fn start(root: &Path, output: &Path) -> Result<Watch> {
+        let (tx, events) = mpsc::channel();
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                // Reads (the build's own among them) arrive as access events; only changes count.
+                if let Ok(event) = event
+                    && !matches!(event.kind, EventKind::Access(_))
+                {
+                    let _ = tx.send(event.paths);
+                }
+            })
+            .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
+        // Watch folders, never single files: an editor's rename would end a file watch.
+        watcher
+            .watch(root, RecursiveMode::Recursive)
+            .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
+        let ignored = vec![
+            root.join("public"),
+            root.join("target"),
+            root.join(".git"),
+            output.to_path_buf(),
+        ];
+        Ok(Watch {
+            _watcher: watcher,
+            events,
+            ignored,
+        })
+    }
+
+    /// Calls `on_change` with each batch of changed paths; runs until the watcher fails.
+    pub fn run(self, mut on_change: impl FnMut(Vec<PathBuf>)) -> Result<()> {
+        loop {
+            let Ok(mut batch) = self.events.recv() else {
+                return Ok(());
+            };
+            let started = Instant::now();
+            while started.elapsed() < MAX_WAIT {
+                match self.events.recv_timeout(QUIET) {
+                    Ok(more) => batch.extend(more),
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+                }
             }
-        }
-        batch.retain(|p| relevant(p, &ignored));
-        batch.sort();
-        batch.dedup();
-        if !batch.is_empty() {
-            on_change(batch);
+            batch.retain(|p| relevant(p, &self.ignored));
+            batch.sort();
+            batch.dedup();
+            if !batch.is_empty() {
+                on_change(batch);
+            }
         }
     }
 }

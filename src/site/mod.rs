@@ -97,6 +97,8 @@ pub struct InPlaceEdit {
 }
 
 pub const TAGS_PATH: &str = "/tags/";
+/// The model-size calculator page.
+pub const CALCULATOR_PATH: &str = "/calculator/";
 
 impl Site {
     /// Swaps in new data for notes whose place in the site stays the same: same URL,
@@ -167,6 +169,15 @@ impl Source {
             prepared,
         }
     }
+
+    /// A document whose body could not be rendered.
+    pub fn invalid(doc: Document, errors: Vec<Diagnostic>) -> Source {
+        Source {
+            doc,
+            rendered: Arc::default(),
+            prepared: Prepared::Invalid(errors),
+        }
+    }
 }
 
 /// Builds the model from the non-draft notes and sections.
@@ -182,7 +193,16 @@ pub fn assemble<'a>(
 
     let mut sections = vec![home_section(&config)];
     let mut section_by_dir: HashMap<String, usize> = HashMap::default();
-    for Source { doc, rendered, .. } in section_docs {
+    for Source {
+        doc,
+        rendered,
+        prepared,
+    } in section_docs
+    {
+        if let Prepared::Invalid(e) = prepared {
+            errors.extend(e.iter().cloned());
+            continue;
+        }
         let dir = doc.source.rel.parent().unwrap_or(Path::new(""));
         let path = note::dir_path(dir);
         let section = Section {
@@ -347,6 +367,7 @@ enum Owner<'a> {
     Home,
     Section(&'a Path),
     TagIndex,
+    Calculator,
     Tag(&'a str),
     Note(&'a Path),
     Alias(&'a Path, &'a str),
@@ -358,6 +379,7 @@ impl std::fmt::Display for Owner<'_> {
             Owner::Home => f.write_str("the home page"),
             Owner::Section(p) | Owner::Note(p) => write!(f, "{}", p.display()),
             Owner::TagIndex => f.write_str("the tag index"),
+            Owner::Calculator => f.write_str("the calculator page"),
             Owner::Tag(name) => write!(f, "the tag page of `{name}`"),
             Owner::Alias(p, alias) => write!(f, "{} (alias `{alias}`)", p.display()),
         }
@@ -378,6 +400,7 @@ fn check_unique_urls(
         claims.push((Cow::Borrowed(&s.path), owner));
     }
     claims.push((Cow::Borrowed(TAGS_PATH), Owner::TagIndex));
+    claims.push((Cow::Borrowed(CALCULATOR_PATH), Owner::Calculator));
     claims.extend(
         tags.iter()
             .map(|t| (Cow::Borrowed(t.path.as_str()), Owner::Tag(&t.name))),

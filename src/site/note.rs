@@ -36,6 +36,8 @@ pub struct NoteData {
     pub dir: String,
     /// Each tag once, as (slug, spelling).
     pub tag_spellings: Vec<(String, String)>,
+    /// The model a note is about (`model:` in front matter): it gets a size card.
+    pub model: Option<&'static model_size::Preset>,
 }
 
 /// Checks a note's slug, tags and aliases and works out its URLs.
@@ -127,6 +129,26 @@ pub fn prepare(
             );
         }
     }
+    let model = match doc.front.extra.get("model") {
+        None => None,
+        Some(value) => {
+            let id = value.as_str().unwrap_or("");
+            let found = model_size::preset(id);
+            if found.is_none() {
+                let ids: Vec<&str> = model_size::PRESETS.iter().map(|p| p.id).collect();
+                errors.push(
+                    Diagnostic::new(
+                        Kind::FieldType,
+                        &doc.source.path,
+                        format!("unknown model `{value}`"),
+                    )
+                    .at_line(&doc.source.text, doc.key_line("model"))
+                    .hint(format!("model ids: {}", ids.join(", "))),
+                );
+            }
+            found
+        }
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -148,6 +170,7 @@ pub fn prepare(
         extra: doc.front.extra.clone(),
         dir: dir_key(&dir),
         tag_spellings: tags,
+        model,
     })
 }
 
