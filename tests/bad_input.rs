@@ -87,6 +87,18 @@ const CASES: &[Case] = &[
         expect: &["config error", "wisdom.toml:2:1", "pagniate"],
     },
     Case {
+        name: "unknown model for the size card",
+        file: "content/bad.md",
+        bytes: b"---\ntitle: x\nmodel: gpt-9\n---\n",
+        expect: &["front matter type error", "content/bad.md:3", "deepseek-r1-distill-qwen-7b"],
+    },
+    Case {
+        name: "unknown shortcode",
+        file: "content/bad.md",
+        bytes: b"---\ntitle: x\n---\nText\n\n  {{< calculater >}}\n",
+        expect: &["shortcode error", "content/bad.md:6:3", "known shortcodes: calculator"],
+    },
+    Case {
         name: "slug that leaves the site",
         file: "content/bad.md",
         bytes: b"---\ntitle: x\nslug: ../../etc\n---\n",

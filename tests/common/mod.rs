@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+pub mod browser;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,256 @@
+//! The calculator's three faces agree: the shipped `.wasm` (run in wasmi) and `wisdom calc`
+//! give what the native crate gives, and built pages carry its cards and widget.
+
+mod common;
+
+use common::*;
+use model_size::{CACHE_TYPES, FORMATS, PRESETS, Run};
+use wasmi::{Engine, Instance, Linker, Module, Store};
+
+struct Wasm {
+    store: Store<()>,
+    instance: Instance,
+}
+
+impl Wasm {
+    fn load() -> Wasm {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/static/model-size.wasm"
+        ))
+        .unwrap();
+        let engine = Engine::default();
+        let module = Module::new(&engine, &bytes[..]).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::<()>::new(&engine)
+            .instantiate_and_start(&mut store, &module)
+            .unwrap();
+        Wasm { store, instance }
+    }
+
+    fn f64_3(&mut self, name: &str, a: u32, b: f64, c: u32) -> f64 {
+        let f = self
+            .instance
+            .get_typed_func::<(u32, f64, u32), f64>(&self.store, name)
+            .unwrap();
+        f.call(&mut self.store, (a, b, c)).unwrap()
+    }
+
+    fn f64_5(&mut self, name: &str, a: u32, b: f64, c: f64, d: f64, e: u32) -> f64 {
+        let f = self
+            .instance
+            .get_typed_func::<(u32, f64, f64, f64, u32), f64>(&self.store, name)
+            .unwrap();
+        f.call(&mut self.store, (a, b, c, d, e)).unwrap()
+    }
+
+    fn string(&mut self, ptr_fn: &str, len_fn: &str, i: u32) -> String {
+        let ptr = self
+            .instance
+            .get_typed_func::<u32, u32>(&self.store, ptr_fn)
+            .unwrap()
+            .call(&mut self.store, i)
+            .unwrap();
+        let len = self
+            .instance
+            .get_typed_func::<u32, u32>(&self.store, len_fn)
+            .unwrap()
+            .call(&mut self.store, i)
+            .unwrap();
+        let memory = self.instance.get_memory(&self.store, "memory").unwrap();
+        let data = memory.data(&self.store);
+        String::from_utf8(data[ptr as usize..(ptr + len) as usize].to_vec()).unwrap()
+    }
+}
+
+/// wasmi's interpreter wants more stack than a test thread has.
+fn with_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
+fn the_shipped_wasm_matches_the_native_crate_over_a_grid() {
+    with_big_stack(wasm_grid);
+}
+
+fn wasm_grid() {
+    let mut wasm = Wasm::load();
+    for (m, preset) in PRESETS.iter().enumerate() {
+        assert_eq!(wasm.string("model_id", "model_id_len", m as u32), preset.id);
+        for (f, format) in FORMATS.iter().enumerate() {
+            let native = model_size::file_size(&preset.arch, *format);
+            assert_eq!(
+                wasm.f64_3("file_bytes", m as u32, 0.0, f as u32),
+                native.file_bytes() as f64,
+                "{} {:?}",
+                preset.id,
+                format
+            );
+            assert_eq!(
+                wasm.f64_3("weights_bytes", m as u32, 0.0, f as u32),
+                native.tensor_bytes as f64
+            );
+        }
+        for (c, cache) in CACHE_TYPES.iter().enumerate() {
+            for context in [1u64, 4096, 32_768, 131_072] {
+                let run = Run {
+                    context,
+                    batch: 2,
+                    cache: *cache,
+                };
+                let kv = model_size::memory::kv_cache_bytes(&preset.arch, &run);
+                let compute = model_size::memory::compute_bytes(&preset.arch, &run);
+                assert_eq!(
+                    wasm.f64_5(
+                        "kv_cache_bytes",
+                        m as u32,
+                        0.0,
+                        context as f64,
+                        2.0,
+                        c as u32
+                    ),
+                    kv as f64
+                );
+                assert_eq!(
+                    wasm.f64_5(
+                        "compute_bytes",
+                        m as u32,
+                        0.0,
+                        context as f64,
+                        2.0,
+                        c as u32
+                    ),
+                    compute as f64
+                );
+            }
+        }
+    }
+    // A custom model by parameter count, past the presets.
+    let custom = PRESETS.len() as u32;
+    let arch = model_size::Architecture::from_params(13_000_000_000);
+    let native = model_size::file_size(&arch, model_size::Format::Q4KM).file_bytes() as f64;
+    let q4 = FORMATS
+        .iter()
+        .position(|f| *f == model_size::Format::Q4KM)
+        .unwrap() as u32;
+    assert_eq!(wasm.f64_3("file_bytes", custom, 13e9, q4), native);
+    // Bad input is NaN, never a trap.
+    assert!(wasm.f64_3("file_bytes", custom, -1.0, q4).is_nan());
+    assert!(wasm.f64_3("file_bytes", 0, 0.0, 999).is_nan());
+    assert!(wasm.f64_5("kv_cache_bytes", 0, 0.0, 0.0, 1.0, 0).is_nan());
+}
+
+#[test]
+fn the_wasm_stays_small() {
+    let size = std::fs::metadata(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/static/model-size.wasm"
+    ))
+    .unwrap()
+    .len();
+    assert!(size < 40_000, "{size} bytes");
+}
+
+#[test]
+fn wisdom_calc_json_matches_the_crate() {
+    let out = wisdom(&[
+        "calc",
+        "--model",
+        "deepseek-r1-distill-qwen-7b",
+        "--quant",
+        "q4_k_m",
+        "--context",
+        "32768",
+        "--json",
+    ]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arch = model_size::preset("deepseek-r1-distill-qwen-7b")
+        .unwrap()
+        .arch;
+    let run = Run {
+        context: 32_768,
+        batch: 1,
+        cache: model_size::CacheType::F16,
+    };
+    let memory = model_size::memory(&arch, model_size::Format::Q4KM, &run);
+    assert_eq!(
+        json["file_bytes"],
+        model_size::file_size(&arch, model_size::Format::Q4KM).file_bytes()
+    );
+    assert_eq!(json["weights_bytes"], memory.weights);
+    assert_eq!(json["kv_cache_bytes"], 1_879_048_192u64);
+    assert_eq!(json["total_bytes"], memory.total());
+
+    let bad = wisdom(&["calc", "--model", "deepseek-r1", "--quant", "q9"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("q4_k_m"));
+    let list = wisdom(&["calc", "--list"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("deepseek-r1-distill-llama-70b"));
+}
+
+#[test]
+fn model_notes_get_a_size_card_and_shortcodes_render() {
+    let dir = site(&[
+        (
+            "content/m.md",
+            "---\ntitle: M\nmodel: deepseek-r1-distill-qwen-14b\n---\nText.\n\n{{< calculator model=\"deepseek-r1-distill-llama-70b\" quant=\"q8_0\" >}}\n\n{{< model_comparison >}}\n",
+        ),
+        (
+            "content/code.md",
+            "---\ntitle: Code\n---\n```\n{{< calculator >}}\n```\n",
+        ),
+    ]);
+    let out = build_ok(dir.path());
+    let page = html(&out, "m/index.html");
+    let card = select(&page, "article.note > figure.model-size");
+    assert_eq!(card.len(), 1, "one card from front matter");
+    assert_eq!(
+        card[0].value().attr("data-model"),
+        Some("deepseek-r1-distill-qwen-14b")
+    );
+    let q4: Vec<String> = texts(
+        &page,
+        "article.note > figure.model-size tr[data-format=q4_k_m] td",
+    );
+    assert_eq!(q4[..3], ["Q4_K_M", "9.0", "8.4"]);
+    assert_eq!(
+        select(&page, "article.note > figure.model-size svg rect").len(),
+        9
+    );
+    assert!(
+        texts(&page, "article.note > figure.model-size svg text.device")
+            .contains(&"24 GB".to_string())
+    );
+
+    let widget = select(&page, ".prose .calculator");
+    assert_eq!(
+        widget[0].value().attr("data-model"),
+        Some("deepseek-r1-distill-llama-70b")
+    );
+    assert_eq!(widget[0].value().attr("data-quant"), Some("q8_0"));
+    assert_eq!(
+        widget[0].value().attr("data-wasm"),
+        Some("/model-size.wasm")
+    );
+    assert_eq!(
+        texts(&page, ".prose .model-comparison tbody tr").len(),
+        PRESETS.len()
+    );
+    assert_eq!(attrs(&page, "script[src]", "src"), ["/calculator.js"]);
+
+    let code = html(&out, "code/index.html");
+    assert!(
+        texts(&code, "pre code")[0].contains("{{< calculator >}}"),
+        "code blocks keep shortcodes literal"
+    );
+
+    let calc = html(&out, "calculator/index.html");
+    assert_eq!(select(&calc, ".calculator").len(), 1);
+    assert!(out.join("model-size.wasm").exists() && out.join("calculator.js").exists());
+}
