@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::browser::{chromium, open_page, serve, until};
+use common::browser::{chromium, open_page, until};
+use common::serving::Serving;
 use common::*;
 use model_size::{CacheType, FORMATS, Format, PRESETS, Run};
 
@@ -14,7 +15,8 @@ fn the_calculator_page_computes_what_the_crate_computes() {
         return;
     };
     let dir = site(&[("content/a.md", &note("A", "2024-01-01", &[], "x"))]);
-    let (_server, port) = serve(dir.path());
+    let server = Serving::start(dir.path(), None);
+    let port = server.port;
     let (_browser, mut page, _profile) =
         open_page(browser, &format!("http://127.0.0.1:{port}/calculator/"));
     until(|| {

@@ -5,7 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::browser::{chromium, http_get, open_page, serve, until};
+use common::browser::{chromium, http_get, open_page, until};
+use common::serving::Serving;
 use common::*;
 
 #[test]
@@ -18,7 +19,8 @@ fn an_edited_note_shows_its_new_text_without_touching_the_browser() {
         "content/wisdom/a.md",
         &note("Alpha", "2024-01-03", &["ai"], "Alpha first text."),
     )]);
-    let (_server, port) = serve(dir.path());
+    let server = Serving::start(dir.path(), None);
+    let port = server.port;
     until(|| http_get(port, "/wisdom/a/").filter(|b| b.contains("Alpha first text.")));
     let (_browser, mut page, _profile) =
         open_page(browser, &format!("http://127.0.0.1:{port}/wisdom/a/"));

@@ -4,16 +4,16 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use common::serving::{Serving, live_reload_socket};
 use common::*;
 
 const DEADLINE: Duration = Duration::from_secs(15);
 
 struct Server {
-    child: Child,
+    _serving: Serving,
     port: u16,
     _dir: tempfile::TempDir,
     root: std::path::PathBuf,
@@ -33,13 +33,6 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start() -> Server {
     let dir = site(&[
         ("content/wisdom/_index.md", "---\ntitle: Wisdom\n---\n"),
@@ -50,29 +43,12 @@ fn start() -> Server {
         ("static/site.css", "body { color: red; }"),
         ("static/calc.wasm", "\0asm"),
     ]);
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_wisdom"))
-        .args([
-            "serve",
-            "--root",
-            dir.path().to_str().unwrap(),
-            "--port",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let root = dir.path().to_path_buf();
+    let serving = Serving::start(dir.path(), None);
     let server = Server {
-        child,
-        port,
+        port: serving.port,
+        _serving: serving,
+        root: dir.path().to_path_buf(),
         _dir: dir,
-        root,
     };
     wait_for(|| get(&server, "/").0 == 200);
     server
@@ -125,23 +101,7 @@ struct Socket(TcpStream);
 
 impl Socket {
     fn connect(server: &Server) -> Socket {
-        let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-        s.write_all(
-            b"GET /__wisdom/livereload HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-        )
-        .unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut byte).unwrap();
-            head.push(byte[0]);
-        }
-        let head = String::from_utf8(head).unwrap();
-        assert!(head.starts_with("HTTP/1.1 101"), "{head}");
-        assert!(
-            head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
-            "{head}"
-        );
+        let s = live_reload_socket(server.port);
         s.set_read_timeout(Some(DEADLINE)).unwrap();
         Socket(s)
     }

@@ -3,72 +3,35 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::serving::{Serving, live_reload_socket};
 use common::*;
 
 struct Served {
-    child: Child,
+    serving: Serving,
     port: u16,
     socket: TcpStream,
 }
 
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 impl Served {
-    fn start(root: &Path) -> Served {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_wisdom"))
-            .args([
-                "serve",
-                "--root",
-                root.to_str().unwrap(),
-                "--port",
-                &port.to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let socket = (0..400)
-            .find_map(|_| {
-                std::thread::sleep(Duration::from_millis(25));
-                let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-                s.write_all(b"GET /__wisdom/livereload HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").ok()?;
-                let mut head = Vec::new();
-                let mut b = [0u8];
-                while !head.ends_with(b"\r\n\r\n") {
-                    s.read_exact(&mut b).ok()?;
-                    head.push(b[0]);
-                }
-                Some(s)
-            })
-            .expect("server up within 10 s");
+    fn start(root: &Path, log: &Path) -> Served {
+        let serving = Serving::start(root, Some(log));
+        let socket = live_reload_socket(serving.port);
         socket
             .set_read_timeout(Some(Duration::from_secs(15)))
             .unwrap();
         Served {
-            child,
-            port,
+            port: serving.port,
+            serving,
             socket,
         }
     }
 
     fn output(&self) -> PathBuf {
-        std::env::temp_dir().join(format!("wisdom-serve-{}-{}", self.child.id(), self.port))
+        self.serving.output()
     }
 
     fn expect_reload(&mut self, step: &str, log: &Path) {
@@ -124,7 +87,8 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
     ] {
         write(&root, rel, text.as_bytes());
     }
-    let mut served = Served::start(&root);
+    let log = holder.path().join("serve.log");
+    let mut served = Served::start(&root, &log);
     let c = |rel: &str| root.join(rel);
 
     type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
@@ -246,7 +210,7 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
     ];
     for (name, step) in steps {
         step();
-        served.expect_reload(name, &holder.path().join("serve.log"));
+        served.expect_reload(name, &log);
         let clean = clean_build(&root, served.port);
         let got = snapshot(&served.output());
         let want = snapshot(&clean);

@@ -39,94 +39,50 @@ fn or_nan(x: Option<u64>) -> f64 {
     x.map_or(f64::NAN, |b| b as f64)
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn model_count() -> u32 {
-    PRESETS.len() as u32
+/// Exports a list's length and, for each text of an item, a pointer/length pair, e.g.
+/// `model_id(i)` and `model_id_len(i)`. Texts are static, so the pointers stay valid.
+macro_rules! export_list {
+    ($count:ident = $len:expr; $($ptr:ident, $ptr_len:ident => $text:expr;)*) => {
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $count() -> u32 {
+            $len as u32
+        }
+        $(
+            #[unsafe(no_mangle)]
+            pub extern "C" fn $ptr(i: u32) -> *const u8 {
+                let text: fn(usize) -> Option<&'static str> = $text;
+                text(i as usize).map_or(core::ptr::null(), str::as_ptr)
+            }
+
+            #[unsafe(no_mangle)]
+            pub extern "C" fn $ptr_len(i: u32) -> u32 {
+                let text: fn(usize) -> Option<&'static str> = $text;
+                text(i as usize).map_or(0, |t| t.len() as u32)
+            }
+        )*
+    };
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn model_id(i: u32) -> *const u8 {
-    PRESETS
-        .get(i as usize)
-        .map_or(core::ptr::null(), |p| p.id.as_ptr())
+export_list! {
+    model_count = PRESETS.len();
+    model_id, model_id_len => |i| PRESETS.get(i).map(|p| p.id);
+    model_name, model_name_len => |i| PRESETS.get(i).map(|p| p.name);
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn model_id_len(i: u32) -> u32 {
-    PRESETS.get(i as usize).map_or(0, |p| p.id.len() as u32)
+export_list! {
+    format_count = FORMATS.len();
+    format_id, format_id_len => |i| FORMATS.get(i).map(|f| f.id());
+    format_label, format_label_len => |i| FORMATS.get(i).map(|f| f.label());
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn model_name(i: u32) -> *const u8 {
-    PRESETS
-        .get(i as usize)
-        .map_or(core::ptr::null(), |p| p.name.as_ptr())
+export_list! {
+    cache_count = CACHE_TYPES.len();
+    cache_id, cache_id_len => |i| CACHE_TYPES.get(i).map(|c| c.id());
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn model_name_len(i: u32) -> u32 {
-    PRESETS.get(i as usize).map_or(0, |p| p.name.len() as u32)
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn format_count() -> u32 {
-    FORMATS.len() as u32
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn format_id(i: u32) -> *const u8 {
-    format(i).map_or(core::ptr::null(), |f| f.id().as_ptr())
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn format_id_len(i: u32) -> u32 {
-    format(i).map_or(0, |f| f.id().len() as u32)
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn format_label(i: u32) -> *const u8 {
-    format(i).map_or(core::ptr::null(), |f| f.label().as_ptr())
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn format_label_len(i: u32) -> u32 {
-    format(i).map_or(0, |f| f.label().len() as u32)
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn cache_count() -> u32 {
-    CACHE_TYPES.len() as u32
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn cache_id(i: u32) -> *const u8 {
-    CACHE_TYPES
-        .get(i as usize)
-        .map_or(core::ptr::null(), |c| c.id().as_ptr())
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn cache_id_len(i: u32) -> u32 {
-    CACHE_TYPES
-        .get(i as usize)
-        .map_or(0, |c| c.id().len() as u32)
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn device_count() -> u32 {
-    DEVICES.len() as u32
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn device_name(i: u32) -> *const u8 {
-    DEVICES
-        .get(i as usize)
-        .map_or(core::ptr::null(), |d| d.name.as_ptr())
-}
-
-#[unsafe(no_mangle)]
-pub extern "C" fn device_name_len(i: u32) -> u32 {
-    DEVICES.get(i as usize).map_or(0, |d| d.name.len() as u32)
+export_list! {
+    device_count = DEVICES.len();
+    device_name, device_name_len => |i| DEVICES.get(i).map(|d| d.name);
 }
 
 #[unsafe(no_mangle)]

@@ -2,11 +2,12 @@
 //! Without Chromium a test is skipped locally and fails under CI=true.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::read_frame;
+use super::serving::free_port;
 
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -32,14 +33,6 @@ pub fn chromium() -> Option<&'static str> {
         panic!("Chromium is required under CI=true (apt-get install chromium)");
     }
     found
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// GET with a body read to its Content-Length (DevTools keeps connections open).
@@ -191,24 +184,4 @@ pub fn open_page(browser: &str, url: &str) -> (Kill, DevTools, tempfile::TempDir
             .and_then(|t| t["webSocketDebuggerUrl"].as_str().map(str::to_string))
     });
     (kill, DevTools::connect(&ws_url), profile)
-}
-
-/// `wisdom serve` of `root` on a free loopback port, up and answering.
-pub fn serve(root: &std::path::Path) -> (Kill, u16) {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_wisdom"))
-        .args([
-            "serve",
-            "--root",
-            root.to_str().unwrap(),
-            "--port",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let kill = Kill(child);
-    until(|| http_get(port, "/").map(|_| ()));
-    (kill, port)
 }

