@@ -41,19 +41,42 @@ pub struct BuildReport {
     pub sections: usize,
     pub tags: usize,
     pub elapsed: Duration,
+    /// How long each stage took, in order (`wisdom build --timings`).
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Lap times of the pipeline's stages.
+#[derive(Debug, Default)]
+pub struct Timings {
+    last: Option<Instant>,
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last {
+            self.stages.push((stage, now - last));
+        }
+        self.last = Some(now);
+    }
 }
 
 /// Builds the site into the output folder, replacing it only if everything succeeded.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut timings = Timings::default();
+    timings.lap("start");
     let config = load_config(options)?;
-    let (site, theme) = load(&options.root, config, options.drafts)?;
+    let (site, theme) = load(&options.root, config, options.drafts, &mut timings)?;
     write(&site, &theme, &options.root, &options.output_dir())?;
+    timings.lap("render and write");
     Ok(BuildReport {
         notes: site.notes.len(),
         sections: site.sections.len(),
         tags: site.tags.len(),
         elapsed: started.elapsed(),
+        stages: timings.stages,
     })
 }
 
@@ -71,9 +94,15 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 }
 
 /// Reads and renders the content and loads the theme, reporting every problem of both.
-pub fn load(root: &Path, config: Config, drafts: bool) -> Result<(Site, Theme)> {
-    let site = load_site(root, config, drafts);
+pub fn load(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    timings: &mut Timings,
+) -> Result<(Site, Theme)> {
+    let site = load_site(root, config, drafts, timings);
     let theme = Theme::load(root);
+    timings.lap("templates");
     match (site, theme) {
         (Ok(site), Ok(theme)) => Ok((site, theme)),
         (site, theme) => {
@@ -89,8 +118,10 @@ pub fn load_site(
     root: &Path,
     config: Config,
     drafts: bool,
+    timings: &mut Timings,
 ) -> std::result::Result<Site, Vec<Diagnostic>> {
     let (files, mut errors) = content::read(root);
+    timings.lap("read");
     let parsed: Vec<std::result::Result<Document, Diagnostic>> =
         files.markdown.into_par_iter().map(content::parse).collect();
     let mut documents = Vec::with_capacity(parsed.len());
@@ -101,8 +132,11 @@ pub fn load_site(
             Err(d) => errors.push(d),
         }
     }
+    timings.lap("front matter");
     let sources = render_markdown(documents, &config, &Highlighter::default());
+    timings.lap("markdown");
     let site = site::assemble(config, &sources, files.assets);
+    timings.lap("site model");
     match site {
         Ok(site) if errors.is_empty() => Ok(site),
         Ok(_) => Err(sorted(errors)),

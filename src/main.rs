@@ -35,6 +35,9 @@ enum Command {
         /// Override `base_url` from wisdom.toml, e.g. https://me.github.io/wisdom/.
         #[arg(long)]
         base_url: Option<String>,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, serve on loopback, rebuild on change and live-reload open browser tabs.
     Serve {
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
             output,
             drafts,
             base_url,
+            timings,
         } => build(&BuildOptions {
             root,
             output,
@@ -105,6 +109,11 @@ fn main() -> ExitCode {
             base_url,
         })
         .map(|r| {
+            if timings {
+                for (stage, took) in &r.stages {
+                    eprintln!("{stage:>18}: {:>7.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
             eprintln!(
                 "Built {} notes, {} sections, {} tags in {} ms",
                 r.notes,

@@ -1,7 +1,9 @@
 //! Code highlighting with syntect, as CSS classes: pages carry no inline styles and the
 //! theme's CSS is written once (`/syntax.css`), light and dark.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -12,15 +14,26 @@ use crate::html::escape;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// Loads the syntax set on first use, so a site without code never pays for it.
+/// Highlighted blocks kept, at most (about 64 MB of HTML for typical blocks).
+const CACHE_ENTRIES: usize = 16_384;
+
+/// Loads the syntax set on first use, so a site without code never pays for it, and keeps
+/// the HTML of blocks it has highlighted: syntect is the slowest step of rendering a note,
+/// and `wisdom serve` re-renders notes whose code did not change with every edit of their
+/// prose (a site also repeats snippets across notes).
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    cache: Mutex<HashMap<u64, Arc<str>>>,
 }
 
 impl Highlighter {
     /// `<pre><code>` with classed spans; an unknown language is shown as escaped plain text.
-    pub fn highlight(&self, code: &str, lang: &str) -> String {
+    pub fn highlight(&self, code: &str, lang: &str) -> Arc<str> {
+        let key = block_key(code, lang);
+        if let Some(hit) = self.cache.lock().expect("no panics while held").get(&key) {
+            return Arc::clone(hit);
+        }
         let lang_attr = escape(lang);
         let mut out = format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>");
         match self.classed(code, lang) {
@@ -28,7 +41,13 @@ impl Highlighter {
             None => out.push_str(&escape(code)),
         }
         out.push_str("</code></pre>\n");
-        out
+        let html: Arc<str> = out.into();
+        let mut cache = self.cache.lock().expect("no panics while held");
+        if cache.len() >= CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&html));
+        html
     }
 
     fn classed(&self, code: &str, lang: &str) -> Option<String> {
@@ -48,6 +67,15 @@ impl Highlighter {
         }
         Some(generator.finalize())
     }
+}
+
+/// A 64-bit digest of a block (SipHash); a collision would need an adversary on one's own
+/// notes, so the digest stands for the block.
+fn block_key(code: &str, lang: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    lang.hash(&mut h);
+    code.hash(&mut h);
+    h.finish()
 }
 
 /// The stylesheet for the light theme, and the dark one under `prefers-color-scheme: dark`.
@@ -83,6 +111,15 @@ mod tests {
         let html = Highlighter::default().highlight("fn main() {}\n", "rust");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\">"));
+    }
+
+    #[test]
+    fn repeated_blocks_come_from_the_cache() {
+        let h = Highlighter::default();
+        let a = h.highlight("fn main() {}\n", "rust");
+        let b = h.highlight("fn main() {}\n", "rust");
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(!Arc::ptr_eq(&a, &h.highlight("fn main() {}\n", "python")));
     }
 
     #[test]

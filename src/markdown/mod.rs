@@ -93,7 +93,9 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                         _ => {}
                     }
                 }
-                state.push_leaf(Event::Html(highlighter.highlight(&code, &lang).into()));
+                state.push_leaf(Event::Html(
+                    highlighter.highlight(&code, &lang).to_string().into(),
+                ));
             }
             Event::Start(Tag::Heading {
                 level, id, classes, ..
