@@ -1,5 +1,6 @@
 //! The whole pipeline for `wisdom build`: config → content → markdown → site → render → output.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,7 +13,7 @@ use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::{self, Highlighter};
 use crate::output::Staging;
 use crate::render;
-use crate::site::{self, Site, Source};
+use crate::site::{self, Note, Site, Source};
 use crate::templates::{BUILTIN_STATIC, Theme};
 
 pub const OUTPUT_DIR: &str = "public";
@@ -68,8 +69,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut timings = Timings::default();
     timings.lap("start");
     let config = load_config(options)?;
-    let (site, theme) = load(&options.root, config, options.drafts, &mut timings)?;
-    write(&site, &theme, &options.root, &options.output_dir())?;
+    let highlighter = Highlighter::default();
+    let (site, theme) = load(
+        &options.root,
+        config,
+        options.drafts,
+        &highlighter,
+        &mut timings,
+    )?;
+    let bodies = FromDisk {
+        root: &options.root,
+        config: &site.config,
+        highlighter: &highlighter,
+    };
+    write(&site, &theme, &bodies, &options.root, &options.output_dir())?;
     timings.lap("render and write");
     Ok(BuildReport {
         notes: site.notes.len(),
@@ -98,9 +111,10 @@ pub fn load(
     root: &Path,
     config: Config,
     drafts: bool,
+    highlighter: &Highlighter,
     timings: &mut Timings,
 ) -> Result<(Site, Theme)> {
-    let site = load_site(root, config, drafts, timings);
+    let site = load_site(root, config, drafts, highlighter, timings);
     let theme = Theme::load(root);
     timings.lap("templates");
     match (site, theme) {
@@ -118,6 +132,7 @@ pub fn load_site(
     root: &Path,
     config: Config,
     drafts: bool,
+    highlighter: &Highlighter,
     timings: &mut Timings,
 ) -> std::result::Result<Site, Vec<Diagnostic>> {
     let (files, mut errors) = content::read(root);
@@ -133,7 +148,7 @@ pub fn load_site(
         }
     }
     timings.lap("front matter");
-    let sources = render_markdown(documents, &config, &Highlighter::default());
+    let sources = render_markdown(documents, &config, highlighter, Bodies::Reload);
     timings.lap("markdown");
     let site = site::assemble(config, &sources, files.assets);
     timings.lap("site model");
@@ -147,36 +162,103 @@ pub fn load_site(
     }
 }
 
+/// Whether the site keeps each note's body HTML after the first pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// Kept in memory (`wisdom serve`, which re-renders pages often).
+    Keep,
+    /// Dropped after the summary, TOC and word count are taken, and rendered again from
+    /// the file when the note's page is written: a build then holds one body per thread,
+    /// not the whole site's, so its memory does not grow with the site.
+    Reload,
+}
+
+fn markdown_options(config: &Config) -> markdown::Options {
+    markdown::Options {
+        summary_length: config.summary_length,
+        escape_html: config.escape_html,
+    }
+}
+
+/// A document's markdown with its shortcodes, or the error of a malformed shortcode.
+fn render_document(
+    doc: &Document,
+    options: &markdown::Options,
+    highlighter: &Highlighter,
+) -> std::result::Result<markdown::Rendered, Diagnostic> {
+    let expanded = markdown::shortcodes::expand(doc.body()).map_err(|e| {
+        Diagnostic::new(Kind::Shortcode, &doc.source.path, e.message)
+            .at(&doc.source.text, doc.body_line + e.line, e.column)
+            .hint(e.hint)
+    })?;
+    let body = expanded.as_deref().unwrap_or(doc.body());
+    let mut rendered = markdown::render(body, options, highlighter);
+    if let Some(summary) = &doc.front.summary {
+        rendered.summary = markdown::render_inline(summary, options);
+    }
+    Ok(rendered)
+}
+
 /// Renders the markdown of each document and prepares each note, in parallel.
 pub fn render_markdown(
     documents: Vec<Document>,
     config: &Config,
     highlighter: &Highlighter,
+    bodies: Bodies,
 ) -> Vec<Source> {
-    let options = markdown::Options {
-        summary_length: config.summary_length,
-        escape_html: config.escape_html,
-    };
+    let options = markdown_options(config);
     documents
         .into_par_iter()
-        .map(|doc| match markdown::shortcodes::expand(doc.body()) {
-            Ok(expanded) => {
-                let body = expanded.as_deref().unwrap_or(doc.body());
-                let mut rendered = markdown::render(body, &options, highlighter);
-                if let Some(summary) = &doc.front.summary {
-                    rendered.summary = markdown::render_inline(summary, &options);
+        .map(
+            |mut doc| match render_document(&doc, &options, highlighter) {
+                Ok(mut rendered) => {
+                    let is_note = doc.kind == content::DocKind::Note;
+                    if bodies == Bodies::Reload && is_note {
+                        rendered.html = String::new();
+                    }
+                    let mut source = Source::new(doc, Arc::new(rendered), config);
+                    if bodies == Bodies::Reload && is_note {
+                        source.doc.forget_text();
+                    }
+                    source
                 }
-                Source::new(doc, Arc::new(rendered), config)
-            }
-            Err(e) => {
-                let line = doc.body_line + e.line;
-                let diagnostic = Diagnostic::new(Kind::Shortcode, &doc.source.path, e.message)
-                    .at(&doc.source.text, line, e.column)
-                    .hint(e.hint);
-                Source::invalid(doc, vec![diagnostic])
-            }
-        })
+                Err(diagnostic) => {
+                    doc.forget_text();
+                    Source::invalid(doc, vec![diagnostic])
+                }
+            },
+        )
         .collect()
+}
+
+/// Note bodies rendered again from their files as their pages are written (see
+/// [`Bodies::Reload`]); the highlighter's cache makes the second pass cheap.
+pub struct FromDisk<'a> {
+    pub root: &'a Path,
+    pub config: &'a Config,
+    pub highlighter: &'a Highlighter,
+}
+
+impl render::Bodies for FromDisk<'_> {
+    fn html<'n>(&self, note: &'n Note) -> std::result::Result<Cow<'n, str>, Diagnostic> {
+        let bytes = std::fs::read(self.root.join(&note.source)).map_err(|e| {
+            Diagnostic::new(Kind::Io, &note.source, format!("cannot read it again: {e}"))
+                .hint("a file changed or vanished during the build; build again")
+        })?;
+        let rel = note
+            .source
+            .strip_prefix(content::CONTENT_DIR)
+            .unwrap_or(&note.source)
+            .to_path_buf();
+        let text = content::decode(&note.source, bytes)?;
+        let doc = content::parse(content::SourceFile {
+            path: note.source.clone(),
+            rel,
+            text,
+        })?;
+        let rendered = render_document(&doc, &markdown_options(self.config), self.highlighter)?;
+        Ok(Cow::Owned(rendered.html))
+    }
 }
 
 fn sorted(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -185,7 +267,13 @@ fn sorted(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Renders and writes the site into a staging folder, then swaps it in for `output`.
-pub fn write(site: &Site, theme: &Theme, root: &Path, output: &Path) -> Result<()> {
+pub fn write(
+    site: &Site,
+    theme: &Theme,
+    bodies: &dyn render::Bodies,
+    root: &Path,
+    output: &Path,
+) -> Result<()> {
     let css = markdown::highlight::theme_css(
         &site.config.highlight_theme,
         &site.config.highlight_theme_dark,
@@ -197,7 +285,7 @@ pub fn write(site: &Site, theme: &Theme, root: &Path, output: &Path) -> Result<(
         )
     })?;
     let staging = Staging::create(output, site.config.minify)?;
-    render::render_site(site, theme, &staging).map_err(Error::one)?;
+    render::render_site(site, theme, bodies, &staging).map_err(Error::one)?;
     staging
         .put("syntax.css", css.as_bytes(), "syntax.css")
         .map_err(Error::one)?;

@@ -168,6 +168,13 @@ impl Document {
         &self.source.text[self.body_start..]
     }
 
+    /// Drops the file's text once it is no longer needed (a build keeps only what the site
+    /// model uses); `body()` is empty afterwards.
+    pub fn forget_text(&mut self) {
+        self.source.text = String::new();
+        self.body_start = 0;
+    }
+
     /// 1-based line of the first front matter line that sets `key`, for errors about it.
     pub fn key_line(&self, key: &str) -> usize {
         self.source

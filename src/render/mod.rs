@@ -15,7 +15,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::error::Diagnostic;
-use crate::site::{CALCULATOR_PATH, NoteId, Site, TAGS_PATH, TagId, normalize_alias};
+use crate::site::{CALCULATOR_PATH, Note, NoteId, Site, TAGS_PATH, TagId, normalize_alias};
 use crate::templates::Theme;
 use views::{
     Card, Meta, PageView, Paginator, SectionLink, SectionView, TagLink, json_ld, plain_text,
@@ -24,6 +24,20 @@ use views::{
 /// Receives finished files by output path (`wisdom/note/index.html`, `rss.xml`).
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic>;
+}
+
+/// Where a note's body HTML comes from when its page is rendered.
+pub trait Bodies: Sync {
+    fn html<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic>;
+}
+
+/// Bodies kept with the notes, as `wisdom serve` keeps them.
+pub struct InMemory;
+
+impl Bodies for InMemory {
+    fn html<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic> {
+        Ok(Cow::Borrowed(&note.content.html))
+    }
 }
 
 /// A list of notes shown as cards over one or more pages.
@@ -76,17 +90,27 @@ pub fn plan(site: &Site) -> Vec<Job> {
 }
 
 /// Renders every job; stops at the first template error.
-pub fn render_site(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Diagnostic> {
-    render_jobs(site, theme, &plan(site), sink)
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    bodies: &dyn Bodies,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    render_jobs(site, theme, bodies, &plan(site), sink)
 }
 
 pub fn render_jobs(
     site: &Site,
     theme: &Theme,
+    bodies: &dyn Bodies,
     jobs: &[Job],
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
-    let r = Renderer { site, theme };
+    let r = Renderer {
+        site,
+        theme,
+        bodies,
+    };
     jobs.par_iter()
         .try_for_each(|&job| sink.write(&output_path(site, job), r.render(job)?.into_bytes()))
 }
@@ -162,6 +186,7 @@ pub fn output_file(url_path: &str) -> String {
 struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
+    bodies: &'a dyn Bodies,
 }
 
 /// What the calculator partial gets: the starting model and format, the no-JavaScript
@@ -228,7 +253,7 @@ impl Renderer<'_> {
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
-            content: self.shortcodes(&note.content.html)?,
+            content: Cow::Owned(self.shortcodes(&self.bodies.html(note)?)?.into_owned()),
             model_size: note.model.map(model_views::model_size),
             toc: &note.content.toc,
             lastmod: note.lastmod.map(|d| d.rfc3339()),

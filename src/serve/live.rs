@@ -6,14 +6,14 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::build::{self, BuildOptions, STATIC_DIR, render_markdown};
+use crate::build::{self, Bodies, BuildOptions, STATIC_DIR, render_markdown};
 use crate::config::CONFIG_FILE;
 use crate::content::{self, CONTENT_DIR};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::Highlighter;
 use crate::output::{InPlace, write_file};
 use crate::render::diff::{changed_jobs, jobs_for_notes, same_files};
-use crate::render::{self, output_path, plan};
+use crate::render::{self, InMemory, output_path, plan};
 use crate::site::{self, Prepared, Site, Source};
 use crate::templates::{BUILTIN_STATIC, TEMPLATES_DIR, Theme};
 
@@ -64,10 +64,11 @@ impl LiveSite {
             }
         }
         let highlighter = Highlighter::default();
-        let sources: BTreeMap<PathBuf, Source> = render_markdown(documents, &config, &highlighter)
-            .into_iter()
-            .map(|s| (s.doc.source.rel.clone(), s))
-            .collect();
+        let sources: BTreeMap<PathBuf, Source> =
+            render_markdown(documents, &config, &highlighter, Bodies::Keep)
+                .into_iter()
+                .map(|s| (s.doc.source.rel.clone(), s))
+                .collect();
         let site = site::assemble(config, sources.values(), files.assets);
         let theme = Theme::load(root);
         let (site, theme) = match (site, theme) {
@@ -79,7 +80,7 @@ impl LiveSite {
             }
         };
         let output = options.output_dir();
-        build::write(&site, &theme, root, &output)?;
+        build::write(&site, &theme, &InMemory, root, &output)?;
         Ok(LiveSite {
             options: options.clone(),
             output,
@@ -208,7 +209,7 @@ impl LiveSite {
             dir: &self.output,
             minify: new_site.config.minify,
         };
-        render::render_jobs(&new_site, theme_ref, &jobs, &sink).map_err(Error::one)?;
+        render::render_jobs(&new_site, theme_ref, &InMemory, &jobs, &sink).map_err(Error::one)?;
 
         let mut written = jobs.len();
         if !same_files(&self.site, &new_site) {
@@ -256,7 +257,8 @@ impl LiveSite {
             dir: &self.output,
             minify: self.site.config.minify,
         };
-        render::render_jobs(&self.site, &self.theme, &jobs, &sink).map_err(Error::one)?;
+        render::render_jobs(&self.site, &self.theme, &InMemory, &jobs, &sink)
+            .map_err(Error::one)?;
         Ok(Some(jobs.len()))
     }
 
@@ -357,10 +359,15 @@ impl LiveSite {
         if !errors.is_empty() {
             return Err(Error::Site(errors));
         }
-        let replaced = render_markdown(documents, &self.site.config, &self.highlighter)
-            .into_iter()
-            .map(|s| (s.doc.source.rel.clone(), s))
-            .collect();
+        let replaced = render_markdown(
+            documents,
+            &self.site.config,
+            &self.highlighter,
+            Bodies::Keep,
+        )
+        .into_iter()
+        .map(|s| (s.doc.source.rel.clone(), s))
+        .collect();
         Ok((replaced, removed, assets))
     }
 

@@ -9,9 +9,14 @@ fn doc(rel: &str, text: &str) -> Source {
         text: text.into(),
     };
     let d = parse(source).unwrap();
-    crate::build::render_markdown(vec![d], &Config::default(), &Highlighter::default())
-        .pop()
-        .unwrap()
+    crate::build::render_markdown(
+        vec![d],
+        &Config::default(),
+        &Highlighter::default(),
+        crate::build::Bodies::Keep,
+    )
+    .pop()
+    .unwrap()
 }
 
 fn site(docs: Vec<Source>) -> Result<Site, Vec<Diagnostic>> {

@@ -26,7 +26,12 @@ fn sources(files: &[(&str, String)]) -> Vec<Source> {
             .unwrap()
         })
         .collect();
-    crate::build::render_markdown(docs, &config(), &Highlighter::default())
+    crate::build::render_markdown(
+        docs,
+        &config(),
+        &Highlighter::default(),
+        crate::build::Bodies::Keep,
+    )
 }
 
 fn site(files: &[(&str, String)]) -> Site {
