@@ -110,6 +110,20 @@ pub extern "C" fn bits_per_weight(model: u32, params: f64, format_index: u32) ->
         .unwrap_or(f64::NAN)
 }
 
+/// A memory figure for a model run with a context, a batch and a cache type.
+fn per_run(
+    model: u32,
+    params: f64,
+    context: f64,
+    batch: f64,
+    cache: u32,
+    figure: fn(&Architecture, &Run) -> u64,
+) -> f64 {
+    or_nan((|| {
+        Some(figure(&arch(model, params)?, &run(context, batch, cache)?))
+    })())
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn kv_cache_bytes(
     model: u32,
@@ -118,12 +132,7 @@ pub extern "C" fn kv_cache_bytes(
     batch: f64,
     cache: u32,
 ) -> f64 {
-    or_nan((|| {
-        Some(memory::kv_cache_bytes(
-            &arch(model, params)?,
-            &run(context, batch, cache)?,
-        ))
-    })())
+    per_run(model, params, context, batch, cache, memory::kv_cache_bytes)
 }
 
 #[unsafe(no_mangle)]
@@ -134,12 +143,7 @@ pub extern "C" fn compute_bytes(
     batch: f64,
     cache: u32,
 ) -> f64 {
-    or_nan((|| {
-        Some(memory::compute_bytes(
-            &arch(model, params)?,
-            &run(context, batch, cache)?,
-        ))
-    })())
+    per_run(model, params, context, batch, cache, memory::compute_bytes)
 }
 
 #[unsafe(no_mangle)]
