@@ -304,3 +304,46 @@ fn the_example_site_shows_the_seed_note_with_its_tags() {
             .contains("A concise vlog-style summary")
     );
 }
+
+#[test]
+fn a_thousand_note_corpus_builds_byte_identically_twice() {
+    let holder = tempfile::tempdir().unwrap();
+    let corpus = holder.path().join("corpus");
+    let maker =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/make_corpus.py");
+    let made = std::process::Command::new("python3")
+        .args([
+            maker.to_str().unwrap(),
+            "--notes",
+            "1000",
+            "--out",
+            corpus.to_str().unwrap(),
+        ])
+        .output()
+        .expect("python3 runs the shared corpus maker");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(corpus.join("manifest.json")).unwrap())
+            .unwrap();
+    let out = build_ok(&corpus);
+    let first = snapshot(&out);
+    let notes = first
+        .keys()
+        .filter(|p| p.starts_with("wisdom") && p.components().count() == 3)
+        .count();
+    assert_eq!(
+        notes as u64,
+        manifest["published"].as_u64().unwrap(),
+        "every published note has a page"
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+    build_ok(&corpus);
+    assert!(
+        first == snapshot(&out),
+        "the second build differs from the first"
+    );
+}
