@@ -253,7 +253,7 @@ impl Renderer<'_> {
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
-            content: Cow::Owned(self.shortcodes(&self.bodies.html(note)?)?.into_owned()),
+            content: self.note_content(note)?,
             model_size: note.model.map(model_views::model_size),
             toc: &note.content.toc,
             lastmod: note.lastmod.map(|d| d.rfc3339()),
@@ -370,6 +370,17 @@ impl Renderer<'_> {
             script: self.site.config.url("/calculator.js"),
             wasm: self.site.config.url("/model-size.wasm"),
         }
+    }
+
+    /// A note's body with its shortcodes rendered, copied only when something changes it.
+    fn note_content<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic> {
+        Ok(match self.bodies.html(note)? {
+            Cow::Borrowed(html) => self.shortcodes(html)?,
+            Cow::Owned(html) => match self.shortcodes(&html)? {
+                Cow::Borrowed(_) => Cow::Owned(html),
+                Cow::Owned(expanded) => Cow::Owned(expanded),
+            },
+        })
     }
 
     /// Replaces the markers the markdown stage left for shortcodes with the theme's partials.
