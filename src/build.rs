@@ -193,6 +193,11 @@ fn render_document(
     })?;
     let body = expanded.as_deref().unwrap_or(doc.body());
     let mut rendered = markdown::render(body, options, highlighter);
+    let body_offset = doc.body_line - 1;
+    let positions = rendered.links.iter_mut().map(|l| &mut l.at);
+    for at in positions.chain(rendered.external.iter_mut().map(|l| &mut l.at)) {
+        at.line += body_offset;
+    }
     if let Some(summary) = &doc.front.summary {
         rendered.summary = markdown::render_inline(summary, options);
     }

@@ -26,6 +26,10 @@ pub enum Kind {
     Shortcode,
     /// A file or folder that cannot be read or written.
     Io,
+    /// A link to a note, section or `#anchor` that does not exist, or names two notes.
+    Link,
+    /// An external link that answered with an error, or not at all (`wisdom check --external`).
+    ExternalLink,
 }
 
 impl Kind {
@@ -41,6 +45,8 @@ impl Kind {
             Kind::Template => "template error",
             Kind::Shortcode => "shortcode error",
             Kind::Io => "I/O error",
+            Kind::Link => "broken link",
+            Kind::ExternalLink => "broken external link",
         }
     }
 }
@@ -80,6 +86,14 @@ impl Diagnostic {
             .lines()
             .nth(line.saturating_sub(1))
             .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    /// Points at a place whose line text is already known.
+    pub fn at_position(mut self, at: &crate::markdown::links::Position) -> Self {
+        self.line = Some(to_u32(at.line));
+        self.column = Some(to_u32(at.column));
+        self.source_line = Some(at.source_line.clone());
         self
     }
 

@@ -168,6 +168,26 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
             }),
         ),
         (
+            "link to a note and a section (a backlink appears)",
+            Box::new(|| {
+                let body = "See [[E]] and [the notes](@/wisdom/_index.md).";
+                std::fs::write(c("content/wisdom/a.md"), n("A", 9, "x", body)).unwrap()
+            }),
+        ),
+        (
+            "move the linked note (the link changes)",
+            Box::new(|| {
+                std::fs::rename(c("content/wisdom/e.md"), c("content/wisdom/e2.md")).unwrap()
+            }),
+        ),
+        (
+            "edit the linking note in place",
+            Box::new(|| {
+                let body = "Now [[E]] and [the notes](@/wisdom/_index.md).";
+                std::fs::write(c("content/wisdom/a.md"), n("A", 9, "x", body)).unwrap()
+            }),
+        ),
+        (
             "rename the section",
             Box::new(|| {
                 std::fs::write(

@@ -93,15 +93,19 @@ fn split<'a>(
     matter.delimiter = delimiter.to_string();
     // No excerpt handling: `<!--more-->` is the markdown stage's business.
     matter.excerpt_delimiter = Some("\u{0}".to_string());
-    let entity = matter
-        .parse::<Pod>(text)
-        .map_err(|e| Diagnostic::new(Kind::FrontMatter, path, e.to_string()))?;
-
     let after_open = text.find('\n').map_or(text.len(), |i| i + 1);
-    let closed = text[after_open..]
-        .lines()
-        .any(|l| l.trim_end() == delimiter);
-    if !closed {
+    // The block ends at the first line that is only the delimiter; gray_matter trims the
+    // block, so it is found again inside those lines for errors to point at real lines.
+    let mut close_start = None;
+    let mut offset = after_open;
+    for line in text[after_open..].split_inclusive('\n') {
+        if line.trim_end() == delimiter {
+            close_start = Some(offset);
+            break;
+        }
+        offset += line.len();
+    }
+    let Some(close_start) = close_start else {
         return Err(Diagnostic::new(
             Kind::FrontMatter,
             path,
@@ -111,21 +115,20 @@ fn split<'a>(
         .hint(format!(
             "add a line with only `{delimiter}` after the last front matter field"
         )));
-    }
-    // gray_matter trims the block and rebuilds the body; find both again in the original
-    // text so that errors point at real lines.
-    let block_start = if entity.matter.is_empty() {
-        after_open
-    } else {
-        after_open + text[after_open..].find(&entity.matter).unwrap_or(0)
     };
-    let block_end = block_start + entity.matter.len();
-    let close_line = text[block_end..]
-        .find(&format!("\n{delimiter}"))
-        .map_or(block_end, |i| block_end + i + 1);
-    let body_start = text[close_line..]
+    let body_start = text[close_start..]
         .find('\n')
-        .map_or(text.len(), |i| close_line + i + 1);
+        .map_or(text.len(), |i| close_start + i + 1);
+    let entity = matter
+        .parse::<Pod>(&text[..body_start])
+        .map_err(|e| Diagnostic::new(Kind::FrontMatter, path, e.to_string()))?;
+    let lines = &text[after_open..close_start];
+    let (block_start, block_end) = match lines.find(&entity.matter) {
+        Some(i) if !entity.matter.is_empty() => {
+            (after_open + i, after_open + i + entity.matter.len())
+        }
+        _ => (after_open, close_start),
+    };
     Ok((&text[block_start..block_end], block_start, body_start))
 }
 
@@ -507,5 +510,25 @@ mod tests {
         assert_eq!((d.kind, d.line), (Kind::FrontMatter, Some(3)), "{d:?}");
         let d = err("{\"title\": \"x\",\n \"tags\": [1,}\n");
         assert_eq!((d.kind, d.line), (Kind::FrontMatter, Some(2)), "{d:?}");
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    #[test]
+    fn a_delimiter_inside_a_line_does_not_close_the_block() {
+        let text = "---\ntitle: \"a\n---b\"\ntags: [x]\n---\nBody\n";
+        let parsed = parse(Path::new("a.md"), text).unwrap();
+        assert_eq!(parsed.front.title.as_deref(), Some("a ---b"));
+        assert_eq!(parsed.body, "Body\n");
+    }
+
+    #[test]
+    fn fuzz_regression_bom_after_the_block_is_no_char_boundary_panic() {
+        let bytes = include_bytes!("../../tests/fixtures/fuzz/front_matter-bom.md");
+        let text = String::from_utf8_lossy(bytes);
+        let _ = parse(Path::new("a.md"), &text);
     }
 }

@@ -3,15 +3,19 @@
 //! the summary is cut from the same events.
 
 pub mod highlight;
+pub mod links;
 pub mod shortcodes;
 mod summary;
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{CodeBlockKind, Event, Options as CmarkOptions, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, Event, LinkType, Options as CmarkOptions, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 pub use highlight::Highlighter;
+pub use links::{ExternalLink, LinkTarget, NoteLink};
 
 use crate::html::escape;
 use crate::slug::slugify;
@@ -43,6 +47,9 @@ pub struct Rendered {
     pub summary: String,
     pub toc: Vec<TocEntry>,
     pub words: usize,
+    /// Links to other notes, in order; the `n`th is `href="@/n"` in `html` and `summary`.
+    pub links: Vec<NoteLink>,
+    pub external: Vec<ExternalLink>,
 }
 
 impl Rendered {
@@ -59,6 +66,7 @@ fn cmark_options() -> CmarkOptions {
         | CmarkOptions::ENABLE_HEADING_ATTRIBUTES
         | CmarkOptions::ENABLE_SMART_PUNCTUATION
         | CmarkOptions::ENABLE_GFM
+        | CmarkOptions::ENABLE_WIKILINKS
 }
 
 /// A top-level block of the output events, for cutting summaries on block boundaries.
@@ -73,9 +81,14 @@ struct Block {
 
 pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rendered {
     let mut state = State::default();
-    let mut parser = Parser::new_ext(body, cmark_options());
-    while let Some(event) = parser.next() {
+    let mut lines = links::Lines::new(body);
+    let mut parser = Parser::new_ext(body, cmark_options()).into_offset_iter();
+    while let Some((event, range)) = parser.next() {
         match event {
+            Event::Start(Tag::Link { .. }) => {
+                let event = state.link(event, lines.position(range.start));
+                state.push(event, options);
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
@@ -86,7 +99,7 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
-                for inner in parser.by_ref() {
+                for (inner, _) in parser.by_ref() {
                     match inner {
                         Event::Text(t) => code.push_str(&t),
                         Event::End(TagEnd::CodeBlock) => break,
@@ -101,11 +114,14 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                 level, id, classes, ..
             }) => {
                 let mut inner = Vec::new();
-                for e in parser.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
+                for (e, range) in parser.by_ref() {
+                    match e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Start(Tag::Link { .. }) => {
+                            inner.push(state.link(e, lines.position(range.start)));
+                        }
+                        e => inner.push(e),
                     }
-                    inner.push(e);
                 }
                 state.push_heading(level as u8, id.as_deref(), &classes, inner, options);
             }
@@ -128,9 +144,48 @@ struct State<'a> {
     headings: Vec<(u8, String, String)>,
     heading_ids: HashSet<String>,
     footnotes: HashMap<String, usize>,
+    links: Vec<NoteLink>,
+    external: Vec<ExternalLink>,
 }
 
 impl<'a> State<'a> {
+    /// Records a link's target: a link to a note gets a marker as its destination.
+    fn link(&mut self, event: Event<'a>, at: links::Position) -> Event<'a> {
+        let Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) = event
+        else {
+            return event;
+        };
+        let wiki = matches!(link_type, LinkType::WikiLink { .. });
+        let dest_url = if wiki || dest_url.starts_with(links::MARKER) {
+            match links::note_link(&dest_url, wiki, at) {
+                Some(link) => {
+                    self.links.push(link);
+                    links::marker(self.links.len() - 1)
+                }
+                None => dest_url,
+            }
+        } else {
+            if links::is_external(&dest_url) {
+                self.external.push(ExternalLink {
+                    url: dest_url.to_string(),
+                    at,
+                });
+            }
+            dest_url
+        };
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        })
+    }
+
     fn push(&mut self, event: Event<'a>, options: &Options) {
         match event {
             Event::Start(tag) => {
@@ -296,6 +351,8 @@ impl<'a> State<'a> {
             summary,
             toc: nest(&self.headings),
             words: self.words,
+            links: self.links,
+            external: self.external,
         }
     }
 }

@@ -49,7 +49,8 @@ pub fn expand(body: &str) -> Result<Option<String>, ShortcodeError> {
             Some(rest) => {
                 let column = line.len() - line.trim_start().len() + 1;
                 let marker = parse(rest, i, column)?;
-                let _ = write!(out, "\n{marker}\n\n");
+                // One line for one line, so that later lines keep their numbers.
+                let _ = writeln!(out, "{marker}");
             }
             None => out.push_str(line),
         }
@@ -173,7 +174,14 @@ mod tests {
             .unwrap();
         assert_eq!(
             out,
-            "Intro\n\n<!--wisdom:calculator model=deepseek-r1 -->\n\nAfter\n"
+            "Intro\n<!--wisdom:calculator model=deepseek-r1 -->\nAfter\n"
+        );
+        // Still a block of its own between two paragraphs.
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&out));
+        assert_eq!(
+            html,
+            "<p>Intro</p>\n<!--wisdom:calculator model=deepseek-r1 -->\n<p>After</p>\n"
         );
         let m = markers(&out);
         assert_eq!(m[0].name, "calculator");

@@ -73,7 +73,7 @@ fn feed(
                 title: &n.title,
                 permalink: &n.permalink,
                 date: n.date.map(|d| d.rfc2822()),
-                summary: &n.summary,
+                summary: n.summary_html(),
                 tags: n.tags.iter().map(|&t| site.tags[t].name.as_str()).collect(),
             }
         })

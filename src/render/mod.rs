@@ -15,10 +15,12 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::error::Diagnostic;
+use crate::markdown::links::resolve_markers;
 use crate::site::{CALCULATOR_PATH, Note, NoteId, Site, TAGS_PATH, TagId, normalize_alias};
 use crate::templates::Theme;
 use views::{
-    Card, Meta, PageView, Paginator, SectionLink, SectionView, TagLink, json_ld, plain_text,
+    Card, Meta, NoteLinkView, PageView, Paginator, SectionLink, SectionView, TagLink, json_ld,
+    plain_text,
 };
 
 /// Receives finished files by output path (`wisdom/note/index.html`, `rss.xml`).
@@ -69,6 +71,23 @@ pub enum Job {
 const DESCRIPTION_CHARS: usize = 200;
 /// The model the calculator page starts with.
 const CALCULATOR_MODEL: &str = "deepseek-r1-distill-qwen-7b";
+
+/// Applies a rewrite that may leave the text as it is, without copying it then.
+fn rewrite<'h>(
+    html: Cow<'h, str>,
+    f: impl for<'x> FnOnce(&'x str) -> Result<Cow<'x, str>, Diagnostic>,
+) -> Result<Cow<'h, str>, Diagnostic> {
+    Ok(match html {
+        Cow::Borrowed(h) => f(h)?,
+        Cow::Owned(h) => {
+            let changed = match f(&h)? {
+                Cow::Borrowed(_) => None,
+                Cow::Owned(new) => Some(new),
+            };
+            Cow::Owned(changed.unwrap_or(h))
+        }
+    })
+}
 
 /// Every file the site consists of, in a fixed order.
 pub fn plan(site: &Site) -> Vec<Job> {
@@ -261,6 +280,8 @@ impl Renderer<'_> {
             section: SectionLink::new(&site.sections[note.section]),
             extra: &note.extra,
             json_ld: json_ld(site, note, &description),
+            backlinks: NoteLinkView::list(site, &note.backlinks),
+            related: NoteLinkView::list(site, &note.related),
         };
         let meta = Meta {
             published: page.card.date.clone(),
@@ -312,7 +333,8 @@ impl Renderer<'_> {
                     .unwrap_or_else(|| plain_text(&section.content.html, DESCRIPTION_CHARS));
                 let meta = Meta::website(&section.title, &description, permalink);
                 let mut ctx = self.context(&path, meta);
-                let content = self.shortcodes(&section.content.html)?;
+                let linked = resolve_markers(&section.content.html, &section.links);
+                let content = rewrite(linked, |h| self.shortcodes(h))?;
                 ctx.insert("section", &SectionView::new(section, content));
                 if i == 0 {
                     let tags: Vec<TagLink> = site.tags.iter().map(TagLink::new).collect();
@@ -372,15 +394,12 @@ impl Renderer<'_> {
         }
     }
 
-    /// A note's body with its shortcodes rendered, copied only when something changes it.
+    /// A note's body with its links and shortcodes rendered, copied only when something
+    /// changes it.
     fn note_content<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic> {
-        Ok(match self.bodies.html(note)? {
-            Cow::Borrowed(html) => self.shortcodes(html)?,
-            Cow::Owned(html) => match self.shortcodes(&html)? {
-                Cow::Borrowed(_) => Cow::Owned(html),
-                Cow::Owned(expanded) => Cow::Owned(expanded),
-            },
-        })
+        let html = self.bodies.html(note)?;
+        let html = rewrite(html, |h| Ok(resolve_markers(h, &note.links)))?;
+        rewrite(html, |h| self.shortcodes(h))
     }
 
     /// Replaces the markers the markdown stage left for shortcodes with the theme's partials.

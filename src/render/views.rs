@@ -83,7 +83,7 @@ impl<'a> Card<'a> {
                 .iter()
                 .map(|&t| TagRef::new(&site.tags[t]))
                 .collect(),
-            summary: &note.summary,
+            summary: note.summary_html(),
             description: note.description.as_deref(),
         }
     }
@@ -106,6 +106,35 @@ pub struct PageView<'a> {
     pub extra: &'a Map<String, Value>,
     /// schema.org metadata, already escaped for a `<script>` element.
     pub json_ld: String,
+    /// Notes that link to this one.
+    pub backlinks: Vec<NoteLinkView<'a>>,
+    /// Notes that share the most tags with this one.
+    pub related: Vec<NoteLinkView<'a>>,
+}
+
+/// Another note, named in a list of links.
+#[derive(Serialize)]
+pub struct NoteLinkView<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub date: Option<String>,
+    pub date_human: Option<String>,
+}
+
+impl<'a> NoteLinkView<'a> {
+    pub fn list(site: &'a Site, ids: &[crate::site::NoteId]) -> Vec<Self> {
+        ids.iter()
+            .map(|&id| {
+                let note = &site.notes[id];
+                NoteLinkView {
+                    title: &note.title,
+                    url: &note.url,
+                    date: note.date.map(|d| d.rfc3339()),
+                    date_human: note.date.map(|d| d.human()),
+                }
+            })
+            .collect()
+    }
 }
 
 #[derive(Serialize)]

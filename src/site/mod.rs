@@ -14,10 +14,14 @@ use crate::config::Config;
 use crate::content::{DocKind, Document};
 use crate::error::{Diagnostic, Kind};
 use crate::markdown::Rendered;
+use crate::markdown::links::resolve_markers;
 
+mod links;
 mod note;
+mod related;
 
 pub use note::NoteData;
+pub use related::MAX_RELATED;
 
 pub type NoteId = usize;
 pub type TagId = usize;
@@ -29,9 +33,29 @@ pub struct Note {
     pub tags: Vec<TagId>,
     /// The section that lists this note.
     pub section: usize,
+    /// The `href` of each link to another note in the body (see [`crate::markdown::links`]).
+    pub links: Vec<String>,
+    /// Notes that link to this one, newest first.
+    pub backlinks: Vec<NoteId>,
+    /// Notes that share the most tags with this one (at most [`MAX_RELATED`]).
+    pub related: Vec<NoteId>,
+    /// The summary with its links resolved, when it has any.
+    linked_summary: Option<String>,
 }
 
 impl Note {
+    /// The summary HTML, ready for a page.
+    pub fn summary_html(&self) -> &str {
+        self.linked_summary.as_deref().unwrap_or(&self.data.summary)
+    }
+
+    fn link_summary(&mut self) {
+        self.linked_summary = match resolve_markers(&self.data.summary, &self.links) {
+            Cow::Owned(linked) => Some(linked),
+            Cow::Borrowed(_) => None,
+        };
+    }
+
     /// Whether two models share this note's data unchanged (cheaper than comparing it).
     pub fn same_data(&self, other: &Note) -> bool {
         Arc::ptr_eq(&self.data, &other.data)
@@ -59,6 +83,8 @@ pub struct Section {
     pub extra: Map<String, Value>,
     /// Newest first; the home section lists every note.
     pub notes: Vec<NoteId>,
+    /// The `href` of each link to a note in `content`.
+    pub links: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -116,7 +142,8 @@ impl Site {
                 && old.date == new.date
                 && old.title == new.title
                 && old.tag_spellings == new.tag_spellings
-                && old.dir == new.dir;
+                && old.dir == new.dir
+                && same_links_and_headings(&old.content, &new.content);
             if !same_place {
                 return None;
             }
@@ -124,7 +151,9 @@ impl Site {
             edit.ids.push(id);
         }
         for (&id, new) in edit.ids.iter().zip(updates) {
-            self.notes[id].data = Arc::clone(new);
+            let note = &mut self.notes[id];
+            note.data = Arc::clone(new);
+            note.link_summary();
         }
         Some(edit)
     }
@@ -136,6 +165,26 @@ impl Site {
     pub fn tags_url(&self) -> String {
         self.config.url(TAGS_PATH)
     }
+}
+
+/// Whether other notes' links to a note, and its own links, resolve as before.
+fn same_links_and_headings(old: &Rendered, new: &Rendered) -> bool {
+    fn ids(toc: &[crate::markdown::TocEntry], out: &mut Vec<String>) {
+        for e in toc {
+            out.push(e.id.clone());
+            ids(&e.children, out);
+        }
+    }
+    let (mut old_ids, mut new_ids) = (Vec::new(), Vec::new());
+    ids(&old.toc, &mut old_ids);
+    ids(&new.toc, &mut new_ids);
+    old_ids == new_ids
+        && old.links.len() == new.links.len()
+        && old
+            .links
+            .iter()
+            .zip(&new.links)
+            .all(|(a, b)| a.target == b.target && a.anchor == b.anchor)
 }
 
 /// A parsed document with its rendered markdown and, for a note, its prepared data: the input
@@ -219,6 +268,7 @@ pub fn assemble<'a>(
             content: Arc::clone(rendered),
             extra: doc.front.extra.clone(),
             notes: Vec::new(),
+            links: Vec::new(),
         };
         if dir.as_os_str().is_empty() {
             sections[0] = section;
@@ -267,6 +317,10 @@ pub fn assemble<'a>(
             data: Arc::clone(d),
             tags: note_tags,
             section,
+            links: Vec::new(),
+            backlinks: Vec::new(),
+            related: Vec::new(),
+            linked_summary: None,
         });
     }
     for (id, note) in notes.iter().enumerate() {
@@ -276,6 +330,9 @@ pub fn assemble<'a>(
     }
     if errors.is_empty() {
         check_unique_urls(&notes, &sections, &tags, &mut errors);
+    }
+    if errors.is_empty() {
+        connect(&mut notes, &mut sections, &tags, &mut errors);
     }
     if errors.is_empty() {
         let by_source = notes
@@ -293,6 +350,30 @@ pub fn assemble<'a>(
         })
     } else {
         Err(errors)
+    }
+}
+
+/// Resolves links and finds backlinks and related notes.
+fn connect(
+    notes: &mut [Note],
+    sections: &mut [Section],
+    tags: &[Tag],
+    errors: &mut Vec<Diagnostic>,
+) {
+    let links = match links::resolve(notes, sections) {
+        Ok(links) => links,
+        Err(e) => return errors.extend(e),
+    };
+    let related = related::related(notes, tags);
+    let per_note = links.notes.into_iter().zip(links.backlinks).zip(related);
+    for (note, ((links, backlinks), related)) in notes.iter_mut().zip(per_note) {
+        note.links = links;
+        note.backlinks = backlinks;
+        note.related = related;
+        note.link_summary();
+    }
+    for (section, links) in sections.iter_mut().zip(links.sections) {
+        section.links = links;
     }
 }
 
@@ -359,6 +440,7 @@ fn home_section(config: &Config) -> Section {
         content: Arc::default(),
         extra: Map::new(),
         notes: Vec::new(),
+        links: Vec::new(),
     }
 }
 

@@ -18,11 +18,23 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     }
     // Keyed by the raw path bytes: hashing a `Path` walks its components, 10,000 times over.
     let touched: HashSet<&OsStr> = touched.iter().map(|p| p.as_os_str()).collect();
-    let old_ids: HashSet<&OsStr> = old.notes.iter().map(|n| n.source.as_os_str()).collect();
+    let old_ids: HashMap<&OsStr, NoteId> = old
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(id, n)| (n.source.as_os_str(), id))
+        .collect();
     let changed: Vec<bool> = new
         .notes
         .iter()
-        .map(|n| touched.contains(n.source.as_os_str()) || !old_ids.contains(n.source.as_os_str()))
+        .enumerate()
+        .map(|(id, n)| {
+            let source = n.source.as_os_str();
+            touched.contains(source)
+                || old_ids
+                    .get(source)
+                    .is_none_or(|&old_id| connections_differ(old, old_id, new, id))
+        })
         .collect();
     let diff = Diff {
         old,
@@ -48,7 +60,9 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
             .source
             .as_deref()
             .is_some_and(|p| touched.contains(p.as_os_str()));
-        let whole = section_touched || (i == 0 && tag_cloud_changed);
+        let whole = section_touched
+            || (i == 0 && tag_cloud_changed)
+            || old.sections[i].links != section.links;
         diff.listing(listing, Some(&old.sections[i].notes), whole, &mut jobs);
     }
     for (t, tag) in new.tags.iter().enumerate() {
@@ -70,6 +84,22 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
         jobs.insert(Job::Sitemap);
     }
     jobs.into_iter().collect()
+}
+
+/// Whether a note's page shows other links, backlinks or related notes than before.
+fn connections_differ(old: &Site, old_id: NoteId, new: &Site, id: NoteId) -> bool {
+    let (a, b) = (&old.notes[old_id], &new.notes[id]);
+    let named = |site: &Site, ids: &[NoteId], other: &[NoteId]| {
+        ids.len() == other.len()
+            && ids.iter().zip(other).all(|(&x, &y)| {
+                let (x, y) = (&site.notes[x], &new.notes[y]);
+                x.url == y.url && x.title == y.title && x.date == y.date
+            })
+    };
+    a.links != b.links
+        || a.summary_html() != b.summary_html()
+        || !named(old, &a.backlinks, &b.backlinks)
+        || !named(old, &a.related, &b.related)
 }
 
 /// The jobs to render after notes changed in place (see `Site::replace_in_place`): their

@@ -1,0 +1,199 @@
+//! Links between notes: `@/` paths and `[[wiki]]` names resolve to URLs, broken ones are
+//! errors with file and line, and each note lists its backlinks and related notes.
+
+mod common;
+
+use common::*;
+
+fn linked_site() -> tempfile::TempDir {
+    site(&[
+        (
+            "wisdom.toml",
+            "title = \"Links\"\nbase_url = \"https://example.org/notes\"\n",
+        ),
+        (
+            "content/wisdom/_index.md",
+            "---\ntitle: Wisdom\n---\nStart at [[KV cache]].\n",
+        ),
+        (
+            "content/wisdom/kv-cache.md",
+            &note(
+                "The KV Cache",
+                "2024-03-01",
+                &["memory", "inference"],
+                "## Why it grows\n\nText.\n",
+            ),
+        ),
+        (
+            "content/wisdom/quantization.md",
+            &note(
+                "Quantization",
+                "2024-02-01",
+                &["memory", "formats"],
+                "See [the cache](@/wisdom/kv-cache.md#why-it-grows) and [[kv-cache|it again]].\n\n## Later\n\n[[The KV Cache#Why it grows]] and [[deep/bundle]].\n",
+            ),
+        ),
+        (
+            "content/wisdom/deep/bundle/index.md",
+            &note(
+                "Bundle",
+                "2024-01-01",
+                &["formats"],
+                "Back to [home](@/wisdom/_index.md).\n",
+            ),
+        ),
+        (
+            "content/other.md",
+            &note(
+                "Other",
+                "2023-01-01",
+                &["memory", "inference", "formats"],
+                "Nothing links here.\n",
+            ),
+        ),
+    ])
+}
+
+fn hrefs(out: &std::path::Path, page: &str, css: &str) -> Vec<String> {
+    let doc = html(out, page);
+    select(&doc, css)
+        .iter()
+        .map(|a| a.value().attr("href").unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn both_link_styles_resolve_to_urls_with_anchors() {
+    let dir = linked_site();
+    let out = build_ok(dir.path());
+    assert_eq!(
+        hrefs(
+            &out,
+            "wisdom/quantization/index.html",
+            ".prose a:not(.anchor)"
+        ),
+        [
+            "/notes/wisdom/kv-cache/#why-it-grows",
+            "/notes/wisdom/kv-cache/",
+            "/notes/wisdom/kv-cache/#why-it-grows",
+            "/notes/wisdom/deep/bundle/",
+        ]
+    );
+    assert_eq!(
+        hrefs(
+            &out,
+            "wisdom/deep/bundle/index.html",
+            ".prose a:not(.anchor)"
+        ),
+        ["/notes/wisdom/"]
+    );
+    // Section intros and summaries on cards resolve too.
+    let section = html(&out, "wisdom/index.html");
+    assert!(select(&section, "a").iter().any(|a| a.value().attr("href")
+        == Some("/notes/wisdom/kv-cache/")
+        && texts_of(a) == "KV cache"));
+    assert!(
+        hrefs(&out, "wisdom/index.html", ".card a")
+            .iter()
+            .all(|h| !h.starts_with('@')),
+    );
+}
+
+fn texts_of(a: &scraper::ElementRef) -> String {
+    a.text().collect()
+}
+
+#[test]
+fn backlinks_and_related_notes_are_listed() {
+    let dir = linked_site();
+    let out = build_ok(dir.path());
+    let page = html(&out, "wisdom/kv-cache/index.html");
+    // Quantization links to it (three times: listed once); the section intro is no note.
+    assert_eq!(texts(&page, ".backlinks li"), ["Quantization"]);
+    // Other shares 2 tags; Quantization 1 (memory); Bundle none.
+    assert_eq!(texts(&page, ".related li a"), ["Other", "Quantization"]);
+    let page = html(&out, "other/index.html");
+    assert!(select(&page, ".backlinks").is_empty());
+    // Ties go to the newer note.
+    assert_eq!(
+        texts(&page, ".related li a"),
+        ["The KV Cache", "Quantization", "Bundle"]
+    );
+}
+
+struct Broken {
+    body: &'static str,
+    expect: &'static [&'static str],
+}
+
+#[test]
+fn broken_links_and_anchors_are_errors_with_file_and_line() {
+    let cases = [
+        Broken {
+            body: "Text\n\nSee [x](@/wisdom/missing.md).\n",
+            expect: &[
+                "broken link",
+                "content/wisdom/bad.md:8:5",
+                "@/wisdom/missing.md",
+            ],
+        },
+        Broken {
+            body: "One [[No Such Note]] here\n",
+            expect: &["broken link", "content/wisdom/bad.md:6:5", "No Such Note"],
+        },
+        Broken {
+            body: "\n[x](@/wisdom/kv-cache.md#nope)\n",
+            expect: &[
+                "broken link",
+                "content/wisdom/bad.md:7:1",
+                "#nope",
+                "why-it-grows",
+            ],
+        },
+        Broken {
+            body: "[[The KV Cache#Not a heading]]\n",
+            expect: &["broken link", "content/wisdom/bad.md:6:1", "#not-a-heading"],
+        },
+        Broken {
+            body: "## Heading [[Nowhere]]\n",
+            expect: &["content/wisdom/bad.md:6:12", "Nowhere"],
+        },
+    ];
+    for case in cases {
+        let dir = linked_site();
+        let out = build_ok(dir.path());
+        let before = snapshot(&out);
+        write(
+            dir.path(),
+            "content/wisdom/bad.md",
+            note("Bad", "2024-05-01", &[], case.body).as_bytes(),
+        );
+        let run = build(dir.path());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        for piece in case.expect {
+            assert!(stderr.contains(piece), "expected `{piece}` in:\n{stderr}");
+        }
+        assert_eq!(before, snapshot(&out));
+    }
+}
+
+#[test]
+fn an_ambiguous_wiki_name_is_an_error_naming_both_notes() {
+    let dir = linked_site();
+    write(
+        dir.path(),
+        "content/kv-cache.md",
+        note("Another", "2024-05-01", &[], "[[kv-cache]]\n").as_bytes(),
+    );
+    let run = build(dir.path());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    for piece in [
+        "content/kv-cache.md:6:1",
+        "content/wisdom/kv-cache.md",
+        "2 notes",
+    ] {
+        assert!(stderr.contains(piece), "expected `{piece}` in:\n{stderr}");
+    }
+}
