@@ -146,10 +146,10 @@ impl<'a> Resolver<'a> {
             }
             LinkTarget::Name(name) => {
                 let key = name.strip_suffix(".md").unwrap_or(name).trim();
-                if key.contains('/') {
-                    if let Some(t) = self.by_relative_path(key, file) {
-                        return Ok(t);
-                    }
+                if key.contains('/')
+                    && let Some(t) = self.by_relative_path(key, file)
+                {
+                    return Ok(t);
                 }
                 match self.names().get(&slugify(key)).map(Vec::as_slice) {
                     Some(&[id]) => Ok(Target::Note(id)),
