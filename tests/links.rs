@@ -197,3 +197,37 @@ fn an_ambiguous_wiki_name_is_an_error_naming_both_notes() {
         assert!(stderr.contains(piece), "expected `{piece}` in:\n{stderr}");
     }
 }
+
+#[test]
+fn tag_pages_show_their_description_and_an_orphan_description_is_an_error() {
+    let dir = linked_site();
+    write(
+        dir.path(),
+        "content/tags/memory.md",
+        b"---\ntitle: Memory\n---\nWhere the bytes go; start with [[Quantization]].\n",
+    );
+    let out = build_ok(dir.path());
+    let page = html(&out, "tags/memory/index.html");
+    assert_eq!(
+        texts(&page, ".tag-description p"),
+        ["Where the bytes go; start with Quantization."]
+    );
+    assert_eq!(
+        attrs(&page, ".tag-description a", "href"),
+        ["/notes/wisdom/quantization/"]
+    );
+    // Descriptions are not notes: no page of their own, not in listings.
+    assert!(!out.join("tags/memory/memory").exists());
+    assert!(!texts(&html(&out, "index.html"), ".card h2").contains(&"Memory".to_string()));
+
+    write(
+        dir.path(),
+        "content/tags/nothing.md",
+        b"No note has this tag.\n",
+    );
+    let run = build(dir.path());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr.contains("content/tags/nothing.md"), "{stderr}");
+    assert!(stderr.contains("no note has that tag"), "{stderr}");
+}

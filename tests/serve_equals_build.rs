@@ -188,6 +188,10 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
             }),
         ),
         (
+            "describe a tag",
+            Box::new(|| write(&root, "content/tags/x.md", b"Notes about *x*, see [[E]].")),
+        ),
+        (
             "rename the section",
             Box::new(|| {
                 std::fs::write(

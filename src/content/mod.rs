@@ -14,6 +14,8 @@ pub use front_matter::FrontMatter;
 
 pub const CONTENT_DIR: &str = "content";
 pub const SECTION_FILE: &str = "_index.md";
+/// Under `content/`: one file per tag that describes it (`tags/<slug>.md`), not notes.
+pub const TAGS_DIR: &str = "tags";
 
 /// A markdown file, decoded.
 #[derive(Debug, Clone)]
@@ -150,6 +152,8 @@ pub fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
 pub enum DocKind {
     Note,
     Section,
+    /// `content/tags/<slug>.md`: the introduction of a tag's page.
+    TagDescription,
 }
 
 /// A markdown file with its front matter parsed.
@@ -193,7 +197,9 @@ pub fn parse(source: SourceFile) -> Result<Document, Diagnostic> {
     let parsed = front_matter::parse(&source.path, &source.text)?;
     let body_start = source.text.len() - parsed.body.len();
     let (front, body_line) = (parsed.front, parsed.body_line);
-    let kind = if source.rel.file_name().is_some_and(|n| n == SECTION_FILE) {
+    let kind = if source.rel.parent() == Some(Path::new(TAGS_DIR)) {
+        DocKind::TagDescription
+    } else if source.rel.file_name().is_some_and(|n| n == SECTION_FILE) {
         DocKind::Section
     } else {
         DocKind::Note

@@ -349,6 +349,13 @@ impl Renderer<'_> {
                 let description = format!("Notes tagged {}", tag.name);
                 let mut ctx = self.context(&path, Meta::website(&title, &description, permalink));
                 ctx.insert("tag", &TagLink::new(tag));
+                let description = match &tag.description {
+                    Some(d) => Some(rewrite(resolve_markers(&d.content.html, &d.links), |h| {
+                        self.shortcodes(h)
+                    })?),
+                    None => None,
+                };
+                ctx.insert("tag_description", &description);
                 ctx.insert(
                     "feed_url",
                     &site.config.url(&format!("{}rss.xml", tag.path)),

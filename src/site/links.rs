@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{Note, NoteId, Section};
+use super::{Note, NoteId, Section, Tag};
 use crate::content::CONTENT_DIR;
 use crate::error::{Diagnostic, Kind};
 use crate::html::escape;
@@ -26,11 +26,17 @@ pub(super) struct Links {
     /// Per note, the `href` of each of its links, escaped for an attribute.
     pub notes: Vec<Vec<String>>,
     pub sections: Vec<Vec<String>>,
+    /// For each tag with a description, in order.
+    pub tags: Vec<Vec<String>>,
     /// Per note, the notes that link to it, newest first.
     pub backlinks: Vec<Vec<NoteId>>,
 }
 
-pub(super) fn resolve(notes: &[Note], sections: &[Section]) -> Result<Links, Vec<Diagnostic>> {
+pub(super) fn resolve(
+    notes: &[Note],
+    sections: &[Section],
+    tags: &[Tag],
+) -> Result<Links, Vec<Diagnostic>> {
     let resolver = Resolver::new(notes, sections);
     let mut errors = Vec::new();
     let mut links = Links {
@@ -52,6 +58,15 @@ pub(super) fn resolve(notes: &[Note], sections: &[Section]) -> Result<Links, Vec
         let file = section.source.as_deref().unwrap_or(Path::new(""));
         let hrefs = resolver.hrefs(&section.content, file, &mut errors, |_| {});
         links.sections.push(hrefs);
+    }
+    for description in tags.iter().filter_map(|t| t.description.as_ref()) {
+        let hrefs = resolver.hrefs(
+            &description.content,
+            &description.source,
+            &mut errors,
+            |_| {},
+        );
+        links.tags.push(hrefs);
     }
     if errors.is_empty() {
         Ok(links)

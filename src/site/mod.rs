@@ -97,6 +97,16 @@ pub struct Tag {
     pub permalink: String,
     /// Newest first.
     pub notes: Vec<NoteId>,
+    /// From `content/tags/<slug>.md`, shown above the tag's notes.
+    pub description: Option<TagDescription>,
+}
+
+#[derive(Debug)]
+pub struct TagDescription {
+    pub source: PathBuf,
+    pub content: Arc<Rendered>,
+    /// The `href` of each link to a note in `content`.
+    pub links: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -199,6 +209,7 @@ pub struct Source {
 #[derive(Debug)]
 pub enum Prepared {
     Section,
+    TagDescription,
     Note(Arc<NoteData>),
     Invalid(Vec<Diagnostic>),
 }
@@ -207,6 +218,7 @@ impl Source {
     pub fn new(doc: Document, rendered: Arc<Rendered>, config: &Config) -> Source {
         let prepared = match doc.kind {
             DocKind::Section => Prepared::Section,
+            DocKind::TagDescription => Prepared::TagDescription,
             DocKind::Note => match note::prepare(&doc, &rendered, config) {
                 Ok(data) => Prepared::Note(Arc::new(data)),
                 Err(errors) => Prepared::Invalid(errors),
@@ -236,9 +248,14 @@ pub fn assemble<'a>(
     assets: Vec<PathBuf>,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let (section_docs, note_docs): (Vec<&Source>, Vec<&Source>) = sources
-        .into_iter()
-        .partition(|s| s.doc.kind == DocKind::Section);
+    let (mut section_docs, mut note_docs, mut tag_docs) = (Vec::new(), Vec::new(), Vec::new());
+    for source in sources {
+        match source.doc.kind {
+            DocKind::Section => section_docs.push(source),
+            DocKind::Note => note_docs.push(source),
+            DocKind::TagDescription => tag_docs.push(source),
+        }
+    }
 
     let mut sections = vec![home_section(&config)];
     let mut section_by_dir: HashMap<String, usize> = HashMap::default();
@@ -283,7 +300,7 @@ pub fn assemble<'a>(
         match &source.prepared {
             Prepared::Note(d) => data.push(d),
             Prepared::Invalid(e) => errors.extend(e.iter().cloned()),
-            Prepared::Section => {}
+            Prepared::Section | Prepared::TagDescription => {}
         }
     }
     // Newest first; ties and undated notes in a stable, content-independent order.
@@ -328,11 +345,12 @@ pub fn assemble<'a>(
             tags[t].notes.push(id);
         }
     }
+    describe_tags(&mut tags, tag_docs, &mut errors);
     if errors.is_empty() {
         check_unique_urls(&notes, &sections, &tags, &mut errors);
     }
     if errors.is_empty() {
-        connect(&mut notes, &mut sections, &tags, &mut errors);
+        connect(&mut notes, &mut sections, &mut tags, &mut errors);
     }
     if errors.is_empty() {
         let by_source = notes
@@ -357,10 +375,10 @@ pub fn assemble<'a>(
 fn connect(
     notes: &mut [Note],
     sections: &mut [Section],
-    tags: &[Tag],
+    tags: &mut [Tag],
     errors: &mut Vec<Diagnostic>,
 ) {
-    let links = match links::resolve(notes, sections) {
+    let links = match links::resolve(notes, sections, tags) {
         Ok(links) => links,
         Err(e) => return errors.extend(e),
     };
@@ -374,6 +392,10 @@ fn connect(
     }
     for (section, links) in sections.iter_mut().zip(links.sections) {
         section.links = links;
+    }
+    let descriptions = tags.iter_mut().filter_map(|t| t.description.as_mut());
+    for (description, links) in descriptions.zip(links.tags) {
+        description.links = links;
     }
 }
 
@@ -407,11 +429,42 @@ fn make_tags(data: &[&Arc<NoteData>], config: &Config) -> Vec<Tag> {
                 permalink: config.permalink(&path),
                 path,
                 notes: Vec::new(),
+                description: None,
             }
         })
         .collect();
     tags.sort_by(|a, b| a.slug.cmp(&b.slug));
     tags
+}
+
+/// Gives tags their descriptions; a description of a tag no note has is an error, since
+/// its page would not exist.
+fn describe_tags(tags: &mut [Tag], docs: Vec<&Source>, errors: &mut Vec<Diagnostic>) {
+    for source in docs {
+        if let Prepared::Invalid(e) = &source.prepared {
+            errors.extend(e.iter().cloned());
+            continue;
+        }
+        let stem = source.doc.source.rel.file_stem().unwrap_or_default();
+        let slug = crate::slug::slugify(&stem.to_string_lossy());
+        // Tags are sorted by slug.
+        let Ok(t) = tags.binary_search_by(|tag| tag.slug.as_str().cmp(&slug)) else {
+            errors.push(
+                Diagnostic::new(
+                    Kind::Slug,
+                    &source.doc.source.path,
+                    format!("describes the tag `{slug}`, but no note has that tag"),
+                )
+                .hint("name the file after a tag's slug (as in /tags/<slug>/), or delete it"),
+            );
+            continue;
+        };
+        tags[t].description = Some(TagDescription {
+            source: source.doc.source.path.clone(),
+            content: Arc::clone(&source.rendered),
+            links: Vec::new(),
+        });
+    }
 }
 
 /// The nearest folder at or above `dir` that has an `_index.md`; the home section otherwise.

@@ -69,7 +69,14 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
         let old_list = old_tags
             .get(tag.slug.as_str())
             .map(|&o| old.tags[o].notes.as_slice());
-        diff.listing(Listing::Tag(t), old_list, false, &mut jobs);
+        let old_description = old_tags
+            .get(tag.slug.as_str())
+            .and_then(|&o| old.tags[o].description.as_ref());
+        let described_anew = match (old_description, &tag.description) {
+            (Some(a), Some(b)) => a.content.html != b.content.html || a.links != b.links,
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        diff.listing(Listing::Tag(t), old_list, described_anew, &mut jobs);
         if old_list.is_none_or(|l| diff.feed_differs(l, &tag.notes)) {
             jobs.insert(Job::TagFeed(t));
         }
