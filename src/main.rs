@@ -53,6 +53,23 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Check the site as a build would (front matter, links and anchors, templates) without
+    /// writing anything; with --external, also request every external link.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+        /// Request every http(s) link (HEAD, then GET if refused), one at a time per host.
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each external link.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+        /// External requests at once, over all hosts.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
     /// Model size and memory: file size, weights, KV cache, buffers, and the devices it fits.
     Calc {
         /// A known model (see --list), e.g. deepseek-r1-distill-qwen-7b.
@@ -91,6 +108,7 @@ fn main() -> ExitCode {
     let what = match cli.command {
         Command::Build { .. } => "build failed (the previous output was left untouched)",
         Command::Serve { .. } => "serve failed",
+        Command::Check { .. } => "check failed",
         Command::Calc { .. } => "calc failed",
         Command::Init { .. } => "init failed",
         Command::New { .. } => "new failed",
@@ -134,6 +152,30 @@ fn main() -> ExitCode {
             port,
             drafts,
             open,
+        }),
+        Command::Check {
+            root,
+            drafts,
+            external,
+            timeout,
+            concurrency,
+        } => wisdom::check::check(&wisdom::check::CheckOptions {
+            root,
+            drafts,
+            external,
+            timeout: std::time::Duration::from_secs(timeout),
+            concurrency,
+        })
+        .map(|r| {
+            let external = if external {
+                format!(", {} external URLs", r.external_urls)
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "No problems: {} notes, {} pages, {} links between notes{external}",
+                r.notes, r.pages, r.internal_links
+            );
         }),
         Command::Calc { list: true, .. } => {
             print!("{}", wisdom::calc::list());
