@@ -31,6 +31,8 @@ pub struct Config {
     pub feed_limit: usize,
     /// Escape raw HTML in markdown, for sites that publish notes from others.
     pub escape_html: bool,
+    /// Write a search index and show the search box.
+    pub search: bool,
     /// Free-form values for templates, as `config.extra`.
     pub extra: toml::Table,
 }
@@ -50,6 +52,7 @@ impl Default for Config {
             summary_length: 70,
             feed_limit: 20,
             escape_html: false,
+            search: true,
             extra: toml::Table::new(),
         }
     }
@@ -76,7 +79,7 @@ impl Config {
             Error::one(d.hint(
                 "valid keys: title, base_url, description, language, author, minify, \
                  highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, \
-                 escape_html, [extra]",
+                 escape_html, search, [extra]",
             ))
         })?;
         config.validate(text, path)?;

@@ -41,6 +41,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("calculator.js", include_bytes!("../static/calculator.js")),
+    ("search.js", include_bytes!("../static/search.js")),
     // Built from model-size by model-size/build-wasm.sh; CI checks it matches the source.
     (
         "model-size.wasm",

@@ -242,7 +242,10 @@ fn model_notes_get_a_size_card_and_shortcodes_render() {
         texts(&page, ".prose .model-comparison tbody tr").len(),
         PRESETS.len()
     );
-    assert_eq!(attrs(&page, "script[src]", "src"), ["/calculator.js"]);
+    assert_eq!(
+        attrs(&page, "script[src]", "src"),
+        ["/search.js", "/calculator.js"]
+    );
 
     let code = html(&out, "code/index.html");
     assert!(

@@ -6,11 +6,12 @@ pub mod highlight;
 pub mod links;
 pub mod shortcodes;
 mod summary;
+pub mod terms;
 
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
-    CodeBlockKind, Event, LinkType, Options as CmarkOptions, Parser, Tag, TagEnd,
+    CodeBlockKind, CowStr, Event, LinkType, Options as CmarkOptions, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
@@ -50,6 +51,8 @@ pub struct Rendered {
     /// Links to other notes, in order; the `n`th is `href="@/n"` in `html` and `summary`.
     pub links: Vec<NoteLink>,
     pub external: Vec<ExternalLink>,
+    /// The words of the text, for the search index.
+    pub terms: terms::Terms,
 }
 
 impl Rendered {
@@ -146,6 +149,7 @@ struct State<'a> {
     footnotes: HashMap<String, usize>,
     links: Vec<NoteLink>,
     external: Vec<ExternalLink>,
+    terms: terms::Counter<'a>,
 }
 
 impl<'a> State<'a> {
@@ -223,6 +227,7 @@ impl<'a> State<'a> {
             }
             Event::Text(text) => {
                 self.words += text.split_whitespace().count();
+                self.count_terms(&text);
                 self.events.push(Event::Text(text));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
@@ -247,6 +252,9 @@ impl<'a> State<'a> {
                 ));
             }
             other => {
+                if let Event::Code(code) = &other {
+                    self.count_terms(code);
+                }
                 if self.depth == 0 {
                     self.push_leaf(other);
                 } else {
@@ -254,6 +262,14 @@ impl<'a> State<'a> {
                 }
             }
         }
+    }
+
+    fn count_terms(&mut self, text: &CowStr<'a>) {
+        let borrowed = match text {
+            CowStr::Borrowed(s) => Some(*s),
+            _ => None,
+        };
+        self.terms.add(text, borrowed);
     }
 
     /// A top-level event that is a whole block by itself (code, rule, raw HTML).
@@ -353,6 +369,7 @@ impl<'a> State<'a> {
             words: self.words,
             links: self.links,
             external: self.external,
+            terms: self.terms.finish(),
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod diff;
 mod feeds;
 pub mod model_views;
+pub mod search;
 pub mod views;
 
 use std::borrow::Cow;
@@ -16,7 +17,9 @@ use tera::Context;
 
 use crate::error::Diagnostic;
 use crate::markdown::links::resolve_markers;
-use crate::site::{CALCULATOR_PATH, Note, NoteId, Site, TAGS_PATH, TagId, normalize_alias};
+use crate::site::{
+    CALCULATOR_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TAGS_PATH, TagId, normalize_alias,
+};
 use crate::templates::Theme;
 use views::{
     Card, Meta, NoteLinkView, PageView, Paginator, SectionLink, SectionView, TagLink, json_ld,
@@ -66,6 +69,8 @@ pub enum Job {
     TagFeed(TagId),
     Sitemap,
     Robots,
+    /// `/search.bin`: the index of the search box.
+    SearchIndex,
 }
 
 const DESCRIPTION_CHARS: usize = 200;
@@ -91,7 +96,12 @@ fn rewrite<'h>(
 
 /// Every file the site consists of, in a fixed order.
 pub fn plan(site: &Site) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..site.notes.len()).map(Job::Note).collect();
+    // The index is one long job: first, so that it runs beside the pages.
+    let mut jobs = Vec::with_capacity(site.notes.len() + site.tags.len() * 2 + 16);
+    if site.config.search {
+        jobs.push(Job::SearchIndex);
+    }
+    jobs.extend((0..site.notes.len()).map(Job::Note));
     for (id, note) in site.notes.iter().enumerate() {
         jobs.extend((0..note.aliases.len()).map(|i| Job::Alias(id, i)));
     }
@@ -131,7 +141,7 @@ pub fn render_jobs(
         bodies,
     };
     jobs.par_iter()
-        .try_for_each(|&job| sink.write(&output_path(site, job), r.render(job)?.into_bytes()))
+        .try_for_each(|&job| sink.write(&output_path(site, job), r.render(job)?))
 }
 
 /// The notes a listing shows, newest first.
@@ -188,6 +198,7 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::TagFeed(t) => format!("{}rss.xml", site.tags[t].path),
         Job::Sitemap => "/sitemap.xml".into(),
         Job::Robots => "/robots.txt".into(),
+        Job::SearchIndex => SEARCH_INDEX_PATH.into(),
     };
     output_file(&url_path)
 }
@@ -226,8 +237,8 @@ struct NavLink<'a> {
 }
 
 impl Renderer<'_> {
-    fn render(&self, job: Job) -> Result<String, Diagnostic> {
-        match job {
+    fn render(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        let page = match job {
             Job::Note(id) => self.note(id),
             Job::Alias(id, i) => self.alias(id, i),
             Job::Listing(listing, page) => self.listing(listing, page),
@@ -238,7 +249,9 @@ impl Renderer<'_> {
             Job::TagFeed(t) => feeds::tag_feed(self, t),
             Job::Sitemap => feeds::sitemap(self),
             Job::Robots => feeds::robots(self),
-        }
+            Job::SearchIndex => return Ok(search::index(self.site)),
+        };
+        page.map(String::into_bytes)
     }
 
     /// The variables every page template gets.

@@ -135,6 +135,8 @@ pub struct InPlaceEdit {
 pub const TAGS_PATH: &str = "/tags/";
 /// The model-size calculator page.
 pub const CALCULATOR_PATH: &str = "/calculator/";
+/// The search box's index (see `render::search`).
+pub const SEARCH_INDEX_PATH: &str = "/search.bin";
 
 impl Site {
     /// Swaps in new data for notes whose place in the site stays the same: same URL,
@@ -503,6 +505,7 @@ enum Owner<'a> {
     Section(&'a Path),
     TagIndex,
     Calculator,
+    SearchIndex,
     Tag(&'a str),
     Note(&'a Path),
     Alias(&'a Path, &'a str),
@@ -515,6 +518,7 @@ impl std::fmt::Display for Owner<'_> {
             Owner::Section(p) | Owner::Note(p) => write!(f, "{}", p.display()),
             Owner::TagIndex => f.write_str("the tag index"),
             Owner::Calculator => f.write_str("the calculator page"),
+            Owner::SearchIndex => f.write_str("the search index"),
             Owner::Tag(name) => write!(f, "the tag page of `{name}`"),
             Owner::Alias(p, alias) => write!(f, "{} (alias `{alias}`)", p.display()),
         }
@@ -536,6 +540,7 @@ fn check_unique_urls(
     }
     claims.push((Cow::Borrowed(TAGS_PATH), Owner::TagIndex));
     claims.push((Cow::Borrowed(CALCULATOR_PATH), Owner::Calculator));
+    claims.push((Cow::Borrowed(SEARCH_INDEX_PATH), Owner::SearchIndex));
     claims.extend(
         tags.iter()
             .map(|t| (Cow::Borrowed(t.path.as_str()), Owner::Tag(&t.name))),

@@ -133,21 +133,44 @@ impl DevTools {
 
     /// Evaluates a JavaScript expression that gives a string.
     pub fn eval(&mut self, expression: &str) -> String {
+        let params = serde_json::json!({"expression": expression, "returnByValue": true});
+        let reply = self.call("Runtime.evaluate", params);
+        reply["result"]["result"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Types text as a user would: a key down and up per character, so that the page gets
+    /// real keyboard and input events.
+    pub fn type_keys(&mut self, text: &str) {
+        for c in text.chars() {
+            let key = c.to_string();
+            let down = serde_json::json!({"type": "keyDown", "key": key, "text": key});
+            self.call("Input.dispatchKeyEvent", down);
+            let up = serde_json::json!({"type": "keyUp", "key": key});
+            self.call("Input.dispatchKeyEvent", up);
+        }
+    }
+
+    /// Presses a named key such as `Enter` or `Escape`.
+    pub fn press(&mut self, key: &str) {
+        let down = serde_json::json!({"type": "rawKeyDown", "key": key, "code": key});
+        self.call("Input.dispatchKeyEvent", down);
+        let up = serde_json::json!({"type": "keyUp", "key": key, "code": key});
+        self.call("Input.dispatchKeyEvent", up);
+    }
+
+    /// Sends a DevTools command and waits for its reply.
+    pub fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
         let id = self.next_id;
         self.next_id += 1;
-        let request = serde_json::json!({
-            "id": id,
-            "method": "Runtime.evaluate",
-            "params": {"expression": expression, "returnByValue": true},
-        });
+        let request = serde_json::json!({"id": id, "method": method, "params": params});
         self.send(&request.to_string());
         loop {
             let reply: serde_json::Value = serde_json::from_str(&self.receive()).unwrap();
             if reply["id"] == id {
-                return reply["result"]["result"]["value"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string();
+                return reply;
             }
         }
     }

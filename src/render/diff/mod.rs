@@ -90,6 +90,9 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     if diff.sitemap_differs() {
         jobs.insert(Job::Sitemap);
     }
+    if new.config.search && (changed.contains(&true) || old.notes.len() != new.notes.len()) {
+        jobs.insert(Job::SearchIndex);
+    }
     jobs.into_iter().collect()
 }
 
@@ -137,6 +140,9 @@ pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
     }
     if sitemap {
         jobs.insert(Job::Sitemap);
+    }
+    if site.config.search {
+        jobs.insert(Job::SearchIndex);
     }
     jobs.into_iter().collect()
 }

@@ -100,6 +100,7 @@ fn editing_a_body_renders_its_page_and_the_listing_pages_that_show_it() {
             Job::Listing(Listing::Section(1), 3),
             Job::Listing(Listing::Tag(x), 1),
             Job::TagFeed(x),
+            Job::SearchIndex,
         ]
     );
 }
