@@ -84,3 +84,50 @@ fn typing_in_the_search_box_finds_the_seed_note() {
         (empty == "No notes match.").then_some(())
     });
 }
+
+/// A measurement, not a check: `bench/search.sh` runs it on a large corpus and prints the
+/// index size and the time to first result (index fetched and parsed) and of later queries.
+#[test]
+#[ignore = "a benchmark: run by bench/search.sh with WISDOM_SEARCH_SITE set"]
+fn search_latency_on_a_corpus() {
+    let Ok(root) = std::env::var("WISDOM_SEARCH_SITE") else {
+        panic!("set WISDOM_SEARCH_SITE to a site folder");
+    };
+    let browser = chromium().expect("Chromium");
+    let server = Serving::start(Path::new(&root), None);
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    let (_browser, mut page, _profile) = open_page(browser, &url);
+    wait_for_search_box(&mut page);
+    let bytes = std::fs::metadata(server.output().join("search.bin"))
+        .unwrap()
+        .len();
+    println!("search index: {:.2} MB", bytes as f64 / 1e6);
+    page.type_keys("/");
+    page.type_keys("q");
+    let first = until(|| {
+        let ms = page.eval("document.querySelector('.search-results').dataset.firstResultMs || ''");
+        (!ms.is_empty()).then_some(ms)
+    });
+    println!("time to first result (cold: fetch + parse + search + show): {first} ms");
+    let mut warm = Vec::new();
+    for query in [
+        "quantization",
+        "rust memory",
+        "kv cache",
+        "distill",
+        "gradient kernels",
+        "p",
+    ] {
+        let ms = page.eval(&format!(
+            "(() => {{ const i = document.querySelector('form.search input'); const t = performance.now(); \
+             i.value = '{query}'; i.dispatchEvent(new Event('input')); \
+             return String(performance.now() - t); }})()"
+        ));
+        let ms: f64 = ms.parse().unwrap();
+        let shown = page.eval("String(document.querySelectorAll('.search-results li').length)");
+        println!("query {query:?}: {ms:.1} ms, {shown} results shown");
+        warm.push(ms);
+    }
+    warm.sort_by(f64::total_cmp);
+    println!("warm query median: {:.2} ms", warm[warm.len() / 2]);
+}
