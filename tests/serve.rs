@@ -326,3 +326,116 @@ fn clients_that_come_and_go_do_not_stop_it() {
             .contains("Alpha after the churn.")
     );
 }
+
+/// Sends bytes (ignoring a server that hangs up early) and returns the status it answered.
+fn status_of(server: &Server, request: &[u8]) -> u16 {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", server.port)) else {
+        return 0;
+    };
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = s.write_all(request);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let head = String::from_utf8_lossy(&buf[..buf.len().min(32)]).into_owned();
+    head.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn it_survives_a_crowd_and_malformed_requests_and_then_answers_correctly() {
+    let server = start();
+    std::fs::write(server.root.join("secret.txt"), "top secret").unwrap();
+    let mut sockets: Vec<Socket> = (0..100).map(|_| Socket::connect(&server)).collect();
+    // A client that starts a request and never finishes it holds one connection only.
+    let mut stalled = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stalled.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+
+    // 500 connections open at once, then each asks for a page.
+    let mut crowd: Vec<TcpStream> = (0..500)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    for c in &mut crowd {
+        c.set_read_timeout(Some(DEADLINE)).unwrap();
+        c.write_all(b"GET /wisdom/a/ HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+    }
+    let answered = crowd
+        .into_iter()
+        .filter(|c| {
+            let mut buf = Vec::new();
+            let _ = (&*c).read_to_end(&mut buf);
+            buf.starts_with(b"HTTP/1.1 200") && String::from_utf8_lossy(&buf).contains("Alpha")
+        })
+        .count();
+    assert_eq!(answered, 500, "every one of 500 concurrent GETs answered");
+
+    let huge_header = format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(1 << 20));
+    let many_headers = format!("GET / HTTP/1.1\r\n{}\r\n", "X: y\r\n".repeat(20_000));
+    let huge_path = format!("GET /{} HTTP/1.1\r\n\r\n", "a/".repeat(50_000));
+    for (request, allowed) in [
+        (huge_header.as_bytes(), &[400, 0][..]),
+        (many_headers.as_bytes(), &[400, 0]),
+        (huge_path.as_bytes(), &[400, 0]),
+        (b"DELETE / HTTP/1.1\r\n\r\n", &[405]),
+        (b"BREW /pot HTTP/1.1\r\n\r\n", &[405]),
+        (
+            b"POST /__wisdom/livereload HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+            &[405],
+        ),
+        (b"GET / SPDY/3\r\n\r\n", &[400]),
+        (b"GET /\r\n\r\n", &[400]),
+        (b"\x00\x01\x02\xff\xfe\r\n\r\n", &[400]),
+        (b"GET / HTTP/1.1\r\nno colon here\r\n\r\n", &[400]),
+        (b"GET /%zz HTTP/1.1\r\n\r\n", &[400]),
+        (b"GET /%ff%fe HTTP/1.1\r\n\r\n", &[400]),
+        (b"\r\n\r\n", &[400]),
+    ] {
+        let status = status_of(&server, request);
+        let shown = String::from_utf8_lossy(&request[..request.len().min(40)]).into_owned();
+        assert!(allowed.contains(&status), "{shown:?} answered {status}");
+    }
+    // Traversal in every encoding we know of.
+    for path in [
+        "/%2e%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%2f..%2fsecret.txt",
+        "/%252e%252e/secret.txt",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/..%5csecret.txt",
+        "/%2e%2e%5csecret.txt",
+        "/./../secret.txt",
+        "/wisdom/../../secret.txt",
+        "/wisdom/%2e%2e/%2e%2e/secret.txt",
+        "/.%2e/secret.txt",
+        "/secret.txt%00.html",
+        "http://127.0.0.1/../secret.txt",
+    ] {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+        let (status, _, body) = raw(&server, &request);
+        assert!(matches!(status, 400 | 404), "{path}: {status}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("top secret"),
+            "{path}"
+        );
+    }
+    // A WebSocket handshake without a key is an ordinary request.
+    assert_eq!(
+        status_of(
+            &server,
+            b"GET /__wisdom/livereload HTTP/1.1\r\nUpgrade: websocket\r\n\r\n"
+        ),
+        404
+    );
+
+    // Afterwards: pages are served, and every live-reload client hears an edit.
+    assert_eq!(get(&server, "/wisdom/a/").0, 200);
+    let a = server.root.join("content/wisdom/a.md");
+    std::fs::write(&a, note("Alpha", "2024-01-03", &["ai"], "After the crowd.")).unwrap();
+    for socket in &mut sockets {
+        assert_eq!(socket.next_message(), "{\"type\":\"reload\"}");
+    }
+    assert!(get(&server, "/wisdom/a/").2.contains("After the crowd."));
+    drop(stalled);
+}

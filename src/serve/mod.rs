@@ -93,7 +93,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             None => server.settle(LiveSite::load(&build), &what, started),
             Some(mut site) => {
                 let update = site.apply(&changes);
-                if let Ok(update) = &update {
+                if update.as_ref().is_ok_and(|u| u.files == 0) {
+                    // Files beside the site (not content, templates, static or config).
+                } else if let Ok(update) = &update {
                     // Fixed: browsers that connect from now on see no error.
                     *server.error.lock().expect("no panics while held") = None;
                     let message = if update.css_only {
@@ -181,6 +183,8 @@ impl DevServer {
         {
             if websocket::accept(&mut stream, key).is_ok() {
                 let _ = stream.set_read_timeout(None);
+                // A tab that stops reading must not stall messages to the others.
+                let _ = stream.set_write_timeout(Some(std::time::Duration::from_secs(2)));
                 let pending = self.error.lock().expect("no panics while held").clone();
                 if let Some(message) = pending {
                     let _ =
