@@ -151,11 +151,52 @@ impl Sink for InPlace<'_> {
 
 /// The bytes as written: HTML minified when asked.
 fn finish(path: &str, bytes: Vec<u8>, minify_html: bool) -> Vec<u8> {
-    if minify_html && path.ends_with(".html") {
+    if minify_html && path.ends_with(".html") && !nested_deeper_than(&bytes, MAX_MINIFY_DEPTH) {
         minify(&bytes)
     } else {
         bytes
     }
+}
+
+/// minify-html parses recursively, so absurdly nested markup (a note of 10,000 `>`
+/// quotes) would overflow the stack; such pages are written as they are.
+const MAX_MINIFY_DEPTH: usize = 400;
+
+/// Whether elements nest deeper than `limit`, by a cheap count of start and end tags
+/// (void and self-closing elements do not nest).
+fn nested_deeper_than(html: &[u8], limit: usize) -> bool {
+    const VOID: &[&[u8]] = &[
+        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+        b"source", b"track", b"wbr",
+    ];
+    let mut depth: usize = 0;
+    let mut at = 0;
+    while let Some(offset) = html[at..].iter().position(|&b| b == b'<') {
+        let start = at + offset + 1;
+        let rest = &html[start..];
+        at = start;
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let name_len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 {
+            continue; // `<!--`, `<!doctype`, or a `<` in text
+        }
+        let name = rest[..name_len].to_ascii_lowercase();
+        let end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
+        let self_closing = end > 0 && rest[end - 1] == b'/';
+        if !self_closing && !VOID.contains(&name.as_slice()) {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Writes a file, creating its folder.
@@ -186,6 +227,16 @@ fn minify(html: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_depth_counts_elements_not_void_tags() {
+        let page = b"<!doctype html><html><body><p>a<br>b<img src=x/></p><div><div>x</div></div></body></html>";
+        assert!(!nested_deeper_than(page, 4));
+        assert!(nested_deeper_than(page, 3));
+        let deep = "<blockquote>".repeat(1000);
+        assert!(nested_deeper_than(deep.as_bytes(), 400));
+        assert!(!nested_deeper_than(b"1 < 2 and 3 > 2", 0));
+    }
 
     #[test]
     fn commit_replaces_and_drop_discards() {

@@ -78,7 +78,22 @@ pub fn read(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            // Reading a pipe would block the build forever; a dangling link has nothing
+            // to read. Neither is dropped without a word.
+            let message = if kind.is_symlink() {
+                "symbolic link to a file that does not exist"
+            } else {
+                "not a regular file (a pipe, socket or device)"
+            };
+            errors.push(
+                Diagnostic::new(Kind::Io, relative(root, entry.path()), message)
+                    .hint("remove it from content/, or replace it with a regular file"),
+            );
             continue;
         }
         let rel = entry
