@@ -135,22 +135,38 @@ pub fn load_site(
     highlighter: &Highlighter,
     timings: &mut Timings,
 ) -> std::result::Result<Site, Vec<Diagnostic>> {
-    let (files, mut errors) = content::read(root);
-    timings.lap("read");
-    let parsed: Vec<std::result::Result<Document, Diagnostic>> =
-        files.markdown.into_par_iter().map(content::parse).collect();
-    let mut documents = Vec::with_capacity(parsed.len());
-    for result in parsed {
+    let (paths, mut errors) = content::walk(root);
+    timings.lap("walk");
+    // One pass per file: read, parse, render, then keep only what the site model needs, so
+    // that the texts of the whole site are never in memory at once.
+    let options = markdown_options(&config);
+    let results: Vec<Option<std::result::Result<Source, Diagnostic>>> = paths
+        .markdown
+        .into_par_iter()
+        .map(|rel| {
+            let doc = content::read_file(root, rel).and_then(content::parse);
+            match doc {
+                Ok(doc) if doc.front.draft && !drafts => None,
+                Ok(doc) => Some(Ok(source(
+                    doc,
+                    &options,
+                    &config,
+                    highlighter,
+                    Bodies::Reload,
+                ))),
+                Err(d) => Some(Err(d)),
+            }
+        })
+        .collect();
+    let mut sources = Vec::with_capacity(results.len());
+    for result in results.into_iter().flatten() {
         match result {
-            Ok(doc) if doc.front.draft && !drafts => {}
-            Ok(doc) => documents.push(doc),
+            Ok(source) => sources.push(source),
             Err(d) => errors.push(d),
         }
     }
-    timings.lap("front matter");
-    let sources = render_markdown(documents, &config, highlighter, Bodies::Reload);
-    timings.lap("markdown");
-    let site = site::assemble(config, &sources, files.assets);
+    timings.lap("read, parse and render markdown");
+    let site = site::assemble(config, &sources, paths.assets);
     timings.lap("site model");
     match site {
         Ok(site) if errors.is_empty() => Ok(site),
@@ -177,6 +193,7 @@ fn markdown_options(config: &Config) -> markdown::Options {
     markdown::Options {
         summary_length: config.summary_length,
         escape_html: config.escape_html,
+        search_terms: config.search,
     }
 }
 
@@ -214,26 +231,35 @@ pub fn render_markdown(
     let options = markdown_options(config);
     documents
         .into_par_iter()
-        .map(
-            |mut doc| match render_document(&doc, &options, highlighter) {
-                Ok(mut rendered) => {
-                    let is_note = doc.kind == content::DocKind::Note;
-                    if bodies == Bodies::Reload && is_note {
-                        rendered.html = String::new();
-                    }
-                    let mut source = Source::new(doc, Arc::new(rendered), config);
-                    if bodies == Bodies::Reload && is_note {
-                        source.doc.forget_text();
-                    }
-                    source
-                }
-                Err(diagnostic) => {
-                    doc.forget_text();
-                    Source::invalid(doc, vec![diagnostic])
-                }
-            },
-        )
+        .map(|doc| source(doc, &options, config, highlighter, bodies))
         .collect()
+}
+
+/// One document's markdown rendered and, for a note, its data prepared.
+fn source(
+    mut doc: Document,
+    options: &markdown::Options,
+    config: &Config,
+    highlighter: &Highlighter,
+    bodies: Bodies,
+) -> Source {
+    match render_document(&doc, options, highlighter) {
+        Ok(mut rendered) => {
+            let is_note = doc.kind == content::DocKind::Note;
+            if bodies == Bodies::Reload && is_note {
+                rendered.html = String::new();
+            }
+            let mut source = Source::new(doc, Arc::new(rendered), config);
+            if bodies == Bodies::Reload && is_note {
+                source.doc.forget_text();
+            }
+            source
+        }
+        Err(diagnostic) => {
+            doc.forget_text();
+            Source::invalid(doc, vec![diagnostic])
+        }
+    }
 }
 
 /// Note bodies rendered again from their files as their pages are written (see
@@ -261,7 +287,11 @@ impl render::Bodies for FromDisk<'_> {
             rel,
             text,
         })?;
-        let rendered = render_document(&doc, &markdown_options(self.config), self.highlighter)?;
+        let options = markdown::Options {
+            search_terms: false, // counted in the first pass
+            ..markdown_options(self.config)
+        };
+        let rendered = render_document(&doc, &options, self.highlighter)?;
         Ok(Cow::Owned(rendered.html))
     }
 }

@@ -93,7 +93,7 @@ impl Diagnostic {
     pub fn at_position(mut self, at: &crate::markdown::links::Position) -> Self {
         self.line = Some(to_u32(at.line));
         self.column = Some(to_u32(at.column));
-        self.source_line = Some(at.source_line.clone());
+        self.source_line = Some(at.source_line.clone()).filter(|l| !l.is_empty());
         self
     }
 

@@ -3,6 +3,8 @@
 //! exactly as it was (Zola deletes it first; we do not).
 
 use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -84,6 +86,12 @@ impl Staging {
 
     /// Writes a file unless one of the same path was written already.
     pub fn put(&self, rel: &str, bytes: &[u8], owner: &str) -> std::result::Result<(), Diagnostic> {
+        self.claim(rel, owner)?;
+        write_file(&self.dir.join(rel), bytes)
+    }
+
+    /// Records that `rel` is written, or fails if it already was.
+    fn claim(&self, rel: &str, owner: &str) -> std::result::Result<(), Diagnostic> {
         if !self
             .written
             .lock()
@@ -97,7 +105,7 @@ impl Staging {
             )
             .hint("a static or content file has the same path as a generated page; rename one"));
         }
-        write_file(&self.dir.join(rel), bytes)
+        Ok(())
     }
 
     /// Whether a file of this path was written already (built-in static files yield to it).
@@ -134,6 +142,28 @@ impl Staging {
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: Vec<u8>) -> std::result::Result<(), Diagnostic> {
         self.put(path, &finish(path, bytes, self.minify), path)
+    }
+
+    /// Straight to the file when nothing is minified (minifying needs the whole page).
+    fn write_streamed(
+        &self,
+        path: &str,
+        render: &mut dyn FnMut(&mut dyn Write) -> std::result::Result<(), Diagnostic>,
+    ) -> std::result::Result<(), Diagnostic> {
+        if self.minify {
+            let mut bytes = Vec::new();
+            render(&mut bytes)?;
+            return self.write(path, bytes);
+        }
+        self.claim(path, path)?;
+        let file = self.dir.join(path);
+        let io = |e: std::io::Error| Diagnostic::new(Kind::Io, &file, e.to_string());
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let mut out = BufWriter::with_capacity(1 << 18, File::create(&file).map_err(io)?);
+        render(&mut out)?;
+        out.flush().map_err(io)
     }
 }
 

@@ -121,13 +121,29 @@ impl Theme {
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| {
-            let mut d = template_error(&e, &self.sources);
-            if d.line.is_none() {
-                d.message = format!("while rendering {name}: {}", d.message);
-            }
-            d
-        })
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.error(name, &e))
+    }
+
+    /// Renders straight into `out`, for pages too large to hold (a listing of every note).
+    pub fn render_to(
+        &self,
+        name: &str,
+        context: &Context,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Diagnostic> {
+        self.tera
+            .render_to(name, context, out)
+            .map_err(|e| self.error(name, &e))
+    }
+
+    fn error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+        let mut d = template_error(e, &self.sources);
+        if d.line.is_none() {
+            d.message = format!("while rendering {name}: {}", d.message);
+        }
+        d
     }
 
     pub fn has(&self, name: &str) -> bool {

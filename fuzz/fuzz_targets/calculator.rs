@@ -40,7 +40,10 @@ fuzz_target!(|input: Input| {
             .to_string();
     }
     if let Ok(e) = calc::estimate(&options) {
-        assert_eq!(e.total_bytes, e.weights_bytes + e.kv_cache_bytes + e.compute_bytes);
+        assert_eq!(
+            e.total_bytes,
+            e.weights_bytes + e.kv_cache_bytes + e.compute_bytes
+        );
         let _ = calc::table(&e);
     }
 });

@@ -49,12 +49,50 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// Reads every file under `root/content`; the files that could not be read are reported
 /// beside the ones that could, so that a build can list every problem at once.
 pub fn read(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
+    let (paths, mut errors) = walk(root);
+    let results: Vec<Result<SourceFile, Diagnostic>> = paths
+        .markdown
+        .into_par_iter()
+        .map(|rel| read_file(root, rel))
+        .collect();
+    let mut markdown = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => markdown.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    let assets = paths.assets;
+    (ContentFiles { markdown, assets }, errors)
+}
+
+/// The files under `content/`, not yet read.
+#[derive(Debug, Default)]
+pub struct ContentPaths {
+    /// Markdown files, relative to `content/`.
+    pub markdown: Vec<PathBuf>,
+    pub assets: Vec<PathBuf>,
+}
+
+/// One markdown file, read and decoded; `rel` is relative to `content/`.
+pub fn read_file(root: &Path, rel: PathBuf) -> Result<SourceFile, Diagnostic> {
+    let path = Path::new(CONTENT_DIR).join(&rel);
+    let bytes = std::fs::read(root.join(&path)).map_err(|e| {
+        Diagnostic::new(Kind::Io, &path, format!("cannot read: {e}"))
+            .hint("check the file's permissions")
+    })?;
+    let text = decode(&path, bytes)?;
+    Ok(SourceFile { path, rel, text })
+}
+
+/// Lists the files under `root/content`, and the folders and links that cannot be walked.
+pub fn walk(root: &Path) -> (ContentPaths, Vec<Diagnostic>) {
     let dir = root.join(CONTENT_DIR);
     let mut errors = Vec::new();
     let mut markdown_paths = Vec::new();
     let mut assets = Vec::new();
     if !dir.is_dir() {
-        return (ContentFiles::default(), errors);
+        return (ContentPaths::default(), errors);
     }
     let walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
@@ -107,26 +145,11 @@ pub fn read(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
             assets.push(rel);
         }
     }
-    let results: Vec<Result<SourceFile, Diagnostic>> = markdown_paths
-        .into_par_iter()
-        .map(|rel| {
-            let path = Path::new(CONTENT_DIR).join(&rel);
-            let bytes = std::fs::read(dir.join(&rel)).map_err(|e| {
-                Diagnostic::new(Kind::Io, &path, format!("cannot read: {e}"))
-                    .hint("check the file's permissions")
-            })?;
-            let text = decode(&path, bytes)?;
-            Ok(SourceFile { path, rel, text })
-        })
-        .collect();
-    let mut markdown = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(f) => markdown.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
-    (ContentFiles { markdown, assets }, errors)
+    let paths = ContentPaths {
+        markdown: markdown_paths,
+        assets,
+    };
+    (paths, errors)
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {

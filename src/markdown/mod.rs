@@ -30,6 +30,8 @@ pub struct Options {
     pub summary_length: usize,
     /// Show raw HTML as text instead of passing it through.
     pub escape_html: bool,
+    /// Count the words for the search index (only sites with search keep them).
+    pub search_terms: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -175,6 +177,11 @@ impl<'a> State<'a> {
             }
         } else {
             if links::is_external(&dest_url) {
+                // Every note has some: keep the place, not a copy of the line.
+                let at = links::Position {
+                    source_line: String::new(),
+                    ..at
+                };
                 self.external.push(ExternalLink {
                     url: dest_url.to_string(),
                     at,
@@ -227,7 +234,9 @@ impl<'a> State<'a> {
             }
             Event::Text(text) => {
                 self.words += text.split_whitespace().count();
-                self.count_terms(&text);
+                if options.search_terms {
+                    self.count_terms(&text);
+                }
                 self.events.push(Event::Text(text));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
@@ -252,7 +261,9 @@ impl<'a> State<'a> {
                 ));
             }
             other => {
-                if let Event::Code(code) = &other {
+                if let Event::Code(code) = &other
+                    && options.search_terms
+                {
                     self.count_terms(code);
                 }
                 if self.depth == 0 {

@@ -10,6 +10,7 @@ pub mod search;
 pub mod views;
 
 use std::borrow::Cow;
+use std::io::Write;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -29,6 +30,18 @@ use views::{
 /// Receives finished files by output path (`wisdom/note/index.html`, `rss.xml`).
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic>;
+
+    /// A file written piece by piece, so that a sink that can stream (a listing of every
+    /// note is 100 MB at 100,000 notes) never holds it whole; others collect it first.
+    fn write_streamed(
+        &self,
+        path: &str,
+        render: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        render(&mut bytes)?;
+        self.write(path, bytes)
+    }
 }
 
 /// Where a note's body HTML comes from when its page is rendered.
@@ -140,8 +153,36 @@ pub fn render_jobs(
         theme,
         bodies,
     };
-    jobs.par_iter()
-        .try_for_each(|&job| sink.write(&output_path(site, job), r.render(job)?))
+    let one = |&job: &Job| match job {
+        Job::Listing(listing, page) => sink.write_streamed(&output_path(site, job), &mut |out| {
+            r.listing(listing, page, out)
+        }),
+        job => sink.write(&output_path(site, job), r.render(job)?),
+    };
+    // Pages of thousands of cards each hold a large template context: one at a time, in a
+    // lane of their own beside the rest, so that memory does not grow with the cores.
+    let (large, rest): (Vec<Job>, Vec<Job>) = jobs
+        .iter()
+        .partition(|&&job| cards_on(site, job) > LARGE_PAGE_CARDS);
+    let (large, rest) = rayon::join(
+        || large.iter().try_for_each(one),
+        || rest.par_iter().try_for_each(one),
+    );
+    large.and(rest)
+}
+
+const LARGE_PAGE_CARDS: usize = 2_000;
+
+/// How many cards a job's page shows.
+fn cards_on(site: &Site, job: Job) -> usize {
+    match job {
+        Job::Listing(listing, page) => {
+            let total = listing_notes(site, listing).len();
+            let per_page = per_page(site, total);
+            total.saturating_sub((page - 1) * per_page).min(per_page)
+        }
+        _ => 0,
+    }
 }
 
 /// The notes a listing shows, newest first.
@@ -241,7 +282,11 @@ impl Renderer<'_> {
         let page = match job {
             Job::Note(id) => self.note(id),
             Job::Alias(id, i) => self.alias(id, i),
-            Job::Listing(listing, page) => self.listing(listing, page),
+            Job::Listing(listing, page) => {
+                let mut bytes = Vec::new();
+                self.listing(listing, page, &mut bytes)?;
+                return Ok(bytes);
+            }
             Job::TagIndex => self.tag_index(),
             Job::Calculator => self.calculator(),
             Job::NotFound => self.not_found(),
@@ -315,7 +360,12 @@ impl Renderer<'_> {
         self.theme.render("page.html", &ctx)
     }
 
-    fn listing(&self, listing: Listing, current: usize) -> Result<String, Diagnostic> {
+    fn listing(
+        &self,
+        listing: Listing,
+        current: usize,
+        out: &mut dyn Write,
+    ) -> Result<(), Diagnostic> {
         let site = self.site;
         let notes = listing_notes(site, listing);
         let per_page = per_page(site, notes.len());
@@ -377,7 +427,7 @@ impl Renderer<'_> {
             }
         };
         ctx.insert("paginator", &paginator);
-        self.theme.render(template, &ctx)
+        self.theme.render_to(template, &ctx, out)
     }
 
     fn tag_index(&self) -> Result<String, Diagnostic> {
