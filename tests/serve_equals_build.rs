@@ -236,18 +236,30 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
         step();
         served.expect_reload(name, &log);
         let clean = clean_build(&root, served.port);
-        let got = snapshot(&served.output());
         let want = snapshot(&clean);
-        let missing: Vec<_> = want.keys().filter(|k| !got.contains_key(*k)).collect();
-        let extra: Vec<_> = got.keys().filter(|k| !want.contains_key(*k)).collect();
-        let differ: Vec<_> = want
-            .keys()
-            .filter(|k| got.get(*k).is_some_and(|g| g != &want[*k]))
-            .collect();
-        assert!(
-            missing.is_empty() && extra.is_empty() && differ.is_empty(),
-            "after `{name}`: missing {missing:?}, extra {extra:?}, different {differ:?}"
-        );
+        // The search index is written just after the reload message: allow it a moment.
+        let deadline = std::time::Instant::now() + Duration::from_secs(3);
+        loop {
+            let got = snapshot(&served.output());
+            let missing: Vec<_> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+            let extra: Vec<_> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+            let differ: Vec<_> = want
+                .keys()
+                .filter(|k| got.get(*k).is_some_and(|g| g != &want[*k]))
+                .collect();
+            let same = missing.is_empty() && extra.is_empty() && differ.is_empty();
+            let only_index = extra.is_empty()
+                && missing.is_empty()
+                && differ.iter().all(|k| k.ends_with("search.bin"));
+            if same {
+                break;
+            }
+            assert!(
+                only_index && std::time::Instant::now() < deadline,
+                "after `{name}`: missing {missing:?}, extra {extra:?}, different {differ:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
         std::fs::remove_dir_all(&clean).unwrap();
     }
 }

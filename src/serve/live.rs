@@ -13,7 +13,7 @@ use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::Highlighter;
 use crate::output::{InPlace, write_file};
 use crate::render::diff::{changed_jobs, jobs_for_notes, same_files};
-use crate::render::{self, InMemory, output_path, plan};
+use crate::render::{self, InMemory, Job, output_path, plan};
 use crate::site::{self, Prepared, Site, Source};
 use crate::templates::{BUILTIN_STATIC, TEMPLATES_DIR, Theme};
 
@@ -27,6 +27,9 @@ pub struct LiveSite {
     site: Site,
     /// Changed files not applied yet because the site had errors; retried with every change.
     pending: BTreeSet<PathBuf>,
+    /// The search index lags the pages: it is rewritten after the browser is told to
+    /// reload (it covers the whole site, and a tab loads it only when searched).
+    index_stale: bool,
 }
 
 /// What a change did.
@@ -89,6 +92,7 @@ impl LiveSite {
             theme,
             site,
             pending: BTreeSet::new(),
+            index_stale: false,
         })
     }
 
@@ -205,6 +209,7 @@ impl LiveSite {
         } else {
             changed_jobs(&self.site, &new_site, &touched)
         };
+        let jobs = defer_index(jobs, &mut self.index_stale);
         let sink = InPlace {
             dir: &self.output,
             minify: new_site.config.minify,
@@ -239,6 +244,20 @@ impl LiveSite {
         Ok(written)
     }
 
+    /// Writes what was left for after the reload message: the search index.
+    pub fn write_deferred(&mut self) -> Result<()> {
+        if std::mem::take(&mut self.index_stale) {
+            let sink = InPlace {
+                dir: &self.output,
+                minify: self.site.config.minify,
+            };
+            let jobs = [Job::SearchIndex];
+            render::render_jobs(&self.site, &self.theme, &InMemory, &jobs, &sink)
+                .map_err(Error::one)?;
+        }
+        Ok(())
+    }
+
     /// The fast path of an edit: notes that keep their place in the site get their new data
     /// and only their own pages are rendered. `None` when the model must be rebuilt.
     fn update_in_place(&mut self, replaced: &BTreeMap<PathBuf, Source>) -> Result<Option<usize>> {
@@ -253,6 +272,7 @@ impl LiveSite {
             return Ok(None);
         };
         let jobs = jobs_for_notes(&self.site, &edit.ids, edit.lastmod_moved);
+        let jobs = defer_index(jobs, &mut self.index_stale);
         let sink = InPlace {
             dir: &self.output,
             minify: self.site.config.minify,
@@ -436,4 +456,12 @@ fn remove_file(output: &Path, rel: &str) {
         }
         dir = d.parent();
     }
+}
+
+/// Takes the search index out of `jobs`, noting that it is owed (see `index_stale`).
+fn defer_index(mut jobs: Vec<Job>, stale: &mut bool) -> Vec<Job> {
+    let before = jobs.len();
+    jobs.retain(|&j| j != Job::SearchIndex);
+    *stale |= jobs.len() < before;
+    jobs
 }

@@ -85,7 +85,16 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             thread::spawn(move || server.handle(stream));
         }
     });
-    watch.run(|changes| {
+    watch.run(|event| {
+        let changes = match event {
+            watch::Event::Changed(changes) => changes,
+            watch::Event::Idle => {
+                if let Some(Err(e)) = live.as_mut().map(LiveSite::write_deferred) {
+                    server.show_error(&e);
+                }
+                return;
+            }
+        };
         let started = Instant::now();
         let what = watch::describe(&changes);
         live = match live.take() {

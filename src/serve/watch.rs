@@ -13,9 +13,19 @@ use crate::error::{Error, Result};
 /// How long the files must be quiet before a rebuild, and the longest a batch may wait.
 const QUIET: Duration = Duration::from_millis(5);
 const MAX_WAIT: Duration = Duration::from_millis(500);
+/// Quiet time after a change before deferred work (the search index) is done, so that a
+/// run of saves is never held up by it.
+const IDLE: Duration = Duration::from_millis(250);
 
 /// A recursive watch on the site folder. Made before the first build and before the
 /// server answers, so that no save in between goes unseen.
+pub enum Event {
+    /// Changed paths, batched.
+    Changed(Vec<PathBuf>),
+    /// Quiet since the last change: time for deferred work.
+    Idle,
+}
+
 pub struct Watch {
     _watcher: notify::RecommendedWatcher,
     events: mpsc::Receiver<Vec<PathBuf>>,
@@ -52,11 +62,26 @@ impl Watch {
         })
     }
 
-    /// Calls `on_change` with each batch of changed paths; runs until the watcher fails.
-    pub fn run(self, mut on_change: impl FnMut(Vec<PathBuf>)) -> Result<()> {
+    /// Calls `on_event` with each batch of changed paths, and once things have been quiet
+    /// for a moment after a change; runs until the watcher fails.
+    pub fn run(self, mut on_event: impl FnMut(Event)) -> Result<()> {
+        let mut idle_owed = false;
         loop {
-            let Ok(mut batch) = self.events.recv() else {
-                return Ok(());
+            let first = if idle_owed {
+                self.events.recv_timeout(IDLE)
+            } else {
+                self.events
+                    .recv()
+                    .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+            };
+            let mut batch = match first {
+                Ok(batch) => batch,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    idle_owed = false;
+                    on_event(Event::Idle);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
             };
             let started = Instant::now();
             while started.elapsed() < MAX_WAIT {
@@ -70,7 +95,8 @@ impl Watch {
             batch.sort();
             batch.dedup();
             if !batch.is_empty() {
-                on_change(batch);
+                on_event(Event::Changed(batch));
+                idle_owed = true;
             }
         }
     }
