@@ -144,7 +144,8 @@ impl Sink for Staging {
         self.put(path, &finish(path, bytes, self.minify), path)
     }
 
-    /// Straight to the file when nothing is minified (minifying needs the whole page).
+    /// Straight to the file when nothing is minified (minifying needs the whole page), so
+    /// that a listing of every note is never whole in memory.
     fn write_streamed(
         &self,
         path: &str,
@@ -161,7 +162,7 @@ impl Sink for Staging {
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        let mut out = BufWriter::with_capacity(1 << 18, File::create(&file).map_err(io)?);
+        let mut out = BufWriter::with_capacity(1 << 16, File::create(&file).map_err(io)?);
         render(&mut out)?;
         out.flush().map_err(io)
     }

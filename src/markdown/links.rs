@@ -35,7 +35,8 @@ pub struct ExternalLink {
 }
 
 /// Where a link is: 1-based line and column of the file (after the build adds the line
-/// where the body starts), with that line's text for the error message.
+/// where the body starts), with that line's text for the error message (empty for
+/// external links: every note has some, and `wisdom check` can do without).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Position {
     pub line: usize,
@@ -61,7 +62,8 @@ impl<'a> Lines<'a> {
         }
     }
 
-    pub(super) fn position(&mut self, offset: usize) -> Position {
+    /// The place of `offset`, with the text of its line when `with_line`.
+    pub(super) fn position(&mut self, offset: usize, with_line: bool) -> Position {
         if offset < self.offset {
             *self = Lines::new(self.text);
         }
@@ -73,12 +75,17 @@ impl<'a> Lines<'a> {
             }
         }
         self.offset = offset;
-        let rest = &self.text[self.line_start..];
-        let source_line = rest.split('\n').next().unwrap_or("");
+        let source_line = if with_line {
+            let rest = &self.text[self.line_start..];
+            let line = rest.split('\n').next().unwrap_or("");
+            line.trim_end_matches('\r').to_string()
+        } else {
+            String::new()
+        };
         Position {
             line: self.line,
             column: self.text[self.line_start..offset].chars().count() + 1,
-            source_line: source_line.trim_end_matches('\r').to_string(),
+            source_line,
         }
     }
 }
@@ -162,9 +169,9 @@ mod tests {
     fn positions_count_lines_and_characters() {
         let text = "one\ntwé [x](y)\nthree";
         let mut lines = Lines::new(text);
-        let at = lines.position(text.find('[').unwrap());
+        let at = lines.position(text.find('[').unwrap(), true);
         assert_eq!((at.line, at.column), (2, 5));
         assert_eq!(at.source_line, "twé [x](y)");
-        assert_eq!(lines.position(0).line, 1);
+        assert_eq!(lines.position(0, false).line, 1);
     }
 }

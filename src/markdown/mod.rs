@@ -91,7 +91,7 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
     while let Some((event, range)) = parser.next() {
         match event {
             Event::Start(Tag::Link { .. }) => {
-                let event = state.link(event, lines.position(range.start));
+                let event = state.link(event, &mut lines, range.start);
                 state.push(event, options);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -123,7 +123,7 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                     match e {
                         Event::End(TagEnd::Heading(_)) => break,
                         Event::Start(Tag::Link { .. }) => {
-                            inner.push(state.link(e, lines.position(range.start)));
+                            inner.push(state.link(e, &mut lines, range.start));
                         }
                         e => inner.push(e),
                     }
@@ -156,7 +156,7 @@ struct State<'a> {
 
 impl<'a> State<'a> {
     /// Records a link's target: a link to a note gets a marker as its destination.
-    fn link(&mut self, event: Event<'a>, at: links::Position) -> Event<'a> {
+    fn link(&mut self, event: Event<'a>, lines: &mut links::Lines, offset: usize) -> Event<'a> {
         let Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -168,7 +168,7 @@ impl<'a> State<'a> {
         };
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         let dest_url = if wiki || dest_url.starts_with(links::MARKER) {
-            match links::note_link(&dest_url, wiki, at) {
+            match links::note_link(&dest_url, wiki, lines.position(offset, true)) {
                 Some(link) => {
                     self.links.push(link);
                     links::marker(self.links.len() - 1)
@@ -178,13 +178,9 @@ impl<'a> State<'a> {
         } else {
             if links::is_external(&dest_url) {
                 // Every note has some: keep the place, not a copy of the line.
-                let at = links::Position {
-                    source_line: String::new(),
-                    ..at
-                };
                 self.external.push(ExternalLink {
                     url: dest_url.to_string(),
-                    at,
+                    at: lines.position(offset, false),
                 });
             }
             dest_url

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Kind};
 use crate::markdown::links::resolve_markers;
 use crate::site::{
     CALCULATOR_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TAGS_PATH, TagId, normalize_alias,
@@ -153,12 +153,8 @@ pub fn render_jobs(
         theme,
         bodies,
     };
-    let one = |&job: &Job| match job {
-        Job::Listing(listing, page) => sink.write_streamed(&output_path(site, job), &mut |out| {
-            r.listing(listing, page, out)
-        }),
-        job => sink.write(&output_path(site, job), r.render(job)?),
-    };
+    let one =
+        |&job: &Job| sink.write_streamed(&output_path(site, job), &mut |out| r.render(job, out));
     // Pages of thousands of cards each hold a large template context: one at a time, in a
     // lane of their own beside the rest, so that memory does not grow with the cores.
     let (large, rest): (Vec<Job>, Vec<Job>) = jobs
@@ -278,25 +274,23 @@ struct NavLink<'a> {
 }
 
 impl Renderer<'_> {
-    fn render(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+    fn render(&self, job: Job, out: &mut dyn Write) -> Result<(), Diagnostic> {
         let page = match job {
-            Job::Note(id) => self.note(id),
-            Job::Alias(id, i) => self.alias(id, i),
-            Job::Listing(listing, page) => {
-                let mut bytes = Vec::new();
-                self.listing(listing, page, &mut bytes)?;
-                return Ok(bytes);
-            }
-            Job::TagIndex => self.tag_index(),
-            Job::Calculator => self.calculator(),
-            Job::NotFound => self.not_found(),
-            Job::SiteFeed => feeds::site_feed(self),
-            Job::TagFeed(t) => feeds::tag_feed(self, t),
-            Job::Sitemap => feeds::sitemap(self),
-            Job::Robots => feeds::robots(self),
-            Job::SearchIndex => return Ok(search::index(self.site)),
+            // Listings can be huge: rendered straight into `out`.
+            Job::Listing(listing, page) => return self.listing(listing, page, out),
+            Job::SearchIndex => search::index(self.site),
+            Job::Note(id) => self.note(id)?.into_bytes(),
+            Job::Alias(id, i) => self.alias(id, i)?.into_bytes(),
+            Job::TagIndex => self.tag_index()?.into_bytes(),
+            Job::Calculator => self.calculator()?.into_bytes(),
+            Job::NotFound => self.not_found()?.into_bytes(),
+            Job::SiteFeed => feeds::site_feed(self)?.into_bytes(),
+            Job::TagFeed(t) => feeds::tag_feed(self, t)?.into_bytes(),
+            Job::Sitemap => feeds::sitemap(self)?.into_bytes(),
+            Job::Robots => feeds::robots(self)?.into_bytes(),
         };
-        page.map(String::into_bytes)
+        out.write_all(&page)
+            .map_err(|e| Diagnostic::new(Kind::Io, output_path(self.site, job), e.to_string()))
     }
 
     /// The variables every page template gets.
