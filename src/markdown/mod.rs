@@ -58,6 +58,19 @@ pub struct Rendered {
 }
 
 impl Rendered {
+    /// Every heading id, in order: the anchors a link may name.
+    pub fn heading_ids(&self) -> Vec<&str> {
+        fn walk<'t>(entries: &'t [TocEntry], out: &mut Vec<&'t str>) {
+            for e in entries {
+                out.push(&e.id);
+                walk(&e.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.toc, &mut out);
+        out
+    }
+
     pub fn reading_minutes(&self) -> usize {
         self.words.div_ceil(WORDS_PER_MINUTE).max(1)
     }

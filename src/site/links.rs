@@ -11,7 +11,7 @@ use super::{Note, NoteId, Section, Tag};
 use crate::content::CONTENT_DIR;
 use crate::error::{Diagnostic, Kind};
 use crate::html::escape;
-use crate::markdown::{LinkTarget, NoteLink, Rendered, TocEntry};
+use crate::markdown::{LinkTarget, NoteLink, Rendered};
 use crate::slug::slugify;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,44 +214,23 @@ impl<'a> Resolver<'a> {
         let Some(anchor) = &link.anchor else {
             return Ok(escape(url));
         };
-        if !has_anchor(content, anchor) {
+        let ids = content.heading_ids();
+        if !ids.contains(&anchor.as_str()) {
+            let known = if ids.is_empty() {
+                "(it has none)".to_string()
+            } else {
+                ids.join(", ")
+            };
             return Err(Diagnostic::new(
                 Kind::Link,
                 file,
                 format!("`#{anchor}` is not a heading of {url}"),
             )
             .at_position(&link.at)
-            .hint(format!(
-                "link to one of its headings: {}",
-                heading_ids(content).join(", ")
-            )));
+            .hint(format!("link to one of its headings: {known}")));
         }
         Ok(escape(&format!("{url}#{anchor}")))
     }
-}
-
-fn has_anchor(content: &Rendered, anchor: &str) -> bool {
-    fn walk(entries: &[TocEntry], anchor: &str) -> bool {
-        entries
-            .iter()
-            .any(|e| e.id == anchor || walk(&e.children, anchor))
-    }
-    walk(&content.toc, anchor)
-}
-
-fn heading_ids(content: &Rendered) -> Vec<&str> {
-    fn walk<'t>(entries: &'t [TocEntry], out: &mut Vec<&'t str>) {
-        for e in entries {
-            out.push(&e.id);
-            walk(&e.children, out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(&content.toc, &mut out);
-    if out.is_empty() {
-        out.push("(it has none)");
-    }
-    out
 }
 
 /// `content/wisdom/a.md` as `wisdom/a.md`.

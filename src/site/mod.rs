@@ -181,16 +181,7 @@ impl Site {
 
 /// Whether other notes' links to a note, and its own links, resolve as before.
 fn same_links_and_headings(old: &Rendered, new: &Rendered) -> bool {
-    fn ids(toc: &[crate::markdown::TocEntry], out: &mut Vec<String>) {
-        for e in toc {
-            out.push(e.id.clone());
-            ids(&e.children, out);
-        }
-    }
-    let (mut old_ids, mut new_ids) = (Vec::new(), Vec::new());
-    ids(&old.toc, &mut old_ids);
-    ids(&new.toc, &mut new_ids);
-    old_ids == new_ids
+    old.heading_ids() == new.heading_ids()
         && old.links.len() == new.links.len()
         && old
             .links
