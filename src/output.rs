@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::error::{Diagnostic, Error, Kind, Result};
-use crate::render::Sink;
+use crate::render::{Sink, write_collected};
 
 pub struct Staging {
     dir: PathBuf,
@@ -152,19 +152,14 @@ impl Sink for Staging {
         render: &mut dyn FnMut(&mut dyn Write) -> std::result::Result<(), Diagnostic>,
     ) -> std::result::Result<(), Diagnostic> {
         if self.minify {
-            let mut bytes = Vec::new();
-            render(&mut bytes)?;
-            return self.write(path, bytes);
+            return write_collected(self, path, render);
         }
         self.claim(path, path)?;
         let file = self.dir.join(path);
-        let io = |e: std::io::Error| Diagnostic::new(Kind::Io, &file, e.to_string());
-        if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
-        }
-        let mut out = BufWriter::with_capacity(1 << 16, File::create(&file).map_err(io)?);
+        let mut out = BufWriter::with_capacity(1 << 16, create_file(&file)?);
         render(&mut out)?;
-        out.flush().map_err(io)
+        out.flush()
+            .map_err(|e| Diagnostic::new(Kind::Io, &file, e.to_string()))
     }
 }
 
@@ -232,11 +227,18 @@ fn nested_deeper_than(html: &[u8], limit: usize) -> bool {
 
 /// Writes a file, creating its folder.
 pub fn write_file(path: &Path, bytes: &[u8]) -> std::result::Result<(), Diagnostic> {
+    create_file(path)?
+        .write_all(bytes)
+        .map_err(|e| Diagnostic::new(Kind::Io, path, e.to_string()))
+}
+
+/// Creates (or truncates) a file, creating its folder.
+fn create_file(path: &Path) -> std::result::Result<File, Diagnostic> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .map_err(|e| Diagnostic::new(Kind::Io, parent, e.to_string()))?;
     }
-    std::fs::write(path, bytes).map_err(|e| Diagnostic::new(Kind::Io, path, e.to_string()))
+    File::create(path).map_err(|e| Diagnostic::new(Kind::Io, path, e.to_string()))
 }
 
 impl Drop for Staging {

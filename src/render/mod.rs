@@ -38,10 +38,20 @@ pub trait Sink: Sync {
         path: &str,
         render: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
     ) -> Result<(), Diagnostic> {
-        let mut bytes = Vec::new();
-        render(&mut bytes)?;
-        self.write(path, bytes)
+        write_collected(self, path, render)
     }
+}
+
+/// Renders a whole file into memory, then hands it to `sink.write`: for sinks that need
+/// every byte at once (minifying, writing over a served page).
+pub fn write_collected(
+    sink: &(impl Sink + ?Sized),
+    path: &str,
+    render: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let mut bytes = Vec::new();
+    render(&mut bytes)?;
+    sink.write(path, bytes)
 }
 
 /// Where a note's body HTML comes from when its page is rendered.
