@@ -26,6 +26,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub drafts: bool,
     pub base_url: Option<String>,
+    /// Warnings are errors (also `strict = true` in wisdom.toml).
+    pub strict: bool,
 }
 
 impl BuildOptions {
@@ -44,6 +46,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// How long each stage took, in order (`wisdom build --timings`).
     pub stages: Vec<(&'static str, Duration)>,
+    /// What the site was built despite (see [`Site::warnings`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Lap times of the pipeline's stages.
@@ -68,6 +72,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let mut timings = Timings::default();
     timings.lap("start");
+    crate::config::check_site_root(&options.root)?;
+    crate::output::guard::check_output(&options.root, &options.output_dir())?;
     let config = load_config(options)?;
     let highlighter = Highlighter::default();
     let (site, theme) = load(
@@ -77,6 +83,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &highlighter,
         &mut timings,
     )?;
+    refuse_warnings(&site, options.strict)?;
     let bodies = FromDisk {
         root: &options.root,
         config: &site.config,
@@ -90,7 +97,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         tags: site.tags.len(),
         elapsed: started.elapsed(),
         stages: timings.stages,
+        warnings: site.warnings,
     })
+}
+
+/// Under `--strict` (or `strict = true`), warnings stop the build as errors.
+pub fn refuse_warnings(site: &Site, strict: bool) -> Result<()> {
+    if (strict || site.config.strict) && !site.warnings.is_empty() {
+        return Err(Error::Site(site.warnings.clone()));
+    }
+    Ok(())
 }
 
 pub fn load_config(options: &BuildOptions) -> Result<Config> {
@@ -214,6 +230,9 @@ fn render_document(
     let positions = rendered.links.iter_mut().map(|l| &mut l.at);
     for at in positions.chain(rendered.external.iter_mut().map(|l| &mut l.at)) {
         at.line += body_offset;
+    }
+    for (line, _) in &mut rendered.math_errors {
+        *line += body_offset;
     }
     if let Some(summary) = &doc.front.summary {
         rendered.summary = markdown::render_inline(summary, options);

@@ -33,8 +33,32 @@ pub struct Config {
     pub escape_html: bool,
     /// Write a search index and show the search box.
     pub search: bool,
+    /// A link to a note or file that does not exist: an error, or a warning and plain text
+    /// (vaults keep links to notes not yet written).
+    pub broken_links: BrokenLinks,
+    /// Make every warning an error (as `--strict` does).
+    pub strict: bool,
     /// Free-form values for templates, as `config.extra`.
     pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BrokenLinks {
+    Error,
+    Warn,
+}
+
+/// Refuses a `--root` that is not a site, so that a typo creates nothing.
+pub fn check_site_root(root: &Path) -> Result<()> {
+    let is_site = root.join(CONFIG_FILE).is_file() || root.join("content").is_dir();
+    if is_site {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "not a wisdom site: {dir} (no {CONFIG_FILE} or content/); run `wisdom init {dir}` to make one",
+        dir = root.display()
+    )))
 }
 
 impl Default for Config {
@@ -53,6 +77,8 @@ impl Default for Config {
             feed_limit: 20,
             escape_html: false,
             search: true,
+            broken_links: BrokenLinks::Error,
+            strict: false,
             extra: toml::Table::new(),
         }
     }
@@ -79,7 +105,7 @@ impl Config {
             Error::one(d.hint(
                 "valid keys: title, base_url, description, language, author, minify, \
                  highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, \
-                 escape_html, search, [extra]",
+                 escape_html, search, broken_links (\"error\" or \"warn\"), strict, [extra]",
             ))
         })?;
         config.validate(text, path)?;

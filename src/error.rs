@@ -30,6 +30,8 @@ pub enum Kind {
     Link,
     /// An external link that answered with an error, or not at all (`wisdom check --external`).
     ExternalLink,
+    /// LaTeX that cannot be converted to MathML.
+    Math,
 }
 
 impl Kind {
@@ -47,6 +49,7 @@ impl Kind {
             Kind::Io => "I/O error",
             Kind::Link => "broken link",
             Kind::ExternalLink => "broken external link",
+            Kind::Math => "math error",
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, Subcommand};
 use wisdom::build::{BuildOptions, build};
-use wisdom::report::{Style, render_error};
+use wisdom::report::{Style, render_error, render_warnings};
 
 #[derive(Parser)]
 #[command(
@@ -38,6 +38,10 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Treat warnings (aliases that lose to a page, broken links kept as text, math that
+        /// cannot be converted) as errors.
+        #[arg(long)]
+        strict: bool,
     },
     /// Build, serve on loopback, rebuild on change and live-reload open browser tabs.
     Serve {
@@ -69,6 +73,9 @@ enum Command {
         /// External requests at once, over all hosts.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
     },
     /// Model size and memory: file size, weights, KV cache, buffers, and the devices it fits.
     Calc {
@@ -120,13 +127,16 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             timings,
+            strict,
         } => build(&BuildOptions {
             root,
             output,
             drafts,
             base_url,
+            strict,
         })
         .map(|r| {
+            eprint!("{}", render_warnings(&r.warnings, &Style::for_stderr()));
             if timings {
                 for (stage, took) in &r.stages {
                     eprintln!("{stage:>18}: {:>7.1} ms", took.as_secs_f64() * 1000.0);
@@ -159,14 +169,17 @@ fn main() -> ExitCode {
             external,
             timeout,
             concurrency,
+            strict,
         } => wisdom::check::check(&wisdom::check::CheckOptions {
             root,
             drafts,
             external,
             timeout: std::time::Duration::from_secs(timeout),
             concurrency,
+            strict,
         })
         .map(|r| {
+            eprint!("{}", render_warnings(&r.warnings, &Style::for_stderr()));
             let external = if external {
                 format!(", {} external URLs", r.external_urls)
             } else {

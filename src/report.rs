@@ -48,10 +48,34 @@ pub fn render_error(error: &Error, what: &str, style: &Style) -> String {
     }
 }
 
+/// Warnings: what the site was built despite, each as an error is shown, and a count.
+pub fn render_warnings(warnings: &[Diagnostic], style: &Style) -> String {
+    let mut out = String::new();
+    for d in warnings {
+        let shown = render_as(d, style, &format!("warning ({})", d.kind.label()), "1;33");
+        out.push_str(&shown);
+        out.push('\n');
+    }
+    if !warnings.is_empty() {
+        let n = warnings.len();
+        let _ = writeln!(
+            out,
+            "{} {n} warning{}; --strict (or strict = true) makes them errors.",
+            style.paint("1;33", "warnings:"),
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
 pub fn render_diagnostic(d: &Diagnostic, style: &Style) -> String {
+    render_as(d, style, d.kind.label(), "1;31")
+}
+
+fn render_as(d: &Diagnostic, style: &Style, label: &str, color: &str) -> String {
     let mut out = format!(
         "{}: {}\n  {} {}\n",
-        style.paint("1;31", d.kind.label()),
+        style.paint(color, label),
         style.paint("1", &d.message),
         style.paint("34", "-->"),
         d.location()

@@ -179,23 +179,77 @@ fn broken_links_and_anchors_are_errors_with_file_and_line() {
 }
 
 #[test]
-fn an_ambiguous_wiki_name_is_an_error_naming_both_notes() {
+fn a_name_still_ambiguous_after_obsidians_rules_is_an_error_naming_both_notes() {
     let dir = linked_site();
+    // Same file name, same depth, neither beside the linking note: nothing picks one.
     write(
         dir.path(),
-        "content/kv-cache.md",
-        note("Another", "2024-05-01", &[], "[[kv-cache]]\n").as_bytes(),
+        "content/archive/kv-cache.md",
+        note("Another", "2024-05-01", &[], "x\n").as_bytes(),
+    );
+    write(
+        dir.path(),
+        "content/misc/refers.md",
+        note("Refers", "2024-05-01", &[], "[[kv-cache]]\n").as_bytes(),
     );
     let run = build(dir.path());
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     for piece in [
-        "content/kv-cache.md:6:1",
+        "content/misc/refers.md:6:1",
         "content/wisdom/kv-cache.md",
+        "content/archive/kv-cache.md",
         "2 notes",
     ] {
         assert!(stderr.contains(piece), "expected `{piece}` in:\n{stderr}");
     }
+}
+
+#[test]
+fn a_shared_name_resolves_as_obsidian_does() {
+    let dir = linked_site();
+    // Beside the linking note wins; else the shortest path; a file name beats a title.
+    write(
+        dir.path(),
+        "content/kv-cache.md",
+        note("Top cache", "2024-05-01", &[], "[[kv-cache]] is me.\n").as_bytes(),
+    );
+    write(
+        dir.path(),
+        "content/misc/deep/refers.md",
+        note(
+            "Refers",
+            "2024-05-01",
+            &[],
+            "[[kv-cache]] and [[Quantization]]\n",
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "content/misc/titled.md",
+        note(
+            "Quantization",
+            "2024-05-01",
+            &[],
+            "A title, not a file name.\n",
+        )
+        .as_bytes(),
+    );
+    let out = build_ok(dir.path());
+    assert_eq!(
+        hrefs(&out, "misc/deep/refers/index.html", ".prose a"),
+        ["/notes/kv-cache/", "/notes/wisdom/quantization/"]
+    );
+    assert_eq!(
+        hrefs(&out, "kv-cache/index.html", ".prose a"),
+        ["/notes/kv-cache/"]
+    );
+    let in_wisdom = hrefs(&out, "wisdom/quantization/index.html", ".prose a");
+    assert!(
+        in_wisdom.contains(&"/notes/wisdom/kv-cache/".to_string()),
+        "{in_wisdom:?}"
+    );
 }
 
 #[test]

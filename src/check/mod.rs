@@ -24,6 +24,8 @@ pub struct CheckOptions {
     pub timeout: Duration,
     /// Requests at once, over all hosts (one host gets one at a time).
     pub concurrency: usize,
+    /// Warnings are errors.
+    pub strict: bool,
 }
 
 #[derive(Debug, Default)]
@@ -33,6 +35,8 @@ pub struct CheckReport {
     pub internal_links: usize,
     /// Distinct external URLs requested (zero without `--external`).
     pub external_urls: usize,
+    /// What a build would warn about.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Counts the pages a build would write, and drops them.
@@ -47,6 +51,7 @@ impl Sink for Discard {
 }
 
 pub fn check(options: &CheckOptions) -> Result<CheckReport> {
+    crate::config::check_site_root(&options.root)?;
     let build_options = BuildOptions {
         root: options.root.clone(),
         drafts: options.drafts,
@@ -61,6 +66,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
         &highlighter,
         &mut Timings::default(),
     )?;
+    build::refuse_warnings(&site, options.strict)?;
     let bodies = FromDisk {
         root: &options.root,
         config: &site.config,
@@ -74,6 +80,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
         internal_links: site.notes.iter().map(|n| n.links.len()).sum::<usize>()
             + site.sections.iter().map(|s| s.links.len()).sum::<usize>(),
         external_urls: 0,
+        warnings: site.warnings.clone(),
     };
     if options.external {
         let notes = site.notes.iter().map(|n| (&n.source, &n.content.external));

@@ -23,8 +23,15 @@ pub struct NoteLink {
 pub enum LinkTarget {
     /// `@/wisdom/a.md`: a file under `content/` (Zola's convention).
     Path(String),
-    /// `[[Other note]]`: a note's title or file name (Obsidian's convention).
+    /// `[[Other note]]`: a note's title, file name or alias (Obsidian's convention).
     Name(String),
+    /// `[[#Heading]]`: the linking note itself.
+    Here,
+    /// `[x](../b/c.md)`: a markdown file relative to the linking file (GitHub's convention).
+    Relative(String),
+    /// `![](p.png)`, `[pdf](a.pdf)`, `![[p.png]]`: a file that is not a note, relative to the
+    /// linking file (or, for wiki embeds, found by name).
+    Asset { path: String, by_name: bool },
 }
 
 /// An `http(s)` link, for `wisdom check --external`.
@@ -90,22 +97,132 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// The note link a destination names, if it names one. Wiki anchors are heading texts, so
-/// they are slugged as heading ids are.
+/// The note link a destination names, if it names one: `@/` paths, wiki names, and relative
+/// links to markdown files. Wiki anchors are heading texts, so they are slugged as heading
+/// ids are; of `[[A#B#C]]` the last heading counts, and `#^id` names a block.
 pub(super) fn note_link(dest: &str, wiki: bool, at: Position) -> Option<NoteLink> {
-    let (target, anchor) = match dest.split_once('#') {
-        Some((t, a)) => (t, Some(a)),
-        None => (dest, None),
+    if wiki {
+        // `[[Note\|text]]` in a table leaves the escape on the name.
+        let dest = dest.trim_end_matches('\\');
+        let (name, anchors) = dest.split_once('#').unwrap_or((dest, ""));
+        let anchor = anchors
+            .rsplit('#')
+            .map(str::trim)
+            .find(|a| !a.is_empty())
+            .map(|a| match a.strip_prefix('^') {
+                Some(block) => format!("^{block}"),
+                None => slugify(a),
+            });
+        let name = name.trim();
+        let target = if name.is_empty() {
+            LinkTarget::Here
+        } else {
+            LinkTarget::Name(name.to_string())
+        };
+        return Some(NoteLink { target, anchor, at });
+    }
+    let (target, anchor) = dest.split_once('#').unwrap_or((dest, ""));
+    let anchor = Some(anchor.to_string()).filter(|a| !a.is_empty());
+    let target = match target.strip_prefix(MARKER) {
+        Some(path) => LinkTarget::Path(path.to_string()),
+        None if is_relative_file(target) && has_extension(target, &["md"]) => {
+            LinkTarget::Relative(percent_decode(target))
+        }
+        None => return None,
     };
-    let target = if wiki {
-        LinkTarget::Name(target.trim().to_string())
-    } else {
-        LinkTarget::Path(target.strip_prefix(MARKER)?.to_string())
-    };
-    let anchor = anchor
-        .filter(|a| !a.is_empty())
-        .map(|a| if wiki { slugify(a) } else { a.to_string() });
     Some(NoteLink { target, anchor, at })
+}
+
+/// A link or image to a relative file that is not markdown (`../attachments/p.png`), which
+/// pretty URLs would break: it is resolved to the file's URL.
+pub(super) fn asset_link(dest: &str, wiki: bool, at: Position) -> Option<NoteLink> {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    if wiki {
+        let path = path.trim_end_matches('\\').trim();
+        return Some(NoteLink {
+            target: LinkTarget::Asset {
+                path: path.to_string(),
+                by_name: !path.contains('/'),
+            },
+            anchor: None,
+            at,
+        });
+    }
+    let pages = ["html", "htm", "md", "xml", "php"];
+    if !is_relative_file(path) || !has_extension(path, &[]) || has_extension(path, &pages) {
+        return None;
+    }
+    Some(NoteLink {
+        target: LinkTarget::Asset {
+            path: percent_decode(path),
+            by_name: false,
+        },
+        anchor: None,
+        at,
+    })
+}
+
+/// Whether a wiki embed names a note (`Note`, `Note.md`, `Note#Part`) rather than a file.
+pub(super) fn is_note_name(dest: &str) -> bool {
+    let path = dest.split('#').next().unwrap_or("");
+    !has_extension(path, &[]) || has_extension(path, &["md"])
+}
+
+/// A path relative to the linking file: no scheme, not absolute, not only an anchor.
+fn is_relative_file(dest: &str) -> bool {
+    let scheme = dest
+        .find(':')
+        .is_some_and(|colon| !dest[..colon].contains('/'));
+    !(dest.is_empty() || scheme || dest.starts_with(['/', '#', '?', '@']))
+}
+
+/// Whether the last segment has an extension; one of `exts` (any, when empty).
+fn has_extension(path: &str, exts: &[&str]) -> bool {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    match last.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => {
+            exts.is_empty() || exts.iter().any(|e| ext.eq_ignore_ascii_case(e))
+        }
+        _ => false,
+    }
+}
+
+/// `My%20Note.md` as the file name it is.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// What a wiki link without its own text shows: `[[#Part]]` as `Part`, `[[A#B]]` as `A > B`.
+pub(super) fn wiki_label(dest: &str) -> Option<String> {
+    let dest = dest.trim_end_matches('\\');
+    if !dest.contains('#') {
+        return None;
+    }
+    let parts: Vec<&str> = dest
+        .split('#')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    Some(parts.join(" > "))
 }
 
 pub(super) fn is_external(dest: &str) -> bool {
@@ -117,16 +234,19 @@ pub(super) fn marker(index: usize) -> CowStr<'static> {
     format!("{MARKER}{index}").into()
 }
 
-/// Replaces the markers in rendered HTML with the resolved `hrefs` (already escaped for an
-/// attribute), copying the text only when it has any.
+/// Replaces the markers in rendered HTML (`href="@/n"`, `src="@/n"`) with the resolved
+/// `hrefs` (already escaped for an attribute), copying the text only when it has any. An
+/// empty href is a broken link kept as text: the attribute becomes `class="missing"`.
 pub fn resolve_markers<'h>(html: &'h str, hrefs: &[String]) -> std::borrow::Cow<'h, str> {
-    const NEEDLE: &str = "href=\"@/";
+    const NEEDLE: &str = "=\"@/";
     if hrefs.is_empty() || !html.contains(NEEDLE) {
         return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len() + hrefs.len() * 32);
     let mut rest = html;
     while let Some(at) = rest.find(NEEDLE) {
+        let before = &rest[..at];
+        let attr = ["href", "src"].into_iter().find(|a| before.ends_with(a));
         let after = &rest[at + NEEDLE.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let href = after[..digits]
@@ -134,14 +254,19 @@ pub fn resolve_markers<'h>(html: &'h str, hrefs: &[String]) -> std::borrow::Cow<
             .ok()
             .filter(|_| after[digits..].starts_with('"'))
             .and_then(|i| hrefs.get(i));
-        match href {
-            Some(href) => {
-                out.push_str(&rest[..at]);
-                out.push_str("href=\"");
-                out.push_str(href);
+        match (attr, href) {
+            (Some(attr), Some(href)) => {
+                out.push_str(&before[..before.len() - attr.len()]);
+                if href.is_empty() {
+                    out.push_str("class=\"missing");
+                } else {
+                    out.push_str(attr);
+                    out.push_str("=\"");
+                    out.push_str(href);
+                }
                 rest = &after[digits..];
             }
-            None => {
+            _ => {
                 out.push_str(&rest[..at + NEEDLE.len()]);
                 rest = after;
             }
@@ -163,6 +288,79 @@ mod tests {
             resolve_markers(html, &hrefs),
             r#"<a href="/b/#x">b</a> <a href="/a/">a</a> <a href="@/9">?</a> <a href="@/x">"#
         );
+    }
+
+    #[test]
+    fn images_and_broken_links_are_replaced_too() {
+        let hrefs = ["/p.png".to_string(), String::new()];
+        let html = r#"<img src="@/0" alt="p"> <a href="@/1">gone</a>"#;
+        assert_eq!(
+            resolve_markers(html, &hrefs),
+            r#"<img src="/p.png" alt="p"> <a class="missing">gone</a>"#
+        );
+    }
+
+    #[test]
+    fn wiki_and_relative_destinations() {
+        let at = || Position {
+            line: 1,
+            column: 1,
+            source_line: String::new(),
+        };
+        let link = |d: &str, wiki| note_link(d, wiki, at()).map(|l| (l.target, l.anchor));
+        assert_eq!(
+            link("#Why it grows", true),
+            Some((LinkTarget::Here, Some("why-it-grows".into())))
+        );
+        assert_eq!(
+            link("A#B#C d", true),
+            Some((LinkTarget::Name("A".into()), Some("c-d".into())))
+        );
+        assert_eq!(
+            link("A#^blk-1", true),
+            Some((LinkTarget::Name("A".into()), Some("^blk-1".into())))
+        );
+        assert_eq!(
+            link("Note\\", true),
+            Some((LinkTarget::Name("Note".into()), None))
+        );
+        assert_eq!(
+            link("../b/My%20Note.md#part", false),
+            Some((
+                LinkTarget::Relative("../b/My Note.md".into()),
+                Some("part".into())
+            ))
+        );
+        for left_alone in [
+            "https://x.org/a.md",
+            "/abs/a.md",
+            "#top",
+            "mailto:a@b.c",
+            "other/",
+            "x.html",
+        ] {
+            assert_eq!(link(left_alone, false), None, "{left_alone}");
+        }
+        let asset = |d: &str| asset_link(d, false, at()).map(|l| l.target);
+        assert_eq!(
+            asset("../attachments/p%20q.png"),
+            Some(LinkTarget::Asset {
+                path: "../attachments/p q.png".into(),
+                by_name: false
+            })
+        );
+        for left_alone in [
+            "https://x.org/p.png",
+            "/p.png",
+            "page.html",
+            "folder/",
+            "data:image/png;base64,x",
+        ] {
+            assert_eq!(asset(left_alone), None, "{left_alone}");
+        }
+        assert_eq!(wiki_label("A#B"), Some("A > B".into()));
+        assert_eq!(wiki_label("#Part"), Some("Part".into()));
+        assert_eq!(wiki_label("A"), None);
     }
 
     #[test]

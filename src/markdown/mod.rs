@@ -2,16 +2,20 @@
 //! get ids, anchors and a table of contents, footnotes get prefixed ids, words are counted and
 //! the summary is cut from the same events.
 
+mod callouts;
 pub mod highlight;
 pub mod links;
+mod math;
 pub mod shortcodes;
 mod summary;
 pub mod terms;
 
 use std::collections::{HashMap, HashSet};
+use std::iter::Peekable;
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, LinkType, Options as CmarkOptions, Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Options as CmarkOptions,
+    Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
@@ -55,6 +59,10 @@ pub struct Rendered {
     pub external: Vec<ExternalLink>,
     /// The words of the text, for the search index.
     pub terms: terms::Terms,
+    /// `^id` markers at the end of paragraphs and list items, as element ids (`^id`).
+    pub block_ids: Vec<String>,
+    /// LaTeX that could not be converted (shown as source), with its 1-based body line.
+    pub math_errors: Vec<(usize, String)>,
 }
 
 impl Rendered {
@@ -68,6 +76,13 @@ impl Rendered {
         }
         let mut out = Vec::new();
         walk(&self.toc, &mut out);
+        out
+    }
+
+    /// Every id a link's `#anchor` may name: headings, then blocks.
+    pub fn anchors(&self) -> Vec<&str> {
+        let mut out = self.heading_ids();
+        out.extend(self.block_ids.iter().map(String::as_str));
         out
     }
 
@@ -85,7 +100,10 @@ fn cmark_options() -> CmarkOptions {
         | CmarkOptions::ENABLE_SMART_PUNCTUATION
         | CmarkOptions::ENABLE_GFM
         | CmarkOptions::ENABLE_WIKILINKS
+        | CmarkOptions::ENABLE_MATH
 }
+
+type Events<'a> = Peekable<OffsetIter<'a>>;
 
 /// A top-level block of the output events, for cutting summaries on block boundaries.
 #[derive(Debug, Clone)]
@@ -100,12 +118,63 @@ struct Block {
 pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rendered {
     let mut state = State::default();
     let mut lines = links::Lines::new(body);
-    let mut parser = Parser::new_ext(body, cmark_options()).into_offset_iter();
+    let mut parser = Parser::new_ext(body, cmark_options())
+        .into_offset_iter()
+        .peekable();
+    // Per open quote, the markup that closes it if it is a callout.
+    let mut quotes: Vec<Option<&'static str>> = Vec::new();
+    // Open `![[Note]]` embeds, written as links to the note.
+    let mut embeds = 0;
     while let Some((event, range)) = parser.next() {
         match event {
-            Event::Start(Tag::Link { .. }) => {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                let event = embed_as_link(event, &mut embeds);
+                let label = wiki_label(&event);
                 let event = state.link(event, &mut lines, range.start);
                 state.push(event, options);
+                if let Some(label) = label
+                    && matches!(parser.peek(), Some((Event::Text(_), _)))
+                {
+                    parser.next();
+                    state.push(Event::Text(label.into()), options);
+                }
+            }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                match callout(body, kind, &mut parser, options) {
+                    Some((header, title, continues)) => {
+                        state.open_raw(header.open(&title));
+                        quotes.push(Some(header.close()));
+                        if continues {
+                            state.push(Event::Start(Tag::Paragraph), options);
+                        }
+                    }
+                    None => {
+                        quotes.push(None);
+                        state.push(Event::Start(Tag::BlockQuote(kind)), options);
+                    }
+                }
+            }
+            Event::End(TagEnd::Image) if embeds > 0 => {
+                embeds -= 1;
+                state.push(Event::End(TagEnd::Link), options);
+            }
+            Event::End(TagEnd::BlockQuote(kind)) => match quotes.pop().flatten() {
+                Some(close) => state.close_raw(close),
+                None => state.push(Event::End(TagEnd::BlockQuote(kind)), options),
+            },
+            Event::InlineMath(_) | Event::DisplayMath(_) => {
+                let display = matches!(event, Event::DisplayMath(_));
+                let (Event::InlineMath(tex) | Event::DisplayMath(tex)) = event else {
+                    continue;
+                };
+                match math::to_mathml(&tex, display) {
+                    Ok(mathml) => state.push(Event::InlineHtml(mathml.into()), options),
+                    Err(e) => {
+                        let line = lines.position(range.start, false).line;
+                        state.math_errors.push((line, e));
+                        state.push(Event::Code(tex), options);
+                    }
+                }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -149,6 +218,85 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
     state.finish(options)
 }
 
+/// `![[Note]]` (a note, not a file) is shown as a link to the note, which it names as
+/// `[[Note]]` would: an image of a page would be broken.
+fn embed_as_link<'a>(event: Event<'a>, embeds: &mut usize) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Image {
+            link_type: link_type @ LinkType::WikiLink { .. },
+            dest_url,
+            title,
+            id,
+        }) if links::is_note_name(&dest_url) => {
+            *embeds += 1;
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        event => event,
+    }
+}
+
+/// What a wiki link without text of its own shows instead of its destination.
+fn wiki_label(event: &Event) -> Option<String> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type: LinkType::WikiLink { has_pothole: false },
+            dest_url,
+            ..
+        }) => links::wiki_label(dest_url),
+        _ => None,
+    }
+}
+
+/// A quote that is a callout: its header, title HTML, and whether the first paragraph goes
+/// on after the header line. The header's own events are consumed.
+fn callout<'a>(
+    body: &'a str,
+    kind: Option<BlockQuoteKind>,
+    parser: &mut Events<'a>,
+    options: &Options,
+) -> Option<(callouts::Header<'a>, String, bool)> {
+    if let Some(kind) = kind {
+        return Some((callouts::from_alert(kind), String::new(), false));
+    }
+    let (Event::Start(Tag::Paragraph), range) = parser.peek()? else {
+        return None;
+    };
+    let start = range.start;
+    let header = callouts::parse(body.get(start..)?)?;
+    let line_end = start + header.len;
+    parser.next();
+    // The paragraph's end starts where it does: never part of the header line.
+    let on_header_line = |(e, r): &(Event, std::ops::Range<usize>)| {
+        r.start < line_end && e != &Event::End(TagEnd::Paragraph)
+    };
+    while parser.peek().is_some_and(on_header_line) {
+        parser.next();
+    }
+    let continues = match parser.peek() {
+        Some((Event::SoftBreak | Event::HardBreak, _)) => {
+            parser.next();
+            true
+        }
+        Some((Event::End(TagEnd::Paragraph), _)) => {
+            parser.next();
+            false
+        }
+        _ => true,
+    };
+    let title = render_inline(header.title, options);
+    let title = title
+        .trim_end()
+        .trim_start_matches("<p>")
+        .trim_end_matches("</p>")
+        .to_string();
+    Some((header, title, continues))
+}
+
 #[derive(Default)]
 struct State<'a> {
     events: Vec<Event<'a>>,
@@ -165,57 +313,141 @@ struct State<'a> {
     links: Vec<NoteLink>,
     external: Vec<ExternalLink>,
     terms: terms::Counter<'a>,
+    /// Per open container, the index of its start event (paragraphs and list items may take
+    /// a `^block-id`).
+    open: Vec<usize>,
+    block_ids: Vec<String>,
+    math_errors: Vec<(usize, String)>,
 }
 
 impl<'a> State<'a> {
     /// Records a link's target: a link to a note gets a marker as its destination.
     fn link(&mut self, event: Event<'a>, lines: &mut links::Lines, offset: usize) -> Event<'a> {
-        let Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) = event
-        else {
-            return event;
-        };
-        let wiki = matches!(link_type, LinkType::WikiLink { .. });
-        let dest_url = if wiki || dest_url.starts_with(links::MARKER) {
-            match links::note_link(&dest_url, wiki, lines.position(offset, true)) {
-                Some(link) => {
-                    self.links.push(link);
-                    links::marker(self.links.len() - 1)
-                }
-                None => dest_url,
-            }
-        } else {
-            if links::is_external(&dest_url) {
-                // Every note has some: keep the place, not a copy of the line.
-                self.external.push(ExternalLink {
-                    url: dest_url.to_string(),
-                    at: lines.position(offset, false),
-                });
-            }
-            dest_url
-        };
-        Event::Start(Tag::Link {
+        let (Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
         })
+        | Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        })) = &event
+        else {
+            return event;
+        };
+        let image = matches!(event, Event::Start(Tag::Image { .. }));
+        let wiki = matches!(link_type, LinkType::WikiLink { .. });
+        if !wiki && links::is_external(dest_url) {
+            // Every note has some: keep the place, not a copy of the line.
+            self.external.push(ExternalLink {
+                url: dest_url.to_string(),
+                at: lines.position(offset, false),
+            });
+            return event;
+        }
+        let found = if image {
+            links::asset_link(dest_url, wiki, lines.position(offset, true))
+        } else {
+            links::note_link(dest_url, wiki, lines.position(offset, true))
+                .or_else(|| links::asset_link(dest_url, false, lines.position(offset, true)))
+        };
+        let Some(link) = found else {
+            return event;
+        };
+        self.links.push(link);
+        let (link_type, title, id) = (*link_type, title.clone(), id.clone());
+        let dest_url = links::marker(self.links.len() - 1);
+        if image {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        } else {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+    }
+
+    /// Opens a container written as raw markup (a callout), keeping the block bookkeeping.
+    fn open_raw(&mut self, html: String) {
+        self.enter(false);
+        self.open.push(usize::MAX);
+        self.events.push(Event::Html(html.into()));
+    }
+
+    fn close_raw(&mut self, html: &'static str) {
+        self.open.pop();
+        self.events.push(Event::Html(html.into()));
+        self.leave();
+    }
+
+    fn enter(&mut self, prose: bool) {
+        if self.depth == 0 {
+            self.block_start = self.events.len();
+            self.block_prose = prose;
+            self.block_words_start = self.words;
+        }
+        self.depth += 1;
+    }
+
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 0 {
+            self.blocks.push(Block {
+                start: self.block_start,
+                end: self.events.len(),
+                prose: self.block_prose,
+                words: self.words - self.block_words_start,
+            });
+        }
+    }
+
+    /// `text ^block-id` at the end of a paragraph or list item: the id goes on the element
+    /// that `start` opened, and the marker is not shown.
+    fn take_block_id(&mut self, start: usize) {
+        let Some(Event::Text(text)) = self.events.last() else {
+            return;
+        };
+        let Some((before, id)) = text
+            .rsplit_once(" ^")
+            .or_else(|| text.strip_prefix('^').map(|id| ("", id)))
+        else {
+            return;
+        };
+        let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let element = match self.events.get(start) {
+            Some(Event::Start(Tag::Paragraph)) => "p",
+            Some(Event::Start(Tag::Item)) => "li",
+            _ => return,
+        };
+        if !valid {
+            return;
+        }
+        let id = format!("^{id}");
+        let before = before.to_string();
+        let last = self.events.len() - 1;
+        self.events[last] = Event::Text(before.into());
+        self.events[start] = Event::Html(format!("<{element} id=\"{}\">", escape(&id)).into());
+        self.block_ids.push(id);
     }
 
     fn push(&mut self, event: Event<'a>, options: &Options) {
         match event {
             Event::Start(tag) => {
-                if self.depth == 0 {
-                    self.block_start = self.events.len();
-                    self.block_prose =
-                        matches!(tag, Tag::Paragraph | Tag::List(_) | Tag::BlockQuote(_));
-                    self.block_words_start = self.words;
-                }
-                self.depth += 1;
+                self.enter(matches!(
+                    tag,
+                    Tag::Paragraph | Tag::List(_) | Tag::BlockQuote(_)
+                ));
+                self.open.push(self.events.len());
                 match tag {
                     Tag::FootnoteDefinition(label) => {
                         let (n, id) = self.footnote(&label);
@@ -227,19 +459,15 @@ impl<'a> State<'a> {
                 }
             }
             Event::End(end) => {
-                self.depth = self.depth.saturating_sub(1);
+                let start = self.open.pop().unwrap_or(usize::MAX);
+                if matches!(end, TagEnd::Paragraph | TagEnd::Item) {
+                    self.take_block_id(start);
+                }
                 match end {
                     TagEnd::FootnoteDefinition => self.events.push(Event::Html("</div>\n".into())),
                     end => self.events.push(Event::End(end)),
                 }
-                if self.depth == 0 {
-                    self.blocks.push(Block {
-                        start: self.block_start,
-                        end: self.events.len(),
-                        prose: self.block_prose,
-                        words: self.words - self.block_words_start,
-                    });
-                }
+                self.leave();
             }
             Event::Text(text) => {
                 self.words += text.split_whitespace().count();
@@ -390,6 +618,8 @@ impl<'a> State<'a> {
             links: self.links,
             external: self.external,
             terms: self.terms.finish(),
+            block_ids: self.block_ids,
+            math_errors: self.math_errors,
         }
     }
 }

@@ -116,3 +116,51 @@ fn deep_nesting_does_not_overflow() {
         .collect();
     assert!(md(&list).html.contains("<li>"));
 }
+
+#[test]
+fn callouts_title_only_nested_and_foldable() {
+    let r = md("> [!faq] Title only\n\n> [!info] Outer\n> > [!tip]- Inner\n> > Body.\n\nAfter.\n");
+    assert_eq!(
+        r.html.matches("<p").count(),
+        r.html.matches("</p>").count(),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html
+            .contains("Title only</p><div class=\"callout-body\">\n</div></div>"),
+        "{}",
+        r.html
+    );
+    let inner = r.html.find("callout-tip").unwrap();
+    assert!(r.html[..inner].contains("callout-info"));
+    assert!(
+        r.html.contains("<details class=\"callout callout-tip\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<p>Body.</p>\n</div></details>"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("[!"));
+}
+
+#[test]
+fn block_ids_become_ids_and_math_becomes_mathml() {
+    let r = md(
+        "Para text ^blk-1\n\n- item ^it\n- other\n\nPrice $5 and $6; area $\\pi r^2$.\n\nLine six\n\n$$\\notacommand x$$\n",
+    );
+    assert!(
+        r.html.contains("<p id=\"^blk-1\">Para text</p>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<li id=\"^it\">item</li>"), "{}", r.html);
+    assert_eq!(r.block_ids, ["^blk-1", "^it"]);
+    assert!(r.html.contains("$5 and $6"), "{}", r.html);
+    assert_eq!(r.html.matches("<math").count(), 1, "{}", r.html);
+    assert_eq!(r.math_errors.len(), 1, "bad LaTeX is reported");
+    assert_eq!(r.math_errors[0].0, 10);
+}

@@ -18,9 +18,7 @@ use tera::Context;
 
 use crate::error::{Diagnostic, Kind};
 use crate::markdown::links::resolve_markers;
-use crate::site::{
-    CALCULATOR_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TAGS_PATH, TagId, normalize_alias,
-};
+use crate::site::{CALCULATOR_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TAGS_PATH, TagId};
 use crate::templates::Theme;
 use views::{
     Card, Meta, NoteLinkView, PageView, Paginator, SectionLink, SectionView, TagLink, json_ld,
@@ -126,7 +124,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     }
     jobs.extend((0..site.notes.len()).map(Job::Note));
     for (id, note) in site.notes.iter().enumerate() {
-        jobs.extend((0..note.aliases.len()).map(|i| Job::Alias(id, i)));
+        jobs.extend((0..note.redirects.len()).map(|i| Job::Alias(id, i)));
     }
     let listings = (0..site.sections.len())
         .map(Listing::Section)
@@ -236,7 +234,7 @@ fn listing_path(site: &Site, listing: Listing, page: usize) -> String {
 pub fn output_path(site: &Site, job: Job) -> String {
     let url_path = match job {
         Job::Note(id) => site.notes[id].path.clone(),
-        Job::Alias(id, i) => normalize_alias(&site.notes[id].aliases[i]),
+        Job::Alias(id, i) => site.notes[id].redirects[i].clone(),
         Job::Listing(listing, page) => listing_path(site, listing, page),
         Job::TagIndex => TAGS_PATH.to_string(),
         Job::Calculator => CALCULATOR_PATH.to_string(),
@@ -312,8 +310,10 @@ impl Renderer<'_> {
         ctx.insert("current_url", &config.permalink(current_path));
         ctx.insert("base_path", config.base_path());
         ctx.insert("tags_url", &self.site.tags_url());
+        // Top-level folders only: a vault's nested folders are the explorer's job.
         let nav: Vec<NavLink> = self.site.sections[1..]
             .iter()
+            .filter(|s| s.path.matches('/').count() == 2)
             .map(|s| NavLink {
                 title: &s.title,
                 url: &s.url,
@@ -513,7 +513,7 @@ impl Renderer<'_> {
 
     fn alias(&self, id: NoteId, index: usize) -> Result<String, Diagnostic> {
         let note = &self.site.notes[id];
-        let path = normalize_alias(&note.aliases[index]);
+        let path = note.redirects[index].clone();
         let meta = Meta::website(&note.title, "", note.permalink.clone());
         let mut ctx = self.context(&path, meta);
         ctx.insert("target", &note.url);

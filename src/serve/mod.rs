@@ -41,6 +41,7 @@ struct DevServer {
 }
 
 pub fn serve(options: &ServeOptions) -> Result<()> {
+    crate::config::check_site_root(&options.root)?;
     let listener = TcpListener::bind((options.bind.as_str(), options.port))
         .map_err(|e| Error::output(Path::new(&format!("{}:{}", options.bind, options.port)), e))?;
     let addr = listener
@@ -61,6 +62,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         output: Some(output.clone()),
         drafts: options.drafts,
         base_url: Some(format!("http://{addr}/")),
+        strict: false,
     };
     let server = Arc::new(DevServer {
         output,

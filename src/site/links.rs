@@ -3,11 +3,12 @@
 //! backlinks fall out of the same pass.
 
 use std::cell::OnceCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{Note, NoteId, Section, Tag};
+use crate::config::{BrokenLinks, Config};
 use crate::content::CONTENT_DIR;
 use crate::error::{Diagnostic, Kind};
 use crate::html::escape;
@@ -30,21 +31,26 @@ pub(super) struct Links {
     pub tags: Vec<Vec<String>>,
     /// Per note, the notes that link to it, newest first.
     pub backlinks: Vec<Vec<NoteId>>,
+    /// Broken links kept as text (`broken_links = "warn"`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub(super) fn resolve(
+    config: &Config,
     notes: &[Note],
     sections: &[Section],
     tags: &[Tag],
+    assets: &[PathBuf],
 ) -> Result<Links, Vec<Diagnostic>> {
-    let resolver = Resolver::new(notes, sections);
+    let resolver = Resolver::new(config, notes, sections, assets);
     let mut errors = Vec::new();
     let mut links = Links {
         backlinks: vec![Vec::new(); notes.len()],
         ..Links::default()
     };
     for (id, note) in notes.iter().enumerate() {
-        let hrefs = resolver.hrefs(&note.content, &note.source, &mut errors, |target| {
+        let here = Target::Note(id);
+        let hrefs = resolver.hrefs(&note.content, &note.source, here, &mut errors, |target| {
             if let Target::Note(to) = target {
                 let backlinks = &mut links.backlinks[to];
                 if to != id && backlinks.last() != Some(&id) {
@@ -54,39 +60,63 @@ pub(super) fn resolve(
         });
         links.notes.push(hrefs);
     }
-    for section in sections {
+    for (i, section) in sections.iter().enumerate() {
         let file = section.source.as_deref().unwrap_or(Path::new(""));
-        let hrefs = resolver.hrefs(&section.content, file, &mut errors, |_| {});
+        let here = Target::Section(i);
+        let hrefs = resolver.hrefs(&section.content, file, here, &mut errors, |_| {});
         links.sections.push(hrefs);
     }
     for description in tags.iter().filter_map(|t| t.description.as_ref()) {
         let hrefs = resolver.hrefs(
             &description.content,
             &description.source,
+            Target::Section(0),
             &mut errors,
             |_| {},
         );
         links.tags.push(hrefs);
     }
     if errors.is_empty() {
+        links.warnings = resolver.warnings.into_inner();
         Ok(links)
     } else {
         Err(errors)
     }
 }
 
+/// How a name matches a note, best first: Obsidian resolves `[[x]]` by file name, then by
+/// alias; titles and slugs are wisdom's own additions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Match {
+    FileName,
+    Alias,
+    TitleOrSlug,
+}
+
 struct Resolver<'a> {
+    config: &'a Config,
     notes: &'a [Note],
     sections: &'a [Section],
     /// By file under `content/`, e.g. `wisdom/a.md`.
     by_path: HashMap<String, Target>,
-    /// By slugged file name, title and slug, so that case and punctuation do not matter;
-    /// made on the first wiki link.
-    by_name: OnceCell<HashMap<String, Vec<NoteId>>>,
+    /// By slugged file name, alias, title and slug, so that case and punctuation do not
+    /// matter; made on the first wiki link.
+    by_name: OnceCell<HashMap<String, Vec<(Match, NoteId)>>>,
+    /// Files that are not notes, by path under `content/`; and by file name, the shortest
+    /// path first (wiki embeds name attachments by file name alone).
+    assets: rustc_hash::FxHashSet<String>,
+    assets_by_name: OnceCell<HashMap<String, Vec<&'a str>>>,
+    asset_list: &'a [PathBuf],
+    warnings: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
 impl<'a> Resolver<'a> {
-    fn new(notes: &'a [Note], sections: &'a [Section]) -> Self {
+    fn new(
+        config: &'a Config,
+        notes: &'a [Note],
+        sections: &'a [Section],
+        asset_list: &'a [PathBuf],
+    ) -> Self {
         let mut by_path = HashMap::default();
         for (id, note) in notes.iter().enumerate() {
             by_path.insert(content_path(&note.source), Target::Note(id));
@@ -97,53 +127,124 @@ impl<'a> Resolver<'a> {
             }
         }
         Resolver {
+            config,
             notes,
             sections,
             by_path,
             by_name: OnceCell::new(),
+            assets: asset_list.iter().map(|a| content_path(a)).collect(),
+            assets_by_name: OnceCell::new(),
+            asset_list,
+            warnings: std::cell::RefCell::default(),
         }
     }
 
-    fn names(&self) -> &HashMap<String, Vec<NoteId>> {
+    fn names(&self) -> &HashMap<String, Vec<(Match, NoteId)>> {
         self.by_name.get_or_init(|| {
-            let mut names: HashMap<String, Vec<NoteId>> = HashMap::default();
+            let mut names: HashMap<String, Vec<(Match, NoteId)>> = HashMap::default();
             for (id, note) in self.notes.iter().enumerate() {
                 let mut keys = vec![
-                    slugify(file_name(&content_path(&note.source))),
-                    slugify(&note.title),
-                    slugify(&note.slug),
+                    (
+                        slugify(file_name(&content_path(&note.source))),
+                        Match::FileName,
+                    ),
+                    (slugify(&note.title), Match::TitleOrSlug),
+                    (slugify(&note.slug), Match::TitleOrSlug),
                 ];
+                let aliases = note.aliases.iter().filter(|a| !super::is_redirect(a));
+                keys.extend(aliases.map(|a| (slugify(a), Match::Alias)));
                 keys.sort();
-                keys.dedup();
-                for key in keys.into_iter().filter(|k| !k.is_empty()) {
-                    names.entry(key).or_default().push(id);
+                keys.dedup_by(|a, b| a.0 == b.0);
+                for (key, how) in keys.into_iter().filter(|k| !k.0.is_empty()) {
+                    names.entry(key).or_default().push((how, id));
                 }
             }
             names
         })
     }
 
-    /// The `href` of each link in `content`; `seen` is told each target found.
+    /// The `href` of each link in `content`, whose own page is `here`; `seen` is told each
+    /// target found. A broken link is an error, or with `broken_links = "warn"` a warning
+    /// and an empty href (shown as text).
     fn hrefs(
         &self,
         content: &Rendered,
         file: &Path,
+        here: Target,
         errors: &mut Vec<Diagnostic>,
         mut seen: impl FnMut(Target),
     ) -> Vec<String> {
         let file = file.display().to_string();
         let mut hrefs = Vec::with_capacity(content.links.len());
         for link in &content.links {
-            let href = self.resolve(link, &file).and_then(|target| {
-                seen(target);
-                self.href(target, link, &file)
-            });
-            href.map_or_else(|e| errors.push(e), |h| hrefs.push(h));
+            let href = match &link.target {
+                LinkTarget::Asset { path, by_name } => self.asset(path, *by_name, link, &file),
+                _ => self.resolve(link, &file, here).and_then(|target| {
+                    seen(target);
+                    self.href(target, link, &file)
+                }),
+            };
+            match href {
+                Ok(h) => hrefs.push(h),
+                Err(e) if self.config.broken_links == BrokenLinks::Warn => {
+                    self.warnings.borrow_mut().push(e);
+                    hrefs.push(String::new());
+                }
+                Err(e) => errors.push(e),
+            }
         }
         hrefs
     }
 
-    fn resolve(&self, link: &NoteLink, file: &str) -> Result<Target, Diagnostic> {
+    /// The URL of a file that is not a note: relative to the linking file, then to
+    /// `content/`; for a wiki embed, any file of that name (the shortest path wins).
+    fn asset(
+        &self,
+        path: &str,
+        by_name: bool,
+        link: &NoteLink,
+        file: &str,
+    ) -> Result<String, Diagnostic> {
+        let from = content_path(Path::new(file));
+        let folder = folder_of(&from);
+        let found = if by_name {
+            self.assets_by_name()
+                .get(path.to_lowercase().as_str())
+                .and_then(|paths| paths.first().map(|p| p.to_string()))
+        } else {
+            [join(folder, path), join("", path)]
+                .into_iter()
+                .flatten()
+                .find(|candidate| self.assets.contains(candidate))
+        };
+        match found {
+            Some(found) => Ok(escape(&self.config.url(&format!("/{found}")))),
+            None => Err(Diagnostic::new(
+                Kind::Link,
+                file,
+                format!("`{path}` is not a file under content/"),
+            )
+            .at_position(&link.at)
+            .hint("check the path: it is relative to the note's folder (or name the file, for ![[embeds]])")),
+        }
+    }
+
+    fn assets_by_name(&self) -> &HashMap<String, Vec<&'a str>> {
+        self.assets_by_name.get_or_init(|| {
+            let mut by_name: HashMap<String, Vec<&'a str>> = HashMap::default();
+            for asset in self.asset_list {
+                let Some(path) = asset.to_str() else { continue };
+                let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+                by_name.entry(name.to_lowercase()).or_default().push(path);
+            }
+            for paths in by_name.values_mut() {
+                paths.sort_by_key(|p| (p.matches('/').count(), *p));
+            }
+            by_name
+        })
+    }
+
+    fn resolve(&self, link: &NoteLink, file: &str, here: Target) -> Result<Target, Diagnostic> {
         let error = |message: String, hint: &str| {
             Diagnostic::new(Kind::Link, file, message)
                 .at_position(&link.at)
@@ -159,6 +260,22 @@ impl<'a> Resolver<'a> {
                     )
                 })
             }
+            LinkTarget::Here => Ok(here),
+            LinkTarget::Relative(path) => {
+                let from = content_path(Path::new(file));
+                join(folder_of(&from), path)
+                    .and_then(|p| self.by_path.get(&p).copied())
+                    .ok_or_else(|| {
+                        error(
+                            format!("`{path}` is not a note or section beside {file}"),
+                            "a relative link names a .md file from the note's own folder, e.g. ../other/note.md",
+                        )
+                    })
+            }
+            LinkTarget::Asset { .. } => Err(error(
+                "an embed is not a note".into(),
+                "link to the note with [[name]]",
+            )),
             LinkTarget::Name(name) => {
                 let key = name.strip_suffix(".md").unwrap_or(name).trim();
                 if key.contains('/')
@@ -166,9 +283,17 @@ impl<'a> Resolver<'a> {
                 {
                     return Ok(t);
                 }
-                match self.names().get(&slugify(key)).map(Vec::as_slice) {
-                    Some(&[id]) => Ok(Target::Note(id)),
-                    Some(ids) => {
+                let candidates = self
+                    .names()
+                    .get(&slugify(key))
+                    .map_or(&[][..], Vec::as_slice);
+                match self.choose(candidates, file) {
+                    Ok(id) => Ok(Target::Note(id)),
+                    Err(ids) if ids.is_empty() => Err(error(
+                        format!("`[[{name}]]` names no note (by file name, alias, title or slug)"),
+                        "check the spelling, or link by file with [[folder/file-name]]",
+                    )),
+                    Err(ids) => {
                         let files: Vec<String> = ids
                             .iter()
                             .map(|&i| self.notes[i].source.display().to_string())
@@ -182,12 +307,47 @@ impl<'a> Resolver<'a> {
                             "name the file instead, e.g. [[wisdom/other-note]]",
                         ))
                     }
-                    None => Err(error(
-                        format!("`[[{name}]]` names no note (by title, file name or slug)"),
-                        "check the spelling, or link by file with [[folder/file-name]]",
-                    )),
                 }
             }
+        }
+    }
+
+    /// Of the notes a name matches, the one Obsidian picks: the best kind of match, then the
+    /// one in the linking file's folder, then the one with the shortest path. `Err` with the
+    /// notes still tied (none when nothing matched).
+    fn choose(&self, candidates: &[(Match, NoteId)], file: &str) -> Result<NoteId, Vec<NoteId>> {
+        let Some(best) = candidates.iter().map(|(how, _)| *how).min() else {
+            return Err(Vec::new());
+        };
+        let ids: Vec<NoteId> = candidates
+            .iter()
+            .filter(|(how, _)| *how == best)
+            .map(|(_, id)| *id)
+            .collect();
+        if let [id] = ids[..] {
+            return Ok(id);
+        }
+        let from = content_path(Path::new(file));
+        let folder = folder_of(&from);
+        let note_folder = |id: NoteId| folder_of(&content_path(&self.notes[id].source)).to_string();
+        let beside: Vec<NoteId> = ids
+            .iter()
+            .copied()
+            .filter(|&id| note_folder(id) == folder)
+            .collect();
+        if let [id] = beside[..] {
+            return Ok(id);
+        }
+        let depth = |id: NoteId| content_path(&self.notes[id].source).matches('/').count();
+        let shallowest = ids.iter().map(|&id| depth(id)).min().unwrap_or(0);
+        let shortest: Vec<NoteId> = ids
+            .iter()
+            .copied()
+            .filter(|&id| depth(id) == shallowest)
+            .collect();
+        match shortest[..] {
+            [id] => Ok(id),
+            _ => Err(shortest),
         }
     }
 
@@ -214,7 +374,7 @@ impl<'a> Resolver<'a> {
         let Some(anchor) = &link.anchor else {
             return Ok(escape(url));
         };
-        let ids = content.heading_ids();
+        let ids = content.anchors();
         if !ids.contains(&anchor.as_str()) {
             let known = if ids.is_empty() {
                 "(it has none)".to_string()
@@ -231,6 +391,26 @@ impl<'a> Resolver<'a> {
         }
         Ok(escape(&format!("{url}#{anchor}")))
     }
+}
+
+/// `wisdom/a.md` → `wisdom`.
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// `folder` joined with a relative `path`, `.` and `..` applied; `None` above `content/`.
+fn join(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// `content/wisdom/a.md` as `wisdom/a.md`.

@@ -41,6 +41,8 @@ pub struct Note {
     pub related: Vec<NoteId>,
     /// The summary with its links resolved, when it has any.
     linked_summary: Option<String>,
+    /// The URL paths of the redirect pages this note's aliases get (see [`is_redirect`]).
+    pub redirects: Vec<String>,
 }
 
 impl Note {
@@ -122,6 +124,9 @@ pub struct Site {
     pub assets: Vec<PathBuf>,
     /// Each note's id by its source file.
     by_source: HashMap<PathBuf, NoteId>,
+    /// What the site was built despite: aliases that lost to a page, broken links kept as
+    /// text. Printed by every command; `--strict` makes them errors.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Notes changed by [`Site::replace_in_place`].
@@ -305,6 +310,7 @@ pub fn assemble<'a>(
         )
     });
 
+    add_folder_sections(&config, &data, &mut sections, &mut section_by_dir);
     let mut tags = make_tags(&data, &config);
     let tag_ids: HashMap<&str, TagId> = tags
         .iter()
@@ -318,10 +324,15 @@ pub fn assemble<'a>(
             .iter()
             .map(|(s, _)| tag_ids[s.as_str()])
             .collect();
+        // A section lists the notes of its folder and of every folder below it.
         let section = section_of(&d.dir, &section_by_dir);
         sections[0].notes.push(id); // the home page lists every note
-        if section != 0 {
-            sections[section].notes.push(id);
+        let mut folder = d.dir.as_str();
+        while !folder.is_empty() {
+            if let Some(&i) = section_by_dir.get(folder) {
+                sections[i].notes.push(id);
+            }
+            folder = folder.rfind('/').map_or("", |i| &folder[..i]);
         }
         notes.push(Note {
             data: Arc::clone(d),
@@ -331,6 +342,7 @@ pub fn assemble<'a>(
             backlinks: Vec::new(),
             related: Vec::new(),
             linked_summary: None,
+            redirects: Vec::new(),
         });
     }
     for (id, note) in notes.iter().enumerate() {
@@ -339,11 +351,22 @@ pub fn assemble<'a>(
         }
     }
     describe_tags(&mut tags, tag_docs, &mut errors);
+    let mut warnings = Vec::new();
     if errors.is_empty() {
-        check_unique_urls(&notes, &sections, &tags, &mut errors);
+        let pages = check_unique_urls(&notes, &sections, &tags, &mut errors);
+        place_redirects(&mut notes, &pages, &mut warnings);
     }
+    math_warnings(&notes, &sections, &mut warnings);
     if errors.is_empty() {
-        connect(&mut notes, &mut sections, &mut tags, &mut errors);
+        let context = (&config, assets.as_slice());
+        connect(
+            context,
+            &mut notes,
+            &mut sections,
+            &mut tags,
+            &mut errors,
+            &mut warnings,
+        );
     }
     if errors.is_empty() {
         let by_source = notes
@@ -358,23 +381,43 @@ pub fn assemble<'a>(
             tags,
             assets,
             by_source,
+            warnings,
         })
     } else {
         Err(errors)
     }
 }
 
+/// LaTeX that stays as source: the site is written, and the author told where.
+fn math_warnings(notes: &[Note], sections: &[Section], warnings: &mut Vec<Diagnostic>) {
+    let sources = notes.iter().map(|n| (n.source.as_path(), &n.content));
+    let sections = sections
+        .iter()
+        .filter_map(|s| Some((s.source.as_deref()?, &s.content)));
+    for (file, content) in sources.chain(sections) {
+        for (line, message) in &content.math_errors {
+            let mut d = Diagnostic::new(Kind::Math, file, format!("{message}; shown as source"))
+                .hint("check the LaTeX; MathML covers most of amsmath");
+            d.line = Some(u32::try_from(*line).unwrap_or(u32::MAX));
+            warnings.push(d);
+        }
+    }
+}
+
 /// Resolves links and finds backlinks and related notes.
 fn connect(
+    (config, assets): (&Config, &[PathBuf]),
     notes: &mut [Note],
     sections: &mut [Section],
     tags: &mut [Tag],
     errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
 ) {
-    let links = match links::resolve(notes, sections, tags) {
+    let mut links = match links::resolve(config, notes, sections, tags, assets) {
         Ok(links) => links,
         Err(e) => return errors.extend(e),
     };
+    warnings.append(&mut links.warnings);
     let related = related::related(notes, tags);
     let per_note = links.notes.into_iter().zip(links.backlinks).zip(related);
     for (note, ((links, backlinks), related)) in notes.iter_mut().zip(per_note) {
@@ -460,6 +503,61 @@ fn describe_tags(tags: &mut [Tag], docs: Vec<&Source>, errors: &mut Vec<Diagnost
     }
 }
 
+/// Every folder that holds notes, at any depth, is a section, with or without `_index.md`
+/// (titled after the folder when it has none), as Obsidian shows folders. Sections are kept
+/// in path order after the home page.
+fn add_folder_sections(
+    config: &Config,
+    data: &[&Arc<NoteData>],
+    sections: &mut Vec<Section>,
+    section_by_dir: &mut HashMap<String, usize>,
+) {
+    let mut folders = std::collections::BTreeSet::new();
+    for d in data {
+        let mut folder = d.dir.as_str();
+        while !folder.is_empty() && folders.insert(folder) {
+            folder = folder.rfind('/').map_or("", |i| &folder[..i]);
+        }
+    }
+    // A note beside a folder of its name (`Projects.md`, `Projects/`) keeps its URL.
+    let note_paths: rustc_hash::FxHashSet<&str> = data.iter().map(|d| d.path.as_str()).collect();
+    for folder in folders {
+        let dir = Path::new(folder);
+        let path = note::dir_path(dir);
+        if section_by_dir.contains_key(folder) || note_paths.contains(path.as_str()) {
+            continue;
+        }
+        sections.push(Section {
+            source: None,
+            title: note::dir_title(dir, config),
+            description: None,
+            url: config.url(&path),
+            permalink: config.permalink(&path),
+            path,
+            content: Arc::default(),
+            extra: Map::new(),
+            notes: Vec::new(),
+            links: Vec::new(),
+        });
+        section_by_dir.insert(folder.to_string(), sections.len() - 1);
+    }
+    let mut order: Vec<usize> = (1..sections.len()).collect();
+    order.sort_by(|&a, &b| sections[a].path.cmp(&sections[b].path));
+    let mut new_index = vec![0; sections.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new + 1;
+    }
+    for i in section_by_dir.values_mut() {
+        *i = new_index[*i];
+    }
+    let mut all: Vec<Option<Section>> = sections.drain(1..).map(Some).collect();
+    for old in order {
+        if let Some(section) = all[old - 1].take() {
+            sections.push(section);
+        }
+    }
+}
+
 /// The nearest folder at or above `dir` that has an `_index.md`; the home section otherwise.
 fn section_of(dir: &str, section_by_dir: &HashMap<String, usize>) -> usize {
     let mut key = dir;
@@ -499,7 +597,7 @@ enum Owner<'a> {
     SearchIndex,
     Tag(&'a str),
     Note(&'a Path),
-    Alias(&'a Path, &'a str),
+    Folder(&'a str),
 }
 
 impl std::fmt::Display for Owner<'_> {
@@ -511,47 +609,45 @@ impl std::fmt::Display for Owner<'_> {
             Owner::Calculator => f.write_str("the calculator page"),
             Owner::SearchIndex => f.write_str("the search index"),
             Owner::Tag(name) => write!(f, "the tag page of `{name}`"),
-            Owner::Alias(p, alias) => write!(f, "{} (alias `{alias}`)", p.display()),
+            Owner::Folder(name) => write!(f, "the section page of the folder `{name}`"),
         }
     }
 }
 
-/// Two things that would write one URL are an error naming both.
+/// Two pages that would write one URL are an error naming both. Returns every page's URL
+/// path (lowercased, as case-insensitive hosts see it) with its owner, for the aliases.
 fn check_unique_urls(
     notes: &[Note],
     sections: &[Section],
     tags: &[Tag],
     errors: &mut Vec<Diagnostic>,
-) {
-    let mut claims: Vec<(Cow<str>, Owner)> =
-        Vec::with_capacity(notes.len() + tags.len() + sections.len() + 1);
+) -> HashMap<String, String> {
+    let mut claims: Vec<(&str, Owner)> =
+        Vec::with_capacity(notes.len() + tags.len() + sections.len() + 3);
     for s in sections {
-        let owner = s.source.as_deref().map_or(Owner::Home, Owner::Section);
-        claims.push((Cow::Borrowed(&s.path), owner));
+        let owner = match (&s.source, s.path.as_str()) {
+            (Some(source), _) => Owner::Section(source),
+            (None, "/") => Owner::Home,
+            (None, _) => Owner::Folder(&s.title),
+        };
+        claims.push((&s.path, owner));
     }
-    claims.push((Cow::Borrowed(TAGS_PATH), Owner::TagIndex));
-    claims.push((Cow::Borrowed(CALCULATOR_PATH), Owner::Calculator));
-    claims.push((Cow::Borrowed(SEARCH_INDEX_PATH), Owner::SearchIndex));
+    claims.push((TAGS_PATH, Owner::TagIndex));
+    claims.push((CALCULATOR_PATH, Owner::Calculator));
+    claims.push((SEARCH_INDEX_PATH, Owner::SearchIndex));
+    claims.extend(tags.iter().map(|t| (t.path.as_str(), Owner::Tag(&t.name))));
     claims.extend(
-        tags.iter()
-            .map(|t| (Cow::Borrowed(t.path.as_str()), Owner::Tag(&t.name))),
+        notes
+            .iter()
+            .map(|n| (n.path.as_str(), Owner::Note(&n.source))),
     );
-    for n in notes {
-        claims.push((Cow::Borrowed(&n.path), Owner::Note(&n.source)));
-        for alias in &n.aliases {
-            claims.push((
-                Cow::Owned(normalize_alias(alias)),
-                Owner::Alias(&n.source, alias),
-            ));
-        }
-    }
     let mut owners: HashMap<&str, &Owner> =
         HashMap::with_capacity_and_hasher(claims.len(), Default::default());
     for (path, owner) in &claims {
-        match owners.get(path.as_ref()) {
+        match owners.get(path) {
             Some(first) => {
                 let file = match owner {
-                    Owner::Section(p) | Owner::Note(p) | Owner::Alias(p, _) => p.to_path_buf(),
+                    Owner::Section(p) | Owner::Note(p) => p.to_path_buf(),
                     other => PathBuf::from(other.to_string()),
                 };
                 errors.push(
@@ -567,6 +663,60 @@ fn check_unique_urls(
                 owners.insert(path, owner);
             }
         }
+    }
+    owners
+        .into_iter()
+        .map(|(path, owner)| (path.to_lowercase(), owner.to_string()))
+        .collect()
+}
+
+/// Whether an alias is a URL path that gets a redirect page (Hugo's meaning: `/old/url/`,
+/// `old/page.html`), rather than another name of the note for `[[wiki links]]` (Obsidian's
+/// meaning: `File formats`).
+pub fn is_redirect(alias: &str) -> bool {
+    let alias = alias.trim();
+    alias.contains('/') || alias.ends_with(".html")
+}
+
+/// Gives each note the redirect pages of its aliases. An alias that is the note's own URL is
+/// ignored; one that is another page's URL, or that an earlier note (by path) already took,
+/// is left out with a warning naming both files, so that a real page always wins.
+fn place_redirects(
+    notes: &mut [Note],
+    pages: &HashMap<String, String>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let mut order: Vec<NoteId> = (0..notes.len()).collect();
+    order.sort_by(|&a, &b| notes[a].source.cmp(&notes[b].source));
+    let mut taken: HashMap<String, NoteId> = HashMap::default();
+    for id in order {
+        let mut redirects = Vec::new();
+        for alias in notes[id].aliases.iter().filter(|a| is_redirect(a)) {
+            let path = normalize_alias(alias);
+            let key = path.to_lowercase();
+            let note = &notes[id];
+            let warn = |other: String| {
+                Diagnostic::new(
+                    Kind::DuplicateUrl,
+                    &note.source,
+                    format!("alias `{alias}` is also the URL of {other}; no redirect is written"),
+                )
+                .hint("remove the alias, or move the page it names")
+            };
+            if key == note.path.to_lowercase() || redirects.contains(&path) {
+                continue;
+            }
+            if let Some(owner) = pages.get(&key) {
+                warnings.push(warn(owner.clone()));
+            } else if let Some(&first) = taken.get(&key) {
+                let first = notes[first].source.display().to_string();
+                warnings.push(warn(format!("an alias of {first}, which keeps it")));
+            } else {
+                taken.insert(key, id);
+                redirects.push(path);
+            }
+        }
+        notes[id].redirects = redirects;
     }
 }
 

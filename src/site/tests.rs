@@ -117,3 +117,62 @@ fn page_bundles_and_front_matter_summaries() {
     assert_eq!(s.notes[0].path, "/w/trip/");
     assert_eq!(s.notes[0].summary.trim(), "<p><em>Short</em></p>");
 }
+
+#[test]
+fn aliases_yield_to_pages_and_to_the_first_note_by_path() {
+    let s = site(vec![
+        doc("functions/time/_index.md", "---\ntitle: Time\n---\n"),
+        doc(
+            "functions/strings/HasSuffix.md",
+            "---\ntitle: HasSuffix\naliases: [/functions/strings/hassuffix, /functions/time, /old/]\n---\n",
+        ),
+        doc("b.md", "---\ntitle: B\naliases: [/old/, /b-old/]\n---\n"),
+        doc("a.md", "---\ntitle: A\naliases: [/old/]\n---\n"),
+    ])
+    .unwrap();
+    let redirects = |title: &str| {
+        let note = s.notes.iter().find(|n| n.title == title).unwrap();
+        note.redirects.clone()
+    };
+    assert_eq!(
+        redirects("A"),
+        ["/old/"],
+        "content/a.md comes first by path"
+    );
+    assert_eq!(redirects("B"), ["/b-old/"]);
+    assert!(
+        redirects("HasSuffix").is_empty(),
+        "its own URL and a section's are no redirects"
+    );
+    let messages: Vec<String> = s.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("content/functions/strings/HasSuffix.md")
+                && m.contains("content/functions/time/_index.md")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("content/b.md") && m.contains("content/a.md")),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn an_alias_without_a_slash_is_a_name_for_wiki_links_not_a_redirect() {
+    let s = site(vec![
+        doc(
+            "formats.md",
+            "---\ntitle: Formats\naliases: [File formats]\n---\n",
+        ),
+        doc("x.md", "---\ntitle: X\n---\nSee [[File formats]].\n"),
+    ])
+    .unwrap();
+    assert!(s.notes.iter().all(|n| n.redirects.is_empty()));
+    let x = s.notes.iter().find(|n| n.title == "X").unwrap();
+    assert_eq!(x.links, ["/formats/"]);
+    assert!(s.warnings.is_empty());
+}

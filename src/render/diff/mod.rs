@@ -45,7 +45,7 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     let mut jobs = BTreeSet::new();
     for (id, note) in new.notes.iter().enumerate().filter(|(id, _)| changed[*id]) {
         jobs.insert(Job::Note(id));
-        jobs.extend((0..note.aliases.len()).map(|i| Job::Alias(id, i)));
+        jobs.extend((0..note.redirects.len()).map(|i| Job::Alias(id, i)));
     }
     let tag_cloud_changed = tag_counts(old) != tag_counts(new);
     let old_tags: HashMap<&str, usize> = old
@@ -120,7 +120,7 @@ pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
     for &id in ids {
         let note = &site.notes[id];
         jobs.insert(Job::Note(id));
-        jobs.extend((0..note.aliases.len()).map(|i| Job::Alias(id, i)));
+        jobs.extend((0..note.redirects.len()).map(|i| Job::Alias(id, i)));
         let sections = [0, note.section].into_iter().map(Listing::Section);
         for listing in sections.chain(note.tags.iter().map(|&t| Listing::Tag(t))) {
             let list = listing_notes(site, listing);
@@ -158,7 +158,7 @@ pub fn same_files(old: &Site, new: &Site) -> bool {
             .notes
             .iter()
             .zip(&new.notes)
-            .all(|(a, b)| a.path == b.path && a.aliases == b.aliases)
+            .all(|(a, b)| a.path == b.path && a.redirects == b.redirects)
         && old
             .sections
             .iter()

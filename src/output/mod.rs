@@ -11,6 +11,8 @@ use std::sync::Mutex;
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::render::{Sink, write_collected};
 
+pub mod guard;
+
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
@@ -20,8 +22,8 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Creates an empty staging folder next to `target` (same file system, so the final
-    /// rename is atomic).
+    /// Creates a staging folder next to `target` (same file system, so the final rename is
+    /// atomic), holding only the marker that lets a later build replace it (see [`guard`]).
     pub fn create(target: &Path, minify: bool) -> Result<Staging> {
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -42,13 +44,17 @@ impl Staging {
                 std::io::Error::other("exists and is not a folder"),
             ));
         }
-        Ok(Staging {
+        let staging = Staging {
             dir,
             target: target.to_path_buf(),
             minify,
             written: Mutex::new(HashSet::new()),
             committed: false,
-        })
+        };
+        staging
+            .put(guard::MARKER, guard::MARKER_TEXT, "wisdom")
+            .map_err(Error::one)?;
+        Ok(staging)
     }
 
     pub fn path(&self) -> &Path {

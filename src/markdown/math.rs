@@ -1,0 +1,44 @@
+//! `$...$` and `$$...$$` as MathML, which browsers draw without JavaScript. pulldown-cmark
+//! finds the math (and leaves `$5 and $6` alone); pulldown-latex converts it (3 crates, 5 s of
+//! build; see ARCHITECTURE.md for the alternatives measured).
+
+use pulldown_latex::config::DisplayMode;
+use pulldown_latex::{Parser, RenderConfig, Storage, push_mathml};
+
+/// The MathML of one formula, or why it cannot be converted.
+pub(super) fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
+    let storage = Storage::new();
+    let events: Result<Vec<_>, _> = Parser::new(tex, &storage).collect();
+    let events = events.map_err(|e| e.to_string())?;
+    let config = RenderConfig {
+        display_mode: if display {
+            DisplayMode::Block
+        } else {
+            DisplayMode::Inline
+        },
+        ..RenderConfig::default()
+    };
+    let mut out = String::new();
+    push_mathml(
+        &mut out,
+        events.into_iter().map(Ok::<_, std::convert::Infallible>),
+        config,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_become_mathml_and_bad_latex_an_error() {
+        let inline = to_mathml(r"\frac{a}{b} + x^2", false).unwrap();
+        assert!(inline.starts_with("<math"), "{inline}");
+        assert!(inline.contains("<mfrac"), "{inline}");
+        let block = to_mathml(r"\sum_{i=1}^n i", true).unwrap();
+        assert!(block.contains("display=\"block\""), "{block}");
+        assert!(to_mathml(r"\frac{a}{", false).is_err());
+    }
+}

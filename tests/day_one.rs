@@ -1,0 +1,138 @@
+//! The first minutes: a wrong root creates nothing, and no output folder that holds sources,
+//! or that `wisdom` did not write, is ever replaced.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn a_site() -> tempfile::TempDir {
+    site(&[
+        ("wisdom.toml", "title = \"Mine\"\n"),
+        (
+            "content/wisdom/a.md",
+            &note("A", "2025-01-01", &["x"], "Body."),
+        ),
+        ("static/logo.txt", "logo"),
+        ("templates/.keep", ""),
+    ])
+}
+
+fn build_into(root: &Path, output: &Path) -> std::process::Output {
+    wisdom(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ])
+}
+
+fn assert_refused(run: &std::process::Output, expect: &str) {
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(expect), "expected {expect:?} in:\n{stderr}");
+}
+
+#[test]
+fn an_output_over_the_sources_is_refused_and_nothing_is_touched() {
+    let dir = a_site();
+    let root = dir.path();
+    let before = snapshot(root);
+    for output in [
+        root.to_path_buf(),
+        root.join("content"),
+        root.join("content/wisdom"),
+        root.join("static"),
+        root.join("templates"),
+        root.join("public/../content"),
+    ] {
+        let run = build_into(root, &output);
+        assert_refused(&run, "refusing --output");
+        assert_eq!(
+            snapshot(root),
+            before,
+            "{} changed the site",
+            output.display()
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(root.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folders: {leftovers:?}");
+}
+
+#[test]
+fn a_folder_above_the_site_is_refused() {
+    let holder = tempfile::tempdir().unwrap();
+    let root = holder.path().join("site");
+    write(
+        &root,
+        "content/a.md",
+        note("A", "2025-01-01", &[], "x").as_bytes(),
+    );
+    let run = build_into(&root, holder.path());
+    assert_refused(&run, "contains the site");
+    assert!(root.join("content/a.md").is_file());
+}
+
+#[test]
+fn a_folder_wisdom_did_not_write_is_refused_with_its_files_kept() {
+    let dir = a_site();
+    let documents = tempfile::tempdir().unwrap();
+    write(documents.path(), "thesis.txt", b"years of work");
+    let run = build_into(dir.path(), documents.path());
+    assert_refused(&run, "was not written by wisdom");
+    assert_eq!(
+        std::fs::read(documents.path().join("thesis.txt")).unwrap(),
+        b"years of work"
+    );
+    assert_eq!(std::fs::read_dir(documents.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn its_own_output_and_an_empty_folder_are_replaced() {
+    let dir = a_site();
+    let empty = tempfile::tempdir().unwrap();
+    let run = build_into(dir.path(), empty.path());
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(empty.path().join("wisdom/a/index.html").is_file());
+    assert!(empty.path().join(".wisdom-build").is_file());
+    let out = build_ok(dir.path());
+    std::fs::write(out.join("stale.html"), "from an earlier build").unwrap();
+    build_ok(dir.path());
+    assert!(
+        !out.join("stale.html").exists(),
+        "a rebuild replaces the whole folder"
+    );
+    assert!(out.join("wisdom/a/index.html").is_file());
+}
+
+#[test]
+fn a_root_that_is_not_a_site_creates_nothing() {
+    let holder = tempfile::tempdir().unwrap();
+    let missing = holder.path().join("no/such/dir");
+    let not_a_site = holder.path().join("notes");
+    write(&not_a_site, "readme.txt", b"hello");
+    for root in [&missing, &not_a_site] {
+        let root_arg = root.to_str().unwrap();
+        for args in [
+            vec!["build", "--root", root_arg],
+            vec!["check", "--root", root_arg],
+            vec!["serve", "--root", root_arg, "--port", "0"],
+        ] {
+            let run = wisdom(&args);
+            assert_refused(&run, "not a wisdom site");
+            assert_refused(&run, "wisdom init");
+        }
+    }
+    assert!(!missing.exists() && !holder.path().join("no").exists());
+    assert_eq!(snapshot(&not_a_site).len(), 1, "only readme.txt");
+}
