@@ -56,6 +56,9 @@ enum Command {
         /// Open the site in the default browser once it is served.
         #[arg(long)]
         open: bool,
+        /// Fail when the port is taken, instead of moving to the next free one.
+        #[arg(long)]
+        strict_port: bool,
     },
     /// Check the site as a build would (front matter, links and anchors, templates) without
     /// writing anything; with --external, also request every external link.
@@ -156,12 +159,14 @@ fn main() -> ExitCode {
             bind,
             drafts,
             open,
+            strict_port,
         } => wisdom::serve::serve(&wisdom::serve::ServeOptions {
             root,
             bind,
             port,
             drafts,
             open,
+            strict_port,
         }),
         Command::Check {
             root,

@@ -32,7 +32,13 @@ pub fn init(dir: &Path, now: i64) -> Result<Vec<PathBuf>> {
                 .hint("choose a new folder name"),
         ));
     }
-    let first = note_text("Hello, wisdom", now, &["notes"]);
+    // Published, with a size card, so that the first build shows a note, its section, a
+    // tag page and the calculator.
+    let first = note_text("Hello, wisdom", now, &["notes"], Draft::No).replacen(
+        "tags:",
+        "model: deepseek-r1-distill-qwen-7b\ntags:",
+        1,
+    );
     let files = [
         ("wisdom.toml", CONFIG.to_string()),
         ("content/_index.md", HOME.to_string()),
@@ -63,7 +69,7 @@ pub fn new_note(path: &Path, now: i64) -> Result<()> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let title = title_from_stem(&stem);
-    write_new(path, &note_text(&title, now, &[]))
+    write_new(path, &note_text(&title, now, &[], Draft::Yes))
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {
@@ -79,12 +85,19 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| Error::io(Kind::Io, path, &e))
 }
 
-fn note_text(title: &str, now: i64, tags: &[&str]) -> String {
+#[derive(PartialEq)]
+enum Draft {
+    Yes,
+    No,
+}
+
+fn note_text(title: &str, now: i64, tags: &[&str], draft: Draft) -> String {
     let tags: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
     let title = title.replace('\\', "\\\\").replace('"', "\\\"");
     format!(
-        "---\ntitle: \"{title}\"\ndate: {}\ndraft: true\ntags: [{}]\n---\n\nWrite the note here. Text before `<!--more-->` becomes the summary.\n",
+        "---\ntitle: \"{title}\"\ndate: {}\ndraft: {}\ntags: [{}]\n---\n\nWrite the note here. Text before `<!--more-->` becomes the summary.\n",
         Date::from_timestamp(now).rfc3339(),
+        draft == Draft::Yes,
         tags.join(", ")
     )
 }

@@ -136,3 +136,81 @@ fn a_root_that_is_not_a_site_creates_nothing() {
     assert!(!missing.exists() && !holder.path().join("no").exists());
     assert_eq!(snapshot(&not_a_site).len(), 1, "only readme.txt");
 }
+
+#[test]
+fn init_then_build_shows_a_note_its_section_a_tag_and_the_calculator() {
+    let holder = tempfile::tempdir().unwrap();
+    let root = holder.path().join("newsite");
+    let run = wisdom(&["init", root.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let run = wisdom(&["build", "--root", root.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("Built 1 notes"), "{stderr}");
+    let out = root.join("public");
+    let home = html(&out, "index.html");
+    assert_eq!(texts(&home, ".card-title"), ["Hello, wisdom"]);
+    let note = html(&out, "wisdom/hello-wisdom/index.html");
+    assert_eq!(texts(&note, "h1"), ["Hello, wisdom"]);
+    assert!(!select(&note, ".model-size").is_empty(), "the size card");
+    assert_eq!(
+        texts(&html(&out, "tags/notes/index.html"), ".card-title"),
+        ["Hello, wisdom"]
+    );
+    assert!(out.join("wisdom/index.html").is_file());
+    assert!(out.join("calculator/index.html").is_file());
+}
+
+#[test]
+fn serve_on_a_taken_port_moves_to_a_free_one_unless_strict() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let dir = a_site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let root = dir.path().to_str().unwrap();
+
+    let strict = wisdom(&["serve", "--root", root, "--port", &port, "--strict-port"]);
+    assert_refused(&strict, "cannot listen on 127.0.0.1:");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wisdom"))
+        .args(["serve", "--root", root, "--port", &port])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    while let Ok(line) = received.recv_timeout(Duration::from_secs(60)) {
+        let serving = line.starts_with("Serving");
+        seen.push(line);
+        if serving {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = seen.join("\n");
+    assert!(
+        text.contains(&format!("Port {port} is in use; using ")),
+        "{text}"
+    );
+    let url = text.rsplit("http://127.0.0.1:").next().unwrap();
+    let served: u16 = url.split('/').next().unwrap().parse().unwrap();
+    assert_ne!(served.to_string(), port, "{text}");
+    drop(taken);
+}

@@ -29,6 +29,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open the default browser at the site.
     pub open: bool,
+    /// Fail when `port` is taken instead of moving to the next free one.
+    pub strict_port: bool,
 }
 
 /// What the connection threads share; one per `wisdom serve`.
@@ -40,10 +42,38 @@ struct DevServer {
     error: Mutex<Option<String>>,
 }
 
+/// How many ports after a taken one are tried, as Hugo does.
+const PORTS_TRIED: u16 = 100;
+
+/// Binds the asked port or, unless `strict_port`, the next free one after it.
+fn bind(options: &ServeOptions) -> Result<TcpListener> {
+    let attempt = |port: u16| TcpListener::bind((options.bind.as_str(), port));
+    let error = |port: u16, e: std::io::Error| {
+        Error::Usage(format!(
+            "cannot listen on {}:{port}: {e}; choose another with --port{}",
+            options.bind,
+            if options.strict_port {
+                " (or drop --strict-port)"
+            } else {
+                ""
+            }
+        ))
+    };
+    match attempt(options.port) {
+        Ok(listener) => Ok(listener),
+        Err(e) if e.kind() != std::io::ErrorKind::AddrInUse || options.strict_port => {
+            Err(error(options.port, e))
+        }
+        Err(first) => (1..=PORTS_TRIED)
+            .filter_map(|n| options.port.checked_add(n))
+            .find_map(|port| attempt(port).ok())
+            .ok_or_else(|| error(options.port, first)),
+    }
+}
+
 pub fn serve(options: &ServeOptions) -> Result<()> {
     crate::config::check_site_root(&options.root)?;
-    let listener = TcpListener::bind((options.bind.as_str(), options.port))
-        .map_err(|e| Error::output(Path::new(&format!("{}:{}", options.bind, options.port)), e))?;
+    let listener = bind(options)?;
     let addr = listener
         .local_addr()
         .map_err(|e| Error::output(Path::new("socket"), e))?;
@@ -72,6 +102,13 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let watch = watch::Watch::start(&root, &server.output)?;
     let started = Instant::now();
     let mut live = server.settle(LiveSite::load(&build), "initial build", started);
+    if addr.port() != options.port && options.port != 0 {
+        eprintln!(
+            "Port {} is in use; using {} instead.",
+            options.port,
+            addr.port()
+        );
+    }
     eprintln!(
         "Serving {} at http://{addr}/ (Ctrl-C to stop)",
         options.root.display()
