@@ -214,3 +214,26 @@ fn serve_on_a_taken_port_moves_to_a_free_one_unless_strict() {
     assert_ne!(served.to_string(), port, "{text}");
     drop(taken);
 }
+
+#[test]
+fn serve_removes_its_temporary_folder_on_sigterm() {
+    let dir = a_site();
+    let serving = common::serving::Serving::start(dir.path(), None);
+    let output = serving.output();
+    assert!(
+        output.join("index.html").is_file(),
+        "serving from {}",
+        output.display()
+    );
+    let pid = serving.pid().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while output.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!output.exists(), "{} is left behind", output.display());
+}

@@ -42,6 +42,29 @@ struct DevServer {
     error: Mutex<Option<String>>,
 }
 
+/// Ctrl-C, SIGTERM and SIGHUP remove the preview's temporary folder (and a staging folder
+/// beside it, if a rebuild was under way) before the process ends.
+fn remove_on_stop(output: &Path) -> Result<()> {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staging = output.with_file_name(format!(".{name}.staging-{}", std::process::id()));
+    let old = staging.with_file_name(format!(
+        "{}.old",
+        staging.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    let folders = [output.to_path_buf(), staging, old];
+    ctrlc::set_handler(move || {
+        for folder in &folders {
+            let _ = std::fs::remove_dir_all(folder);
+        }
+        eprintln!("Stopped; the preview's temporary folder is removed.");
+        std::process::exit(0);
+    })
+    .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))
+}
+
 /// How many ports after a taken one are tried, as Hugo does.
 const PORTS_TRIED: u16 = 100;
 
@@ -99,6 +122,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         clients: Mutex::new(Vec::new()),
         error: Mutex::new(None),
     });
+    remove_on_stop(&server.output)?;
     let watch = watch::Watch::start(&root, &server.output)?;
     let started = Instant::now();
     let mut live = server.settle(LiveSite::load(&build), "initial build", started);

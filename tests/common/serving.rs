@@ -54,6 +54,10 @@ impl Serving {
             && s.read_exact(&mut head).is_ok()
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The folder it serves from (a temp folder named by its pid and port).
     pub fn output(&self) -> PathBuf {
         std::env::temp_dir().join(format!("wisdom-serve-{}-{}", self.child.id(), self.port))
