@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 
 fn a_site() -> tempfile::TempDir {
@@ -16,16 +14,6 @@ fn a_site() -> tempfile::TempDir {
         ),
         ("static/logo.txt", "logo"),
         ("templates/.keep", ""),
-    ])
-}
-
-fn build_into(root: &Path, output: &Path) -> std::process::Output {
-    wisdom(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        output.to_str().unwrap(),
     ])
 }
 
@@ -48,7 +36,7 @@ fn an_output_over_the_sources_is_refused_and_nothing_is_touched() {
         root.join("templates"),
         root.join("public/../content"),
     ] {
-        let run = build_into(root, &output);
+        let run = build_into(root, &output, &[]);
         assert_refused(&run, "refusing --output");
         assert_eq!(
             snapshot(root),
@@ -74,7 +62,7 @@ fn a_folder_above_the_site_is_refused() {
         "content/a.md",
         note("A", "2025-01-01", &[], "x").as_bytes(),
     );
-    let run = build_into(&root, holder.path());
+    let run = build_into(&root, holder.path(), &[]);
     assert_refused(&run, "contains the site");
     assert!(root.join("content/a.md").is_file());
 }
@@ -84,7 +72,7 @@ fn a_folder_wisdom_did_not_write_is_refused_with_its_files_kept() {
     let dir = a_site();
     let documents = tempfile::tempdir().unwrap();
     write(documents.path(), "thesis.txt", b"years of work");
-    let run = build_into(dir.path(), documents.path());
+    let run = build_into(dir.path(), documents.path(), &[]);
     assert_refused(&run, "was not written by wisdom");
     assert_eq!(
         std::fs::read(documents.path().join("thesis.txt")).unwrap(),
@@ -97,7 +85,7 @@ fn a_folder_wisdom_did_not_write_is_refused_with_its_files_kept() {
 fn its_own_output_and_an_empty_folder_are_replaced() {
     let dir = a_site();
     let empty = tempfile::tempdir().unwrap();
-    let run = build_into(dir.path(), empty.path());
+    let run = build_into(dir.path(), empty.path(), &[]);
     assert!(
         run.status.success(),
         "{}",

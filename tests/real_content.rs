@@ -228,15 +228,7 @@ fn an_obsidian_vault_builds_with_its_links_callouts_and_math() {
 fn strict_turns_the_vaults_warnings_into_errors() {
     let holder = tempfile::tempdir().unwrap();
     let out = holder.path().join("site");
-    let root = fixture("vault");
-    let run = wisdom(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--strict",
-    ]);
+    let run = build_into(&fixture("vault"), &out, &["--strict"]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(

@@ -35,6 +35,19 @@ pub fn wisdom(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `wisdom build --root ROOT --output OUTPUT` and any `extra` arguments.
+pub fn build_into(root: &Path, output: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    wisdom(&args)
+}
+
 pub fn build(root: &Path) -> Output {
     wisdom(&["build", "--root", root.to_str().unwrap()])
 }
