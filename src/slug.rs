@@ -37,6 +37,25 @@ fn is_unicode_punctuation(c: char) -> bool {
     )
 }
 
+/// Decodes `%XX` escapes (a request path, a link written `My%20Note.md`); `None` for a bad
+/// escape or bytes that are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Percent-encodes a URL path (already slugged), leaving `/` and unreserved ASCII as is.
 pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());

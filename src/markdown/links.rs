@@ -100,7 +100,7 @@ impl<'a> Lines<'a> {
 /// The note link a destination names, if it names one: `@/` paths, wiki names, and relative
 /// links to markdown files. Wiki anchors are heading texts, so they are slugged as heading
 /// ids are; of `[[A#B#C]]` the last heading counts, and `#^id` names a block.
-pub(super) fn note_link(dest: &str, wiki: bool, at: Position) -> Option<NoteLink> {
+pub(super) fn note_link(dest: &str, wiki: bool) -> Option<(LinkTarget, Option<String>)> {
     if wiki {
         // `[[Note\|text]]` in a table leaves the escape on the name.
         let dest = dest.trim_end_matches('\\');
@@ -119,7 +119,7 @@ pub(super) fn note_link(dest: &str, wiki: bool, at: Position) -> Option<NoteLink
         } else {
             LinkTarget::Name(name.to_string())
         };
-        return Some(NoteLink { target, anchor, at });
+        return Some((target, anchor));
     }
     let (target, anchor) = dest.split_once('#').unwrap_or((dest, ""));
     let anchor = Some(anchor.to_string()).filter(|a| !a.is_empty());
@@ -130,35 +130,27 @@ pub(super) fn note_link(dest: &str, wiki: bool, at: Position) -> Option<NoteLink
         }
         None => return None,
     };
-    Some(NoteLink { target, anchor, at })
+    Some((target, anchor))
 }
 
 /// A link or image to a relative file that is not markdown (`../attachments/p.png`), which
 /// pretty URLs would break: it is resolved to the file's URL.
-pub(super) fn asset_link(dest: &str, wiki: bool, at: Position) -> Option<NoteLink> {
+pub(super) fn asset_link(dest: &str, wiki: bool) -> Option<LinkTarget> {
     let path = dest.split(['#', '?']).next().unwrap_or("");
     if wiki {
         let path = path.trim_end_matches('\\').trim();
-        return Some(NoteLink {
-            target: LinkTarget::Asset {
-                path: path.to_string(),
-                by_name: !path.contains('/'),
-            },
-            anchor: None,
-            at,
+        return Some(LinkTarget::Asset {
+            path: path.to_string(),
+            by_name: !path.contains('/'),
         });
     }
     let pages = ["html", "htm", "md", "xml", "php"];
     if !is_relative_file(path) || !has_extension(path, &[]) || has_extension(path, &pages) {
         return None;
     }
-    Some(NoteLink {
-        target: LinkTarget::Asset {
-            path: percent_decode(path),
-            by_name: false,
-        },
-        anchor: None,
-        at,
+    Some(LinkTarget::Asset {
+        path: percent_decode(path),
+        by_name: false,
     })
 }
 
@@ -187,28 +179,9 @@ fn has_extension(path: &str, exts: &[&str]) -> bool {
     }
 }
 
-/// `My%20Note.md` as the file name it is.
+/// `My%20Note.md` as the file name it is (as written, if an escape is malformed).
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    crate::slug::percent_decode(text).unwrap_or_else(|| text.to_string())
 }
 
 /// What a wiki link without its own text shows: `[[#Part]]` as `Part`, `[[A#B]]` as `A > B`.
@@ -302,12 +275,7 @@ mod tests {
 
     #[test]
     fn wiki_and_relative_destinations() {
-        let at = || Position {
-            line: 1,
-            column: 1,
-            source_line: String::new(),
-        };
-        let link = |d: &str, wiki| note_link(d, wiki, at()).map(|l| (l.target, l.anchor));
+        let link = |d: &str, wiki| note_link(d, wiki);
         assert_eq!(
             link("#Why it grows", true),
             Some((LinkTarget::Here, Some("why-it-grows".into())))
@@ -341,7 +309,7 @@ mod tests {
         ] {
             assert_eq!(link(left_alone, false), None, "{left_alone}");
         }
-        let asset = |d: &str| asset_link(d, false, at()).map(|l| l.target);
+        let asset = |d: &str| asset_link(d, false);
         assert_eq!(
             asset("../attachments/p%20q.png"),
             Some(LinkTarget::Asset {

@@ -162,20 +162,8 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                 Some(close) => state.close_raw(close),
                 None => state.push(Event::End(TagEnd::BlockQuote(kind)), options),
             },
-            Event::InlineMath(_) | Event::DisplayMath(_) => {
-                let display = matches!(event, Event::DisplayMath(_));
-                let (Event::InlineMath(tex) | Event::DisplayMath(tex)) = event else {
-                    continue;
-                };
-                match math::to_mathml(&tex, display) {
-                    Ok(mathml) => state.push(Event::InlineHtml(mathml.into()), options),
-                    Err(e) => {
-                        let line = lines.position(range.start, false).line;
-                        state.math_errors.push((line, e));
-                        state.push(Event::Code(tex), options);
-                    }
-                }
-            }
+            Event::InlineMath(tex) => state.math(tex, false, &mut lines, range.start, options),
+            Event::DisplayMath(tex) => state.math(tex, true, &mut lines, range.start, options),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
@@ -349,15 +337,19 @@ impl<'a> State<'a> {
             return event;
         }
         let found = if image {
-            links::asset_link(dest_url, wiki, lines.position(offset, true))
+            links::asset_link(dest_url, wiki).map(|target| (target, None))
         } else {
-            links::note_link(dest_url, wiki, lines.position(offset, true))
-                .or_else(|| links::asset_link(dest_url, false, lines.position(offset, true)))
+            links::note_link(dest_url, wiki)
+                .or_else(|| links::asset_link(dest_url, false).map(|target| (target, None)))
         };
-        let Some(link) = found else {
+        let Some((target, anchor)) = found else {
             return event;
         };
-        self.links.push(link);
+        self.links.push(NoteLink {
+            target,
+            anchor,
+            at: lines.position(offset, true),
+        });
         let (link_type, title, id) = (*link_type, title.clone(), id.clone());
         let dest_url = links::marker(self.links.len() - 1);
         if image {
@@ -374,6 +366,26 @@ impl<'a> State<'a> {
                 title,
                 id,
             })
+        }
+    }
+
+    /// A formula as MathML; LaTeX that cannot be converted stays as code, and its line is
+    /// kept for the warning.
+    fn math(
+        &mut self,
+        tex: CowStr<'a>,
+        display: bool,
+        lines: &mut links::Lines,
+        offset: usize,
+        options: &Options,
+    ) {
+        match math::to_mathml(&tex, display) {
+            Ok(mathml) => self.push(Event::InlineHtml(mathml.into()), options),
+            Err(e) => {
+                self.math_errors
+                    .push((lines.position(offset, false).line, e));
+                self.push(Event::Code(tex), options);
+            }
         }
     }
 
@@ -423,15 +435,14 @@ impl<'a> State<'a> {
         else {
             return;
         };
-        let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return;
+        }
         let element = match self.events.get(start) {
             Some(Event::Start(Tag::Paragraph)) => "p",
             Some(Event::Start(Tag::Item)) => "li",
             _ => return,
         };
-        if !valid {
-            return;
-        }
         let id = format!("^{id}");
         let before = before.to_string();
         let last = self.events.len() - 1;

@@ -1,6 +1,7 @@
 //! Just enough HTTP/1.1 for a local preview: GET and HEAD of files under one folder, never
 //! anything outside it.
 
+use crate::slug::percent_decode;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Component, Path, PathBuf};
@@ -53,23 +54,6 @@ pub fn read_request(stream: &TcpStream) -> Option<Request> {
         path: percent_decode(raw_path)?,
         headers,
     })
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The file a URL path names under `root`, or `None` if it would leave `root` (through `..`,
