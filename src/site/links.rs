@@ -102,11 +102,11 @@ struct Resolver<'a> {
     /// By slugged file name, alias, title and slug, so that case and punctuation do not
     /// matter; made on the first wiki link.
     by_name: OnceCell<HashMap<String, Vec<(Match, NoteId)>>>,
-    /// Files that are not notes, by path under `content/`; and by file name, the shortest
-    /// path first (wiki embeds name attachments by file name alone).
+    /// Files that are not notes, by path under `content/`, `/`-separated.
     assets: rustc_hash::FxHashSet<String>,
-    assets_by_name: OnceCell<HashMap<String, Vec<&'a str>>>,
-    asset_list: &'a [PathBuf],
+    /// By lowercased file name, the one a wiki embed means: the shortest path (wiki embeds
+    /// name attachments by file name alone); made on the first such embed.
+    assets_by_name: OnceCell<HashMap<String, String>>,
     warnings: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
@@ -115,7 +115,7 @@ impl<'a> Resolver<'a> {
         config: &'a Config,
         notes: &'a [Note],
         sections: &'a [Section],
-        asset_list: &'a [PathBuf],
+        assets: &[PathBuf],
     ) -> Self {
         let mut by_path = HashMap::default();
         for (id, note) in notes.iter().enumerate() {
@@ -132,9 +132,12 @@ impl<'a> Resolver<'a> {
             sections,
             by_path,
             by_name: OnceCell::new(),
-            assets: asset_list.iter().map(|a| content_path(a)).collect(),
+            // Already relative to `content/`.
+            assets: assets
+                .iter()
+                .map(|a| a.to_string_lossy().replace('\\', "/"))
+                .collect(),
             assets_by_name: OnceCell::new(),
-            asset_list,
             warnings: std::cell::RefCell::default(),
         }
     }
@@ -208,9 +211,7 @@ impl<'a> Resolver<'a> {
         let from = content_path(Path::new(file));
         let folder = folder_of(&from);
         let found = if by_name {
-            self.assets_by_name()
-                .get(path.to_lowercase().as_str())
-                .and_then(|paths| paths.first().map(|p| p.to_string()))
+            self.assets_by_name().get(&path.to_lowercase()).cloned()
         } else {
             [join(folder, path), join("", path)]
                 .into_iter()
@@ -229,16 +230,16 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn assets_by_name(&self) -> &HashMap<String, Vec<&'a str>> {
+    fn assets_by_name(&self) -> &HashMap<String, String> {
         self.assets_by_name.get_or_init(|| {
-            let mut by_name: HashMap<String, Vec<&'a str>> = HashMap::default();
-            for asset in self.asset_list {
-                let Some(path) = asset.to_str() else { continue };
-                let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-                by_name.entry(name.to_lowercase()).or_default().push(path);
-            }
-            for paths in by_name.values_mut() {
-                paths.sort_by_key(|p| (p.matches('/').count(), *p));
+            let mut by_name: HashMap<String, String> = HashMap::default();
+            let depth = |p: &str| p.matches('/').count();
+            for path in &self.assets {
+                let name = path.rsplit('/').next().unwrap_or(path).to_lowercase();
+                let shorter = |kept: &String| (depth(path), path) < (depth(kept), kept);
+                if by_name.get(&name).is_none_or(shorter) {
+                    by_name.insert(name, path.clone());
+                }
             }
             by_name
         })

@@ -255,8 +255,9 @@ pub fn assemble<'a>(
         }
     }
 
-    let mut sections = vec![home_section(&config)];
-    let mut section_by_dir: HashMap<String, usize> = HashMap::default();
+    let mut home = home_section(&config);
+    // Every other section, with its folder (`wisdom/sub`).
+    let mut folders: Vec<(String, Section)> = Vec::new();
     for Source {
         doc,
         rendered,
@@ -268,28 +269,18 @@ pub fn assemble<'a>(
             continue;
         }
         let dir = doc.source.rel.parent().unwrap_or(Path::new(""));
-        let path = note::dir_path(dir);
+        let title = doc.front.title.clone();
         let section = Section {
             source: Some(doc.source.path.clone()),
-            title: doc
-                .front
-                .title
-                .clone()
-                .unwrap_or_else(|| note::dir_title(dir, &config)),
             description: doc.front.description.clone(),
-            url: config.url(&path),
-            permalink: config.permalink(&path),
-            path,
             content: Arc::clone(rendered),
             extra: doc.front.extra.clone(),
-            notes: Vec::new(),
-            links: Vec::new(),
+            ..Section::bare(&config, dir, title)
         };
         if dir.as_os_str().is_empty() {
-            sections[0] = section;
+            home = section;
         } else {
-            section_by_dir.insert(note::dir_key(dir), sections.len());
-            sections.push(section);
+            folders.push((note::dir_key(dir), section));
         }
     }
 
@@ -310,7 +301,14 @@ pub fn assemble<'a>(
         )
     });
 
-    add_folder_sections(&config, &data, &mut sections, &mut section_by_dir);
+    add_folder_sections(&config, &data, &mut folders);
+    folders.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    let mut sections = vec![home];
+    let mut section_by_dir: HashMap<String, usize> = HashMap::default();
+    for (dir, section) in folders {
+        section_by_dir.insert(dir, sections.len());
+        sections.push(section);
+    }
     let mut tags = make_tags(&data, &config);
     let tag_ids: HashMap<&str, TagId> = tags
         .iter()
@@ -327,12 +325,10 @@ pub fn assemble<'a>(
         // A section lists the notes of its folder and of every folder below it.
         let section = section_of(&d.dir, &section_by_dir);
         sections[0].notes.push(id); // the home page lists every note
-        let mut folder = d.dir.as_str();
-        while !folder.is_empty() {
+        for folder in folder_and_parents(&d.dir) {
             if let Some(&i) = section_by_dir.get(folder) {
                 sections[i].notes.push(id);
             }
-            folder = folder.rfind('/').map_or("", |i| &folder[..i]);
         }
         notes.push(Note {
             data: Arc::clone(d),
@@ -353,8 +349,12 @@ pub fn assemble<'a>(
     describe_tags(&mut tags, tag_docs, &mut errors);
     let mut warnings = Vec::new();
     if errors.is_empty() {
-        let pages = check_unique_urls(&notes, &sections, &tags, &mut errors);
-        place_redirects(&mut notes, &pages, &mut warnings);
+        let claims = page_claims(&notes, &sections, &tags);
+        check_unique_urls(&claims, &mut errors);
+        let redirects = place_redirects(&notes, &claims, &mut warnings);
+        for (note, redirects) in notes.iter_mut().zip(redirects) {
+            note.redirects = redirects;
+        }
     }
     math_warnings(&notes, &sections, &mut warnings);
     if errors.is_empty() {
@@ -504,32 +504,53 @@ fn describe_tags(tags: &mut [Tag], docs: Vec<&Source>, errors: &mut Vec<Diagnost
 }
 
 /// Every folder that holds notes, at any depth, is a section, with or without `_index.md`
-/// (titled after the folder when it has none), as Obsidian shows folders. Sections are kept
-/// in path order after the home page.
+/// (titled after the folder when it has none), as Obsidian shows folders.
 fn add_folder_sections(
     config: &Config,
     data: &[&Arc<NoteData>],
-    sections: &mut Vec<Section>,
-    section_by_dir: &mut HashMap<String, usize>,
+    folders: &mut Vec<(String, Section)>,
 ) {
-    let mut folders = std::collections::BTreeSet::new();
+    let mut holding = std::collections::BTreeSet::new();
     for d in data {
-        let mut folder = d.dir.as_str();
-        while !folder.is_empty() && folders.insert(folder) {
-            folder = folder.rfind('/').map_or("", |i| &folder[..i]);
+        for folder in folder_and_parents(&d.dir) {
+            if !holding.insert(folder) {
+                break; // and so were the folders above it
+            }
         }
     }
+    let known: rustc_hash::FxHashSet<String> = folders.iter().map(|(dir, _)| dir.clone()).collect();
     // A note beside a folder of its name (`Projects.md`, `Projects/`) keeps its URL.
     let note_paths: rustc_hash::FxHashSet<&str> = data.iter().map(|d| d.path.as_str()).collect();
-    for folder in folders {
-        let dir = Path::new(folder);
-        let path = note::dir_path(dir);
-        if section_by_dir.contains_key(folder) || note_paths.contains(path.as_str()) {
-            continue;
+    for folder in holding {
+        let section = Section::bare(config, Path::new(folder), None);
+        if !known.contains(folder) && !note_paths.contains(section.path.as_str()) {
+            folders.push((folder.to_string(), section));
         }
-        sections.push(Section {
+    }
+}
+
+/// `a/b/c`, `a/b`, `a`: a folder (`/`-separated, under `content/`) and the folders above it.
+fn folder_and_parents(dir: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(dir).filter(|d| !d.is_empty()), |d| {
+        d.rfind('/').map(|i| &d[..i])
+    })
+}
+
+/// The nearest folder at or above `dir` that has an `_index.md`; the home section otherwise.
+fn section_of(dir: &str, section_by_dir: &HashMap<String, usize>) -> usize {
+    folder_and_parents(dir)
+        .find_map(|folder| section_by_dir.get(folder).copied())
+        .unwrap_or(0)
+}
+
+impl Section {
+    /// The listing of a folder with nothing but its title (the folder's name unless given):
+    /// what `_index.md` adds to, and all a folder without one has.
+    fn bare(config: &Config, dir: &Path, title: Option<String>) -> Section {
+        let path = note::dir_path(dir);
+        Section {
             source: None,
-            title: note::dir_title(dir, config),
+            title: title.unwrap_or_else(|| note::dir_title(dir, config)),
             description: None,
             url: config.url(&path),
             permalink: config.permalink(&path),
@@ -538,53 +559,14 @@ fn add_folder_sections(
             extra: Map::new(),
             notes: Vec::new(),
             links: Vec::new(),
-        });
-        section_by_dir.insert(folder.to_string(), sections.len() - 1);
-    }
-    let mut order: Vec<usize> = (1..sections.len()).collect();
-    order.sort_by(|&a, &b| sections[a].path.cmp(&sections[b].path));
-    let mut new_index = vec![0; sections.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new + 1;
-    }
-    for i in section_by_dir.values_mut() {
-        *i = new_index[*i];
-    }
-    let mut all: Vec<Option<Section>> = sections.drain(1..).map(Some).collect();
-    for old in order {
-        if let Some(section) = all[old - 1].take() {
-            sections.push(section);
-        }
-    }
-}
-
-/// The nearest folder at or above `dir` that has an `_index.md`; the home section otherwise.
-fn section_of(dir: &str, section_by_dir: &HashMap<String, usize>) -> usize {
-    let mut key = dir;
-    loop {
-        if let Some(&i) = section_by_dir.get(key) {
-            return i;
-        }
-        match key.rfind('/') {
-            Some(i) => key = &key[..i],
-            None if !key.is_empty() => key = "",
-            None => return 0,
         }
     }
 }
 
 fn home_section(config: &Config) -> Section {
     Section {
-        source: None,
-        title: config.title.clone(),
         description: Some(config.description.clone()).filter(|d| !d.is_empty()),
-        path: "/".into(),
-        url: config.url("/"),
-        permalink: config.base_url.clone(),
-        content: Arc::default(),
-        extra: Map::new(),
-        notes: Vec::new(),
-        links: Vec::new(),
+        ..Section::bare(config, Path::new(""), None)
     }
 }
 
@@ -614,14 +596,12 @@ impl std::fmt::Display for Owner<'_> {
     }
 }
 
-/// Two pages that would write one URL are an error naming both. Returns every page's URL
-/// path (lowercased, as case-insensitive hosts see it) with its owner, for the aliases.
-fn check_unique_urls(
-    notes: &[Note],
-    sections: &[Section],
-    tags: &[Tag],
-    errors: &mut Vec<Diagnostic>,
-) -> HashMap<String, String> {
+/// Every page's URL path with who writes it.
+fn page_claims<'a>(
+    notes: &'a [Note],
+    sections: &'a [Section],
+    tags: &'a [Tag],
+) -> Vec<(&'a str, Owner<'a>)> {
     let mut claims: Vec<(&str, Owner)> =
         Vec::with_capacity(notes.len() + tags.len() + sections.len() + 3);
     for s in sections {
@@ -641,9 +621,14 @@ fn check_unique_urls(
             .iter()
             .map(|n| (n.path.as_str(), Owner::Note(&n.source))),
     );
+    claims
+}
+
+/// Two pages that would write one URL are an error naming both.
+fn check_unique_urls(claims: &[(&str, Owner)], errors: &mut Vec<Diagnostic>) {
     let mut owners: HashMap<&str, &Owner> =
         HashMap::with_capacity_and_hasher(claims.len(), Default::default());
-    for (path, owner) in &claims {
+    for (path, owner) in claims {
         match owners.get(path) {
             Some(first) => {
                 let file = match owner {
@@ -664,10 +649,6 @@ fn check_unique_urls(
             }
         }
     }
-    owners
-        .into_iter()
-        .map(|(path, owner)| (path.to_lowercase(), owner.to_string()))
-        .collect()
 }
 
 /// Whether an alias is a URL path that gets a redirect page (Hugo's meaning: `/old/url/`,
@@ -678,19 +659,32 @@ pub fn is_redirect(alias: &str) -> bool {
     alias.contains('/') || alias.ends_with(".html")
 }
 
-/// Gives each note the redirect pages of its aliases. An alias that is the note's own URL is
+/// Each note's redirect pages, from its aliases. An alias that is the note's own URL is
 /// ignored; one that is another page's URL, or that an earlier note (by path) already took,
-/// is left out with a warning naming both files, so that a real page always wins.
+/// is left out with a warning naming both files, so that a real page always wins. URLs are
+/// compared lowercased, as case-insensitive hosts see them.
 fn place_redirects(
-    notes: &mut [Note],
-    pages: &HashMap<String, String>,
+    notes: &[Note],
+    claims: &[(&str, Owner)],
     warnings: &mut Vec<Diagnostic>,
-) {
+) -> Vec<Vec<String>> {
+    let mut redirects = vec![Vec::new(); notes.len()];
+    if !notes
+        .iter()
+        .any(|n| n.aliases.iter().any(|a| is_redirect(a)))
+    {
+        return redirects; // most sites: no map of every page's URL
+    }
+    let pages: HashMap<String, &Owner> = claims
+        .iter()
+        .rev() // the first claim of a path is the one that stands
+        .map(|(path, owner)| (path.to_lowercase(), owner))
+        .collect();
     let mut order: Vec<NoteId> = (0..notes.len()).collect();
     order.sort_by(|&a, &b| notes[a].source.cmp(&notes[b].source));
     let mut taken: HashMap<String, NoteId> = HashMap::default();
     for id in order {
-        let mut redirects = Vec::new();
+        let redirects = &mut redirects[id];
         for alias in notes[id].aliases.iter().filter(|a| is_redirect(a)) {
             let path = normalize_alias(alias);
             let key = path.to_lowercase();
@@ -707,7 +701,7 @@ fn place_redirects(
                 continue;
             }
             if let Some(owner) = pages.get(&key) {
-                warnings.push(warn(owner.clone()));
+                warnings.push(warn(owner.to_string()));
             } else if let Some(&first) = taken.get(&key) {
                 let first = notes[first].source.display().to_string();
                 warnings.push(warn(format!("an alias of {first}, which keeps it")));
@@ -716,8 +710,8 @@ fn place_redirects(
                 redirects.push(path);
             }
         }
-        notes[id].redirects = redirects;
     }
+    redirects
 }
 
 /// `old/url` and `/old/url` both mean `/old/url/`; a file name such as `/old.html` stays.
