@@ -25,15 +25,10 @@ impl Staging {
     /// Creates a staging folder next to `target` (same file system, so the final rename is
     /// atomic), holding only the marker that lets a later build replace it (see [`guard`]).
     pub fn create(target: &Path, minify: bool) -> Result<Staging> {
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = target
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        std::fs::create_dir_all(&parent).map_err(|e| Error::output(&parent, e))?;
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let [dir, _] = Staging::folders_beside(target);
+        if let Some(parent) = dir.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::output(parent, e))?;
+        }
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::output(&dir, e))?;
         }
@@ -122,15 +117,23 @@ impl Staging {
             .contains(rel)
     }
 
+    /// The folders this process stages a build of `target` in: the new site, and the old
+    /// one for the moment of the swap. Both sit beside `target`, on its file system.
+    pub fn folders_beside(target: &Path) -> [PathBuf; 2] {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let staging = format!(".{name}.staging-{}", std::process::id());
+        [parent.join(&staging), parent.join(format!("{staging}.old"))]
+    }
+
     /// Swaps the staged site in for the old one.
     pub fn commit(mut self) -> Result<()> {
-        let old = self.dir.with_file_name(format!(
-            "{}.old",
-            self.dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
+        let [_, old] = Staging::folders_beside(&self.target);
         if self.target.exists() {
             std::fs::rename(&self.target, &old).map_err(|e| Error::output(&self.target, e))?;
         }

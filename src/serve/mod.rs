@@ -45,15 +45,7 @@ struct DevServer {
 /// Ctrl-C, SIGTERM and SIGHUP remove the preview's temporary folder (and a staging folder
 /// beside it, if a rebuild was under way) before the process ends.
 fn remove_on_stop(output: &Path) -> Result<()> {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let staging = output.with_file_name(format!(".{name}.staging-{}", std::process::id()));
-    let old = staging.with_file_name(format!(
-        "{}.old",
-        staging.file_name().unwrap_or_default().to_string_lossy()
-    ));
+    let [staging, old] = crate::output::Staging::folders_beside(output);
     let folders = [output.to_path_buf(), staging, old];
     ctrlc::set_handler(move || {
         for folder in &folders {
@@ -71,10 +63,11 @@ const PORTS_TRIED: u16 = 100;
 /// Binds the asked port or, unless `strict_port`, the next free one after it.
 fn bind(options: &ServeOptions) -> Result<TcpListener> {
     let attempt = |port: u16| TcpListener::bind((options.bind.as_str(), port));
-    let error = |port: u16, e: std::io::Error| {
+    let error = |e: std::io::Error| {
         Error::Usage(format!(
-            "cannot listen on {}:{port}: {e}; choose another with --port{}",
+            "cannot listen on {}:{}: {e}; choose another with --port{}",
             options.bind,
+            options.port,
             if options.strict_port {
                 " (or drop --strict-port)"
             } else {
@@ -84,13 +77,11 @@ fn bind(options: &ServeOptions) -> Result<TcpListener> {
     };
     match attempt(options.port) {
         Ok(listener) => Ok(listener),
-        Err(e) if e.kind() != std::io::ErrorKind::AddrInUse || options.strict_port => {
-            Err(error(options.port, e))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::AddrInUse || options.strict_port => Err(error(e)),
         Err(first) => (1..=PORTS_TRIED)
             .filter_map(|n| options.port.checked_add(n))
             .find_map(|port| attempt(port).ok())
-            .ok_or_else(|| error(options.port, first)),
+            .ok_or_else(|| error(first)),
     }
 }
 
