@@ -51,7 +51,8 @@ pub enum BrokenLinks {
 
 /// Refuses a `--root` that is not a site, so that a typo creates nothing.
 pub fn check_site_root(root: &Path) -> Result<()> {
-    let is_site = root.join(CONFIG_FILE).is_file() || root.join("content").is_dir();
+    let is_site =
+        root.join(CONFIG_FILE).is_file() || root.join(crate::content::CONTENT_DIR).is_dir();
     if is_site {
         return Ok(());
     }

@@ -34,10 +34,11 @@ pub fn init(dir: &Path, now: i64) -> Result<Vec<PathBuf>> {
     }
     // Published, with a size card, so that the first build shows a note, its section, a
     // tag page and the calculator.
-    let first = note_text("Hello, wisdom", now, &["notes"], Draft::No).replacen(
-        "tags:",
-        "model: deepseek-r1-distill-qwen-7b\ntags:",
-        1,
+    let first = note_text(
+        "Hello, wisdom",
+        now,
+        &["notes"],
+        "model: deepseek-r1-distill-qwen-7b\n",
     );
     let files = [
         ("wisdom.toml", CONFIG.to_string()),
@@ -69,7 +70,7 @@ pub fn new_note(path: &Path, now: i64) -> Result<()> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let title = title_from_stem(&stem);
-    write_new(path, &note_text(&title, now, &[], Draft::Yes))
+    write_new(path, &note_text(&title, now, &[], "draft: true\n"))
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {
@@ -85,19 +86,13 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| Error::io(Kind::Io, path, &e))
 }
 
-#[derive(PartialEq)]
-enum Draft {
-    Yes,
-    No,
-}
-
-fn note_text(title: &str, now: i64, tags: &[&str], draft: Draft) -> String {
+/// A note's text; `extra` is more front matter, whole lines.
+fn note_text(title: &str, now: i64, tags: &[&str], extra: &str) -> String {
     let tags: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
     let title = title.replace('\\', "\\\\").replace('"', "\\\"");
     format!(
-        "---\ntitle: \"{title}\"\ndate: {}\ndraft: {}\ntags: [{}]\n---\n\nWrite the note here. Text before `<!--more-->` becomes the summary.\n",
+        "---\ntitle: \"{title}\"\ndate: {}\n{extra}tags: [{}]\n---\n\nWrite the note here. Text before `<!--more-->` becomes the summary.\n",
         Date::from_timestamp(now).rfc3339(),
-        draft == Draft::Yes,
         tags.join(", ")
     )
 }

@@ -17,16 +17,7 @@ fn fixture(name: &str) -> PathBuf {
 fn build_fixture(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf, String) {
     let holder = tempfile::tempdir().unwrap();
     let out = holder.path().join("site");
-    let root = fixture(name);
-    let mut args = vec![
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let run = wisdom(&args);
+    let run = build_into(&fixture(name), &out, extra);
     let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
     assert!(run.status.success(), "{name} did not build:\n{stderr}");
     (holder, out, stderr)
