@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, Document};
+use crate::content::{self, Document, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::{self, Highlighter};
 use crate::output::Staging;
@@ -25,12 +25,19 @@ pub struct BuildOptions {
     /// Defaults to `root/public`.
     pub output: Option<PathBuf>,
     pub drafts: bool,
+    /// Include notes whose `publishDate` is still to come.
+    pub future: bool,
     pub base_url: Option<String>,
     /// Warnings are errors (also `strict = true` in wisdom.toml).
     pub strict: bool,
 }
 
 impl BuildOptions {
+    /// Which notes this build publishes, from now.
+    pub fn visibility(&self) -> Visibility {
+        Visibility::now(self.drafts, self.future)
+    }
+
     pub fn output_dir(&self) -> PathBuf {
         self.output
             .clone()
@@ -43,6 +50,8 @@ pub struct BuildReport {
     pub notes: usize,
     pub sections: usize,
     pub tags: usize,
+    /// Notes not published: drafts, `publish: false`, future or expired.
+    pub left_out: usize,
     pub elapsed: Duration,
     /// How long each stage took, in order (`wisdom build --timings`).
     pub stages: Vec<(&'static str, Duration)>,
@@ -79,7 +88,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (site, theme) = load(
         &options.root,
         config,
-        options.drafts,
+        &options.visibility(),
         &highlighter,
         &mut timings,
     )?;
@@ -95,6 +104,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         notes: site.notes.len(),
         sections: site.sections.len(),
         tags: site.tags.len(),
+        left_out: site.left_out,
         elapsed: started.elapsed(),
         stages: timings.stages,
         warnings: site.warnings,
@@ -126,15 +136,18 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 pub fn load(
     root: &Path,
     config: Config,
-    drafts: bool,
+    visibility: &Visibility,
     highlighter: &Highlighter,
     timings: &mut Timings,
 ) -> Result<(Site, Theme)> {
-    let site = load_site(root, config, drafts, highlighter, timings);
+    let site = load_site(root, config, visibility, highlighter, timings);
     let theme = Theme::load(root);
     timings.lap("templates");
     match (site, theme) {
-        (Ok(site), Ok(theme)) => Ok((site, theme)),
+        (Ok(mut site), Ok(theme)) => {
+            site.warnings.extend(render::layout_warnings(&site, &theme));
+            Ok((site, theme))
+        }
         (site, theme) => {
             let mut errors = site.err().unwrap_or_default();
             errors.extend(theme.err().unwrap_or_default());
@@ -147,7 +160,7 @@ pub fn load(
 pub fn load_site(
     root: &Path,
     config: Config,
-    drafts: bool,
+    visibility: &Visibility,
     highlighter: &Highlighter,
     timings: &mut Timings,
 ) -> std::result::Result<Site, Vec<Diagnostic>> {
@@ -162,7 +175,7 @@ pub fn load_site(
         .map(|rel| {
             let doc = content::read_file(root, rel).and_then(content::parse);
             match doc {
-                Ok(doc) if doc.front.draft && !drafts => None,
+                Ok(doc) if !visibility.shows(&doc.front) => None,
                 Ok(doc) => Some(Ok(source(
                     doc,
                     &options,
@@ -174,6 +187,7 @@ pub fn load_site(
             }
         })
         .collect();
+    let left_out = results.iter().filter(|r| r.is_none()).count();
     let mut sources = Vec::with_capacity(results.len());
     for result in results.into_iter().flatten() {
         match result {
@@ -182,7 +196,10 @@ pub fn load_site(
         }
     }
     timings.lap("read, parse and render markdown");
-    let site = site::assemble(config, &sources, paths.assets);
+    let site = site::assemble(config, &sources, paths.assets).map(|mut site| {
+        site.left_out = left_out;
+        site
+    });
     timings.lap("site model");
     match site {
         Ok(site) if errors.is_empty() => Ok(site),
@@ -210,6 +227,7 @@ fn markdown_options(config: &Config) -> markdown::Options {
         summary_length: config.summary_length,
         escape_html: config.escape_html,
         search_terms: config.search,
+        inline_tags: config.inline_tags,
     }
 }
 
@@ -219,7 +237,7 @@ fn render_document(
     options: &markdown::Options,
     highlighter: &Highlighter,
 ) -> std::result::Result<markdown::Rendered, Diagnostic> {
-    let expanded = markdown::shortcodes::expand(doc.body()).map_err(|e| {
+    let expanded = markdown::shortcodes::expand(doc.body(), doc.body_line).map_err(|e| {
         Diagnostic::new(Kind::Shortcode, &doc.source.path, e.message)
             .at(&doc.source.text, doc.body_line + e.line, e.column)
             .hint(e.hint)

@@ -38,9 +38,17 @@ pub struct Config {
     pub broken_links: BrokenLinks,
     /// Make every warning an error (as `--strict` does).
     pub strict: bool,
+    /// Front matter keys whose values group notes, each with an index page and a page and
+    /// feed per value (Hugo's default pair); `tags` is always one, and comes first.
+    pub taxonomies: Vec<String>,
+    /// `#tag` in the text of a note is one of its tags, as in Obsidian.
+    pub inline_tags: bool,
     /// Free-form values for templates, as `config.extra`.
     pub extra: toml::Table,
 }
+
+/// The taxonomy every site has.
+pub const TAGS: &str = "tags";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,6 +88,8 @@ impl Default for Config {
             search: true,
             broken_links: BrokenLinks::Error,
             strict: false,
+            taxonomies: vec![TAGS.into(), "categories".into()],
+            inline_tags: true,
             extra: toml::Table::new(),
         }
     }
@@ -106,7 +116,8 @@ impl Config {
             Error::one(d.hint(
                 "valid keys: title, base_url, description, language, author, minify, \
                  highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, \
-                 escape_html, search, broken_links (\"error\" or \"warn\"), strict, [extra]",
+                 escape_html, search, broken_links (\"error\" or \"warn\"), strict, taxonomies, \
+                 inline_tags, [extra]",
             ))
         })?;
         config.validate(text, path)?;
@@ -132,6 +143,19 @@ impl Config {
                 "write it as \"https://example.org/\" or \"/\"",
             )
         })?;
+        self.taxonomies.retain(|t| t != TAGS);
+        self.taxonomies.insert(0, TAGS.to_string());
+        let mut seen = std::collections::HashSet::new();
+        for name in &self.taxonomies {
+            let slug = crate::slug::slugify(name);
+            if slug.is_empty() || !seen.insert(slug) {
+                return Err(bad(
+                    "taxonomies",
+                    &format!("taxonomy `{name}` has no letters or digits, or repeats another"),
+                    "name each taxonomy once, e.g. taxonomies = [\"tags\", \"categories\", \"series\"]",
+                ));
+            }
+        }
         if self.summary_length == 0 {
             return Err(bad(
                 "summary_length",

@@ -19,6 +19,17 @@ struct Cli {
     command: Command,
 }
 
+/// Which notes that are not published yet a command shows anyway.
+#[derive(clap::Args, Clone, Copy)]
+struct Show {
+    /// Include notes marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include notes whose `publishDate` is still to come.
+    #[arg(long)]
+    future: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (replaced only when the build succeeds).
@@ -29,9 +40,8 @@ enum Command {
         /// Where to write the site [default: ROOT/public].
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Include notes marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        show: Show,
         /// Override `base_url` from wisdom.toml, e.g. https://me.github.io/wisdom/.
         #[arg(long)]
         base_url: Option<String>,
@@ -51,8 +61,8 @@ enum Command {
         port: u16,
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        show: Show,
         /// Open the site in the default browser once it is served.
         #[arg(long)]
         open: bool,
@@ -65,8 +75,8 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        show: Show,
         /// Request every http(s) link (HEAD, then GET if refused), one at a time per host.
         #[arg(long)]
         external: bool,
@@ -127,14 +137,15 @@ fn main() -> ExitCode {
         Command::Build {
             root,
             output,
-            drafts,
+            show,
             base_url,
             timings,
             strict,
         } => build(&BuildOptions {
             root,
             output,
-            drafts,
+            drafts: show.drafts,
+            future: show.future,
             base_url,
             strict,
         })
@@ -145,8 +156,14 @@ fn main() -> ExitCode {
                     eprintln!("{stage:>18}: {:>7.1} ms", took.as_secs_f64() * 1000.0);
                 }
             }
+            let left_out = match r.left_out {
+                0 => String::new(),
+                n => format!(
+                    " ({n} not published: drafts, future or expired; see --drafts, --future)"
+                ),
+            };
             eprintln!(
-                "Built {} notes, {} sections, {} tags in {} ms",
+                "Built {} notes, {} sections, {} tags in {} ms{left_out}",
                 r.notes,
                 r.sections,
                 r.tags,
@@ -157,27 +174,29 @@ fn main() -> ExitCode {
             root,
             port,
             bind,
-            drafts,
+            show,
             open,
             strict_port,
         } => wisdom::serve::serve(&wisdom::serve::ServeOptions {
             root,
             bind,
             port,
-            drafts,
+            drafts: show.drafts,
+            future: show.future,
             open,
             strict_port,
         }),
         Command::Check {
             root,
-            drafts,
+            show,
             external,
             timeout,
             concurrency,
             strict,
         } => wisdom::check::check(&wisdom::check::CheckOptions {
             root,
-            drafts,
+            drafts: show.drafts,
+            future: show.future,
             external,
             timeout: std::time::Duration::from_secs(timeout),
             concurrency,

@@ -9,6 +9,8 @@ use tera::{Context, ErrorKind, Tera};
 use crate::error::{Diagnostic, Kind};
 
 pub const TEMPLATES_DIR: &str = "templates";
+/// Under `templates/`: `NAME.html` renders `{{< NAME >}}`.
+pub const SHORTCODES_DIR: &str = "shortcodes";
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -32,6 +34,13 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "partials/model_comparison.html",
     "partials/calculator.html",
     "calculator.html",
+    "shortcodes/calculator.html",
+    "shortcodes/model_comparison.html",
+    "shortcodes/figure.html",
+    "shortcodes/highlight.html",
+    "shortcodes/details.html",
+    "shortcodes/youtube.html",
+    "shortcodes/vimeo.html",
     "rss.xml",
     "sitemap.xml",
     "robots.txt",
@@ -42,6 +51,7 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("calculator.js", include_bytes!("../static/calculator.js")),
     ("search.js", include_bytes!("../static/search.js")),
+    ("embed.js", include_bytes!("../static/embed.js")),
     // Built from model-size by model-size/build-wasm.sh; CI checks it matches the source.
     (
         "model-size.wasm",
@@ -111,6 +121,8 @@ impl Theme {
     /// Compiles named templates; `sources` maps a name to its text and the path shown in errors.
     pub fn from_sources(sources: Sources) -> Result<Theme, Diagnostic> {
         let mut tera = Tera::new();
+        register_filters(&mut tera);
+        crate::render::model_views::register(&mut tera);
         tera.add_raw_templates(
             sources
                 .iter()
@@ -149,6 +161,45 @@ impl Theme {
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
+
+    /// The names of the shortcodes this theme has templates for.
+    pub fn shortcodes(&self) -> Vec<&str> {
+        let prefix = format!("{SHORTCODES_DIR}/");
+        self.sources
+            .keys()
+            .filter_map(|name| name.strip_prefix(&prefix)?.strip_suffix(".html"))
+            .collect()
+    }
+}
+
+/// Filters for shortcode templates: `markdown` (`inline=true`: without the paragraph) renders a `{{< >}}` pair's inner text, and
+/// `highlight(lang=...)` colours code as the markdown stage does.
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter(
+        "markdown",
+        |text: &str, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let html = crate::markdown::render_plain(text);
+            let html = match kwargs.get::<bool>("inline")? {
+                // `caption | markdown(inline=true)`: a one-paragraph text without its <p>.
+                Some(true) => html
+                    .trim_end()
+                    .strip_prefix("<p>")
+                    .and_then(|h| h.strip_suffix("</p>"))
+                    .map_or(html.clone(), str::to_string),
+                _ => html,
+            };
+            Ok(tera::Value::safe_string(&html))
+        },
+    );
+    let highlighter = std::sync::Arc::new(crate::markdown::Highlighter::default());
+    tera.register_filter(
+        "highlight",
+        move |code: &str, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let lang = kwargs.get::<&str>("lang")?.unwrap_or("");
+            let code = code.strip_prefix('\n').unwrap_or(code);
+            Ok(tera::Value::safe_string(&highlighter.highlight(code, lang)))
+        },
+    );
 }
 
 /// Tera 2 errors carry the template name and a span; turn them into our diagnostic with the

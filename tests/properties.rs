@@ -147,7 +147,7 @@ proptest! {
         let options = BuildOptions { root: root.to_path_buf(), ..BuildOptions::default() };
         match build(&options) {
             Ok(report) => {
-                let site = load_site(root, Config::load(root).unwrap(), false, &Highlighter::default(), &mut Timings::default())
+                let site = load_site(root, Config::load(root).unwrap(), &wisdom::content::Visibility::now(false, false), &Highlighter::default(), &mut Timings::default())
                     .expect("a site that built loads");
                 prop_assert_eq!(report.notes, site.notes.len());
                 let on_site: BTreeSet<&Path> = site.notes.iter().map(|n| n.source.as_path()).collect();

@@ -277,3 +277,227 @@ fn a_hugo_site_builds_with_its_aliases_and_relative_links() {
         ]
     );
 }
+
+#[test]
+fn a_hugo_sites_shortcodes_render_through_templates() {
+    let (_holder, out, _) = build_fixture("hugo", &[]);
+    let page = html(&out, "posts/shortcodes/index.html");
+    let prose = ".prose";
+    // Built in: figure (with a markdown caption), highlight, details, youtube, vimeo.
+    assert_eq!(
+        attrs(&page, &format!("{prose} figure a img"), "src"),
+        ["/images/gopher.png"]
+    );
+    assert_eq!(texts(&page, &format!("{prose} figcaption strong")), ["Go"]);
+    assert_eq!(
+        attrs(&page, &format!("{prose} pre.code"), "data-lang"),
+        ["go", "go-html-template"]
+    );
+    assert!(!select(&page, &format!("{prose} pre.code span[class^=hl-]")).is_empty());
+    assert_eq!(texts(&page, "details > summary em"), ["details"]);
+    assert_eq!(texts(&page, "details > p strong"), ["markdown"]);
+    // Videos load nothing from their host until clicked: a link with the player's address.
+    let embeds = attrs(&page, "a.video-embed", "data-embed");
+    assert_eq!(embeds.len(), 2, "{embeds:?}");
+    assert!(embeds[0].starts_with("https://www.youtube-nocookie.com/embed/w7Ft2ymGmfc"));
+    assert!(embeds[1].starts_with("https://player.vimeo.com/video/146022717"));
+    assert!(select(&page, "iframe").is_empty());
+    assert!(out.join("embed.js").is_file());
+    // The site's own: `{{% %}}` keeps its inner markdown in the page (its link resolved),
+    // `{{< >}}` hands the raw text to the template.
+    assert_eq!(
+        attrs(&page, ".notice.notice-warning a", "href"),
+        ["/functions/strings/hasprefix/"]
+    );
+    assert_eq!(texts(&page, "blockquote.quote em"), ["clever"]);
+    assert_eq!(texts(&page, "blockquote.quote footer"), ["Rob Pike"]);
+    // ref and relref are links, resolved as Hugo does and checked like any other.
+    let refs: Vec<String> = attrs(&page, &format!("{prose} p a"), "href");
+    for expected in [
+        "/posts/first/",
+        "/functions/strings/hassuffix/",
+        "/functions/time/",
+        "/functions/strings/hasprefix/",
+        "/posts/shortcodes/#usage",
+    ] {
+        assert!(
+            refs.iter().any(|r| r == expected),
+            "no {expected} in {refs:?}"
+        );
+    }
+    // The escape shows the shortcode itself, in code.
+    assert!(
+        texts(&page, "pre code")
+            .iter()
+            .any(|c| c.contains("{{< figure src=\"/images/gopher.png\" >}}"))
+    );
+    assert!(!page.html().contains("<!--wisdom:"));
+}
+
+#[test]
+fn a_sites_template_replaces_a_built_in_shortcode_and_bad_ones_are_located() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    write(
+        root,
+        "content/a.md",
+        b"---\ntitle: A\n---\nText\n\n{{< youtube abc >}}\n",
+    );
+    write(
+        root,
+        "templates/shortcodes/youtube.html",
+        b"<p class=\"mine\">{{ args | first }}</p>",
+    );
+    let out = root.join("public");
+    let run = build_into(root, &out, &[]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let page = html(&out, "a/index.html");
+    assert_eq!(texts(&page, "p.mine"), ["abc"]);
+
+    for (body, expected) in [
+        ("Text\n\n{{< nosuch a=\"b\" >}}\n", "content/a.md:6:1"),
+        ("Text\n\nx {{< /details >}}\n", "closes no open"),
+        ("Text\n\n{{< figure src=\"a.png >}}\n", "closing"),
+        ("Text\n\n[x]({{< ref \"nowhere.md\" >}})\n", "names no page"),
+    ] {
+        write(
+            root,
+            "content/a.md",
+            format!("---\ntitle: A\n---\n{body}").as_bytes(),
+        );
+        let run = build_into(root, &out, &[]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{body}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{body}: expected {expected} in {stderr}"
+        );
+        // The last good site is still there.
+        assert_eq!(texts(&html(&out, "a/index.html"), "p.mine"), ["abc"]);
+    }
+}
+
+#[test]
+fn hugo_and_obsidian_front_matter_shape_the_pages() {
+    let (_holder, out, stderr) = build_fixture("hugo", &[]);
+    // publishDate to come and expiryDate gone: left out, and the summary says so.
+    assert!(!out.join("posts/future").exists());
+    assert!(!out.join("posts/expired").exists());
+    assert!(stderr.contains("2 not published"), "{stderr}");
+    // `url` is the page's path; `layout` its template; `Title` in any case is the title.
+    let about = html(&out, "about-us/index.html");
+    assert_eq!(
+        texts(&about, "article.wide-layout h1"),
+        ["About this documentation site"]
+    );
+    assert_eq!(
+        attrs(&about, "meta[name=keywords]", "content"),
+        ["hugo, docs"]
+    );
+    assert_eq!(
+        attrs(&about, "meta[property='og:image']", "content"),
+        ["/images/gopher.png"]
+    );
+    // Cards show the `linkTitle`.
+    let home = html(&out, "index.html");
+    assert!(texts(&home, ".card-title a").contains(&"About".to_string()));
+
+    let (_holder, out, _) = build_fixture("hugo", &["--future"]);
+    assert!(out.join("posts/future/index.html").is_file());
+    assert!(!out.join("posts/expired").exists());
+
+    let (_holder, out, stderr) = build_fixture("vault", &[]);
+    // `publish: false` is left out; `cssclasses` are classes of the article.
+    assert!(!out.join("models/private-draft").exists());
+    assert!(stderr.contains("1 not published"), "{stderr}");
+    let cafe = html(&out, "notes-on-ünïcode/café-notes/index.html");
+    assert_eq!(select(&cafe, "article.note.wide-page.cards").len(), 1);
+}
+
+#[test]
+fn taxonomies_get_index_term_pages_and_feeds() {
+    let (_holder, out, _) = build_fixture("hugo", &[]);
+    let index = html(&out, "categories/index.html");
+    assert_eq!(texts(&index, "h1"), ["Categories"]);
+    assert_eq!(
+        attrs(&index, ".tag-cloud a", "href"),
+        ["/categories/announcements/", "/categories/docs/"]
+    );
+    let term = html(&out, "categories/announcements/index.html");
+    assert_eq!(texts(&term, "h1"), ["Announcements"]);
+    assert_eq!(select(&term, ".card").len(), 2);
+    assert!(out.join("categories/announcements/rss.xml").is_file());
+    let series = html(&out, "series/hugo-basics/index.html");
+    assert_eq!(select(&series, ".card").len(), 1);
+    // A note shows its values, cards too; tags stay tags.
+    let page = html(&out, "posts/shortcodes/index.html");
+    assert_eq!(
+        attrs(&page, ".terms[data-taxonomy=categories] a", "href"),
+        [
+            "/categories/",
+            "/categories/docs/",
+            "/categories/announcements/"
+        ]
+    );
+    assert_eq!(texts(&page, ".tags a"), ["#docs"]);
+    let home = html(&out, "index.html");
+    assert!(!select(&home, ".card .terms[data-taxonomy=series]").is_empty());
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/series/hugo-basics/"));
+
+    // A taxonomy value of the wrong type is an error at its line.
+    let site = tempfile::tempdir().unwrap();
+    write(
+        site.path(),
+        "content/a.md",
+        b"---\ntitle: A\ncategories:\n  one: 1\n---\nText\n",
+    );
+    let run = build_into(site.path(), &site.path().join("public"), &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/a.md:3"), "{stderr}");
+    assert!(stderr.contains("taxonomy"), "{stderr}");
+}
+
+#[test]
+fn inline_tags_are_tags_with_obsidians_rules() {
+    let (_holder, out, _) = build_fixture("vault", &[]);
+    let quant = html(&out, "models/quantization/index.html");
+    assert_eq!(
+        attrs(&quant, ".prose a.tag", "href"),
+        ["/tags/models-llm/", "/tags/formats/"]
+    );
+    assert_eq!(texts(&quant, ".prose a.tag"), ["#models/llm", "#Formats"]);
+    assert!(
+        texts(&quant, ".prose p")
+            .iter()
+            .any(|p| p.contains("issue #42 or C#"))
+    );
+    let tag = html(&out, "tags/models-llm/index.html");
+    assert_eq!(texts(&tag, ".card-title a"), ["Quantization"]);
+    assert!(!out.join("tags/42").exists() && !out.join("tags/code").exists());
+
+    // `inline_tags = false` leaves them as text.
+    let holder = tempfile::tempdir().unwrap();
+    let copy = holder.path().join("vault");
+    copy_dir(&fixture("vault"), &copy);
+    let toml = std::fs::read_to_string(copy.join("wisdom.toml")).unwrap();
+    std::fs::write(
+        copy.join("wisdom.toml"),
+        format!("{toml}inline_tags = false\n"),
+    )
+    .unwrap();
+    let run = build_into(&copy, &holder.path().join("out"), &[]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let quant = html(&holder.path().join("out"), "models/quantization/index.html");
+    assert!(select(&quant, ".prose a.tag").is_empty());
+    assert!(!holder.path().join("out/tags/models-llm").exists());
+}

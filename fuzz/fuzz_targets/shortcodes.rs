@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use wisdom::markdown::shortcodes;
 
 fuzz_target!(|body: &str| {
-    match shortcodes::expand(body) {
+    match shortcodes::expand(body, 1) {
         Ok(Some(expanded)) => {
             let _ = shortcodes::markers(&expanded);
         }

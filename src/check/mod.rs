@@ -19,6 +19,8 @@ use crate::render::{self, Sink};
 pub struct CheckOptions {
     pub root: PathBuf,
     pub drafts: bool,
+    /// Include notes whose `publishDate` is still to come.
+    pub future: bool,
     /// Also request every external link.
     pub external: bool,
     pub timeout: Duration,
@@ -55,6 +57,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let build_options = BuildOptions {
         root: options.root.clone(),
         drafts: options.drafts,
+        future: options.future,
         ..BuildOptions::default()
     };
     let config = build::load_config(&build_options)?;
@@ -62,7 +65,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let (site, theme) = build::load(
         &options.root,
         config,
-        options.drafts,
+        &build_options.visibility(),
         &highlighter,
         &mut Timings::default(),
     )?;

@@ -27,6 +27,23 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub aliases: Vec<String>,
     pub weight: Option<i64>,
+    /// Hugo's `url` and Obsidian Publish's `permalink`: the page's URL path, as written.
+    pub url: Option<String>,
+    /// Hugo's `publishDate`: the note is left out before it (unless `--future`).
+    pub publish_date: Option<Date>,
+    /// Hugo's `expiryDate`: the note is left out from then on.
+    pub expiry_date: Option<Date>,
+    /// Obsidian Publish's `publish: false` leaves the note out.
+    pub publish: Option<bool>,
+    /// Hugo's `linkTitle`: the shorter title of cards, links and breadcrumbs.
+    pub link_title: Option<String>,
+    /// Hugo's `layout`: the template that renders the page (`layout: wide` → `wide.html`).
+    pub layout: Option<String>,
+    /// Obsidian's `cssclasses` (and the older `cssclass`): classes of the article element.
+    pub css_classes: Vec<String>,
+    pub keywords: Vec<String>,
+    /// Hugo's `images`: the first is the page's OpenGraph image.
+    pub images: Vec<String>,
     /// Every key not listed above, for templates.
     pub extra: Map<String, Value>,
 }
@@ -185,14 +202,14 @@ fn classify(message: &str, key: &str, line: &str) -> (Kind, String) {
         );
     }
     let field_hint = match key {
-        "tags" | "aliases" => Some(format!(
+        "tags" | "aliases" | "keywords" | "images" | "cssclasses" => Some(format!(
             "write {key} as a list of strings: {key}: [\"ai\", \"models\"]"
         )),
-        "draft" => Some("write draft: true or draft: false".into()),
+        "draft" | "publish" => Some(format!("write {key}: true or {key}: false")),
         "weight" => Some("write weight as a whole number, e.g. weight: 10".into()),
-        "title" | "summary" | "description" | "slug" => Some(format!(
-            "write {key} as text, quoted if it contains a colon"
-        )),
+        "title" | "summary" | "description" | "slug" | "url" | "linkTitle" | "layout" => Some(
+            format!("write {key} as text, quoted if it contains a colon"),
+        ),
         _ => None,
     };
     match field_hint {
@@ -293,27 +310,33 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FrontMatter, A::Error> {
         let mut fm = FrontMatter::default();
         while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
+            // Hugo reads its keys in any case (`publishDate`, `publishdate`).
+            match key.to_ascii_lowercase().as_str() {
                 "title" => fm.title = map.next_value::<Option<Text>>()?.map(|t| t.0),
                 "date" => fm.date = map.next_value::<Option<DateValue>>()?.map(|d| d.0),
                 "lastmod" | "updated" => {
                     fm.lastmod = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
                 }
                 "draft" => fm.draft = map.next_value::<Option<bool>>()?.unwrap_or(false),
-                "tags" => {
-                    fm.tags = map
-                        .next_value::<Option<TextList>>()?
-                        .map_or_else(Vec::new, |l| l.0)
-                }
-                "aliases" => {
-                    fm.aliases = map
-                        .next_value::<Option<TextList>>()?
-                        .map_or_else(Vec::new, |l| l.0)
-                }
+                "tags" => fm.tags = text_list(&mut map)?,
+                "aliases" => fm.aliases = text_list(&mut map)?,
                 "summary" => fm.summary = map.next_value::<Option<Text>>()?.map(|t| t.0),
                 "description" => fm.description = map.next_value::<Option<Text>>()?.map(|t| t.0),
                 "slug" => fm.slug = map.next_value::<Option<Text>>()?.map(|t| t.0),
                 "weight" => fm.weight = map.next_value::<Option<i64>>()?,
+                "url" | "permalink" => fm.url = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                "publishdate" | "pubdate" => {
+                    fm.publish_date = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
+                }
+                "expirydate" | "unpublishdate" => {
+                    fm.expiry_date = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
+                }
+                "publish" => fm.publish = map.next_value::<Option<bool>>()?,
+                "linktitle" => fm.link_title = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                "layout" => fm.layout = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                "cssclasses" | "cssclass" => fm.css_classes = text_list(&mut map)?,
+                "keywords" => fm.keywords = text_list(&mut map)?,
+                "images" => fm.images = text_list(&mut map)?,
                 _ => {
                     let value = map.next_value::<Value>()?;
                     fm.extra.insert(key, value);
@@ -322,6 +345,13 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
         }
         Ok(fm)
     }
+}
+
+/// A list of texts (a single text is a list of one).
+fn text_list<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<String>, A::Error> {
+    Ok(map
+        .next_value::<Option<TextList>>()?
+        .map_or_else(Vec::new, |l| l.0))
 }
 
 /// A scalar read as text: `title: 2024` is the title "2024", not a type error.

@@ -17,6 +17,38 @@ pub const SECTION_FILE: &str = "_index.md";
 /// Under `content/`: one file per tag that describes it (`tags/<slug>.md`), not notes.
 pub const TAGS_DIR: &str = "tags";
 
+/// Which notes a build publishes: one rule for `build`, `serve` and `check`. Left out are
+/// drafts (unless `--drafts`), `publish: false`, notes whose `publishDate` is still to come
+/// (unless `--future`) and notes past their `expiryDate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visibility {
+    pub drafts: bool,
+    pub future: bool,
+    /// Seconds since the epoch that "to come" and "past" are measured from.
+    pub now: i64,
+}
+
+impl Visibility {
+    /// The rule for a build that starts now.
+    pub fn now(drafts: bool, future: bool) -> Visibility {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        Visibility {
+            drafts,
+            future,
+            now,
+        }
+    }
+
+    pub fn shows(&self, front: &FrontMatter) -> bool {
+        (self.drafts || !front.draft)
+            && front.publish != Some(false)
+            && (self.future || front.publish_date.is_none_or(|d| d.timestamp() <= self.now))
+            && front.expiry_date.is_none_or(|d| d.timestamp() > self.now)
+    }
+}
+
 /// A markdown file, decoded.
 #[derive(Debug, Clone)]
 pub struct SourceFile {

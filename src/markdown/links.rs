@@ -27,6 +27,11 @@ pub enum LinkTarget {
     Name(String),
     /// `[[#Heading]]`: the linking note itself.
     Here,
+    /// `#tag` in the text: the tag's page.
+    Tag(String),
+    /// `{{< ref "a/b.md" >}}`: a page by Hugo's rules (from the linking file's folder, then
+    /// from `content/`; `.md` optional).
+    Ref(String),
     /// `[x](../b/c.md)`: a markdown file relative to the linking file (GitHub's convention).
     Relative(String),
     /// `![](p.png)`, `[pdf](a.pdf)`, `![[p.png]]`: a file that is not a note, relative to the
@@ -123,6 +128,9 @@ pub(super) fn note_link(dest: &str, wiki: bool) -> Option<(LinkTarget, Option<St
     }
     let (target, anchor) = dest.split_once('#').unwrap_or((dest, ""));
     let anchor = Some(anchor.to_string()).filter(|a| !a.is_empty());
+    if let Some(path) = target.strip_prefix(super::shortcodes::REF_PREFIX) {
+        return Some((LinkTarget::Ref(percent_decode(path)), anchor));
+    }
     let target = match target.strip_prefix(MARKER) {
         Some(path) => LinkTarget::Path(path.to_string()),
         None if is_relative_file(target) && has_extension(target, &["md"]) => {

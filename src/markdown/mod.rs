@@ -4,6 +4,7 @@
 
 mod callouts;
 pub mod highlight;
+mod inline_tags;
 pub mod links;
 mod math;
 pub mod shortcodes;
@@ -36,6 +37,8 @@ pub struct Options {
     pub escape_html: bool,
     /// Count the words for the search index (only sites with search keep them).
     pub search_terms: bool,
+    /// `#tag` in the text is a tag of the note, and a link to its page.
+    pub inline_tags: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,6 +66,8 @@ pub struct Rendered {
     pub block_ids: Vec<String>,
     /// LaTeX that could not be converted (shown as source), with its 1-based body line.
     pub math_errors: Vec<(usize, String)>,
+    /// `#tags` of the text, as written (without `#`); each is also a link to its page.
+    pub inline_tags: Vec<String>,
 }
 
 impl Rendered {
@@ -162,6 +167,12 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                 Some(close) => state.close_raw(close),
                 None => state.push(Event::End(TagEnd::BlockQuote(kind)), options),
             },
+            Event::Text(text)
+                if options.inline_tags && state.in_link == 0 && text.contains('#') =>
+            {
+                let before = body[..range.start.min(body.len())].chars().next_back();
+                state.text_with_tags(text, before, &mut lines, range.start, options);
+            }
             Event::InlineMath(tex) => state.math(tex, false, &mut lines, range.start, options),
             Event::DisplayMath(tex) => state.math(tex, true, &mut lines, range.start, options),
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -306,9 +317,51 @@ struct State<'a> {
     open: Vec<usize>,
     block_ids: Vec<String>,
     math_errors: Vec<(usize, String)>,
+    /// Open links: their text holds no tags.
+    in_link: usize,
+    inline_tags: Vec<String>,
 }
 
 impl<'a> State<'a> {
+    /// Text with its `#tags` as links to their pages (resolved by the site stage).
+    fn text_with_tags(
+        &mut self,
+        text: CowStr<'a>,
+        before: Option<char>,
+        lines: &mut links::Lines,
+        offset: usize,
+        options: &Options,
+    ) {
+        let found = inline_tags::find(&text, before);
+        if found.is_empty() {
+            self.push(Event::Text(text), options);
+            return;
+        }
+        let mut last = 0;
+        for (start, end) in found {
+            if start > last {
+                self.push(Event::Text(text[last..start].to_string().into()), options);
+            }
+            let name = &text[start + 1..end];
+            self.links.push(NoteLink {
+                target: LinkTarget::Tag(name.to_string()),
+                anchor: None,
+                at: lines.position(offset + start, true),
+            });
+            self.inline_tags.push(name.to_string());
+            let href = links::marker(self.links.len() - 1);
+            self.events.push(Event::InlineHtml(
+                format!("<a class=\"tag\" href=\"{href}\">").into(),
+            ));
+            self.push(Event::Text(text[start..end].to_string().into()), options);
+            self.events.push(Event::InlineHtml("</a>".into()));
+            last = end;
+        }
+        if last < text.len() {
+            self.push(Event::Text(text[last..].to_string().into()), options);
+        }
+    }
+
     /// Records a link's target: a link to a note gets a marker as its destination.
     fn link(&mut self, event: Event<'a>, lines: &mut links::Lines, offset: usize) -> Event<'a> {
         let (Event::Start(Tag::Link {
@@ -452,6 +505,11 @@ impl<'a> State<'a> {
     }
 
     fn push(&mut self, event: Event<'a>, options: &Options) {
+        match &event {
+            Event::Start(Tag::Link { .. }) => self.in_link += 1,
+            Event::End(TagEnd::Link) => self.in_link = self.in_link.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(tag) => {
                 self.enter(matches!(
@@ -491,7 +549,8 @@ impl<'a> State<'a> {
                 if self.more_at.is_none() && html.contains(MORE_MARKER) {
                     self.more_at = Some(self.events.len());
                 }
-                let event = if options.escape_html {
+                // Shortcode markers are the site's own, not the author's HTML.
+                let event = if options.escape_html && !html.starts_with(shortcodes::MARKER_START) {
                     Event::Text(html)
                 } else {
                     Event::Html(html)
@@ -631,6 +690,7 @@ impl<'a> State<'a> {
             terms: self.terms.finish(),
             block_ids: self.block_ids,
             math_errors: self.math_errors,
+            inline_tags: self.inline_tags,
         }
     }
 }
@@ -662,6 +722,14 @@ pub fn render_inline(text: &str, options: &Options) -> String {
         e => e,
     });
     pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+/// Markdown that is not a note (a shortcode's inner text): CommonMark with the same
+/// extensions, without the note's ids, links or highlighting.
+pub fn render_plain(text: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(text, cmark_options()));
     html
 }
 

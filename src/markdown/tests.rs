@@ -4,6 +4,7 @@ fn md(body: &str) -> Rendered {
     let options = Options {
         summary_length: 8,
         escape_html: false,
+        inline_tags: true,
         search_terms: true,
     };
     render(body, &options, &Highlighter::default())
@@ -93,6 +94,7 @@ fn raw_html_passes_or_is_escaped_by_option() {
         &Options {
             summary_length: 70,
             escape_html: true,
+            inline_tags: true,
             search_terms: false,
         },
         &Highlighter::default(),

@@ -5,7 +5,7 @@ use tera::Context;
 
 use super::Renderer;
 use crate::error::Diagnostic;
-use crate::site::{NoteId, TAGS_PATH, TagId};
+use crate::site::{NoteId, TagId};
 
 #[derive(Serialize)]
 struct FeedItem<'a> {
@@ -116,10 +116,12 @@ pub(super) fn sitemap(r: &Renderer<'_>) -> Result<String, Diagnostic> {
             lastmod: n.lastmod.or(n.date).map(|d| d.ymd()),
         });
     }
-    entries.push(SitemapEntry {
-        loc: site.config.permalink(TAGS_PATH),
-        lastmod: None,
-    });
+    for t in (0..site.taxonomies.len()).filter(|&t| site.has_pages(t)) {
+        entries.push(SitemapEntry {
+            loc: site.config.permalink(&site.taxonomies[t].path),
+            lastmod: None,
+        });
+    }
     for t in &site.tags {
         entries.push(SitemapEntry {
             loc: t.permalink.clone(),

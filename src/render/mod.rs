@@ -7,22 +7,25 @@ pub mod diff;
 mod feeds;
 pub mod model_views;
 pub mod search;
+mod shortcodes;
 pub mod views;
 
 use std::borrow::Cow;
 use std::io::Write;
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::content::CONTENT_DIR;
 use crate::error::{Diagnostic, Kind};
 use crate::markdown::links::resolve_markers;
-use crate::site::{CALCULATOR_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TAGS_PATH, TagId};
+use crate::site::{CALCULATOR_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TagId};
 use crate::templates::Theme;
 use views::{
-    Card, Meta, NoteLinkView, PageView, Paginator, SectionLink, SectionView, TagLink, json_ld,
-    plain_text,
+    Card, Meta, NoteLinkView, PageView, Paginator, SectionLink, SectionView, TagLink, TaxonomyView,
+    json_ld, plain_text,
 };
 
 /// Receives finished files by output path (`wisdom/note/index.html`, `rss.xml`).
@@ -82,7 +85,8 @@ pub enum Job {
     Alias(NoteId, usize),
     /// A page (1-based) of a listing.
     Listing(Listing, usize),
-    TagIndex,
+    /// The page listing every term of a taxonomy (`/tags/`, `/categories/`).
+    TaxonomyIndex(usize),
     /// `/calculator/`: the model-size calculator on a page of its own.
     Calculator,
     NotFound,
@@ -95,8 +99,56 @@ pub enum Job {
 }
 
 const DESCRIPTION_CHARS: usize = 200;
-/// The model the calculator page starts with.
-const CALCULATOR_MODEL: &str = "deepseek-r1-distill-qwen-7b";
+
+/// The template of a note's page: its `layout` when the theme has it (a missing one is a
+/// warning of the build, see [`layout_warnings`]), else `page.html`.
+fn page_template(note: &Note, theme: &Theme) -> String {
+    note.layout
+        .as_deref()
+        .map(layout_template)
+        .filter(|name| theme.has(name))
+        .unwrap_or_else(|| "page.html".to_string())
+}
+
+/// `wide` and `wide.html` both name `wide.html`.
+fn layout_template(layout: &str) -> String {
+    format!("{}.html", layout.trim_end_matches(".html"))
+}
+
+/// A warning for each note whose `layout` names no template.
+pub fn layout_warnings(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    let missing = |n: &&Note| {
+        n.layout
+            .as_deref()
+            .is_some_and(|l| !theme.has(&layout_template(l)))
+    };
+    site.notes
+        .iter()
+        .filter(missing)
+        .map(|n| {
+            let layout = n.layout.as_deref().unwrap_or_default();
+            Diagnostic::new(
+                Kind::Template,
+                &n.source,
+                format!("layout `{layout}` has no template; the page uses page.html"),
+            )
+            .hint(format!(
+                "add {}, or remove `layout`",
+                layout_template(layout)
+            ))
+        })
+        .collect()
+}
+
+/// An image named in front matter, as a URL: absolute ones as they are, site paths under
+/// the site's base.
+fn image_url(config: &crate::config::Config, image: &str) -> String {
+    if image.contains("://") {
+        image.to_string()
+    } else {
+        config.permalink(image)
+    }
+}
 
 /// Applies a rewrite that may leave the text as it is, without copying it then.
 fn rewrite<'h>(
@@ -133,10 +185,18 @@ pub fn plan(site: &Site) -> Vec<Job> {
         let pages = page_count(site, listing_notes(site, listing).len());
         jobs.extend((1..=pages).map(|p| Job::Listing(listing, p)));
     }
-    jobs.extend([Job::TagIndex, Job::Calculator, Job::NotFound, Job::SiteFeed]);
+    jobs.extend(taxonomy_indexes(site));
+    jobs.extend([Job::Calculator, Job::NotFound, Job::SiteFeed]);
     jobs.extend((0..site.tags.len()).map(Job::TagFeed));
     jobs.extend([Job::Sitemap, Job::Robots]);
     jobs
+}
+
+/// The index page of each taxonomy that has pages.
+pub fn taxonomy_indexes(site: &Site) -> impl Iterator<Item = Job> + '_ {
+    (0..site.taxonomies.len())
+        .filter(|&t| site.has_pages(t))
+        .map(Job::TaxonomyIndex)
 }
 
 /// Renders every job; stops at the first template error.
@@ -236,7 +296,7 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::Note(id) => site.notes[id].path.clone(),
         Job::Alias(id, i) => site.notes[id].redirects[i].clone(),
         Job::Listing(listing, page) => listing_path(site, listing, page),
-        Job::TagIndex => TAGS_PATH.to_string(),
+        Job::TaxonomyIndex(t) => site.taxonomies[t].path.clone(),
         Job::Calculator => CALCULATOR_PATH.to_string(),
         Job::NotFound => "/404.html".into(),
         Job::SiteFeed => "/rss.xml".into(),
@@ -264,17 +324,6 @@ struct Renderer<'a> {
     bodies: &'a dyn Bodies,
 }
 
-/// What the calculator partial gets: the starting model and format, the no-JavaScript
-/// size card, and where the script and the WebAssembly module are.
-#[derive(Serialize)]
-struct CalculatorView {
-    model: &'static str,
-    quant: &'static str,
-    size: model_views::ModelSizeView,
-    script: String,
-    wasm: String,
-}
-
 #[derive(Serialize)]
 struct NavLink<'a> {
     title: &'a str,
@@ -289,7 +338,7 @@ impl Renderer<'_> {
             Job::SearchIndex => search::index(self.site),
             Job::Note(id) => self.note(id)?.into_bytes(),
             Job::Alias(id, i) => self.alias(id, i)?.into_bytes(),
-            Job::TagIndex => self.tag_index()?.into_bytes(),
+            Job::TaxonomyIndex(t) => self.taxonomy_index(t)?.into_bytes(),
             Job::Calculator => self.calculator()?.into_bytes(),
             Job::NotFound => self.not_found()?.into_bytes(),
             Job::SiteFeed => feeds::site_feed(self)?.into_bytes(),
@@ -341,6 +390,7 @@ impl Renderer<'_> {
             lastmod_human: note.lastmod.map(|d| d.human()),
             section: SectionLink::new(&site.sections[note.section]),
             extra: &note.extra,
+            css_classes: &note.css_classes,
             json_ld: json_ld(site, note, &description),
             backlinks: NoteLinkView::list(site, &note.backlinks),
             related: NoteLinkView::list(site, &note.related),
@@ -353,6 +403,8 @@ impl Renderer<'_> {
                 .iter()
                 .map(|&t| site.tags[t].name.as_str())
                 .collect(),
+            keywords: &note.keywords,
+            image: note.image.as_deref().map(|i| image_url(&site.config, i)),
             ..Meta::website(&note.title, &description, note.permalink.clone())
         };
         let meta = Meta {
@@ -361,7 +413,7 @@ impl Renderer<'_> {
         };
         let mut ctx = self.context(&note.path, meta);
         ctx.insert("page", &page);
-        self.theme.render("page.html", &ctx)
+        self.theme.render(&page_template(note, self.theme), &ctx)
     }
 
     fn listing(
@@ -401,10 +453,16 @@ impl Renderer<'_> {
                 let meta = Meta::website(&section.title, &description, permalink);
                 let mut ctx = self.context(&path, meta);
                 let linked = resolve_markers(&section.content.html, &section.links);
-                let content = rewrite(linked, |h| self.shortcodes(h))?;
+                let page = shortcodes::OnPage {
+                    title: &section.title,
+                    url: &section.url,
+                    source: section.source.as_deref().unwrap_or(Path::new(CONTENT_DIR)),
+                };
+                let content = rewrite(linked, |h| self.shortcodes(h, &page))?;
                 ctx.insert("section", &SectionView::new(section, content));
                 if i == 0 {
-                    let tags: Vec<TagLink> = site.tags.iter().map(TagLink::new).collect();
+                    let tags: Vec<TagLink> =
+                        site.terms_of(0).map(|(_, t)| TagLink::new(t)).collect();
                     ctx.insert("tags", &tags);
                 }
                 let template = if i == 0 { "index.html" } else { "section.html" };
@@ -412,14 +470,31 @@ impl Renderer<'_> {
             }
             Listing::Tag(t) => {
                 let tag = &site.tags[t];
-                let title = format!("#{}", tag.name);
-                let description = format!("Notes tagged {}", tag.name);
+                let tx = &site.taxonomies[tag.taxonomy];
+                let (title, description) = if tag.taxonomy == 0 {
+                    (
+                        format!("#{}", tag.name),
+                        format!("Notes tagged {}", tag.name),
+                    )
+                } else {
+                    (
+                        format!("{}: {}", tx.title, tag.name),
+                        format!("Notes with {} {}", tx.name, tag.name),
+                    )
+                };
                 let mut ctx = self.context(&path, Meta::website(&title, &description, permalink));
                 ctx.insert("tag", &TagLink::new(tag));
+                ctx.insert("taxonomy", &TaxonomyView::new(tx));
                 let description = match &tag.description {
-                    Some(d) => Some(rewrite(resolve_markers(&d.content.html, &d.links), |h| {
-                        self.shortcodes(h)
-                    })?),
+                    Some(d) => {
+                        let page = shortcodes::OnPage {
+                            title: &title,
+                            url: &tag.url,
+                            source: &d.source,
+                        };
+                        let linked = resolve_markers(&d.content.html, &d.links);
+                        Some(rewrite(linked, |h| self.shortcodes(h, &page))?)
+                    }
                     None => None,
                 };
                 ctx.insert("tag_description", &description);
@@ -434,15 +509,25 @@ impl Renderer<'_> {
         self.theme.render_to(template, &ctx, out)
     }
 
-    fn tag_index(&self) -> Result<String, Diagnostic> {
-        let tags: Vec<TagLink> = self.site.tags.iter().map(TagLink::new).collect();
-        let meta = Meta::website(
-            "Tags",
-            "Every tag, with the number of notes under it.",
-            self.site.config.permalink(TAGS_PATH),
-        );
-        let mut ctx = self.context(TAGS_PATH, meta);
+    fn taxonomy_index(&self, taxonomy: usize) -> Result<String, Diagnostic> {
+        let site = self.site;
+        let tx = &site.taxonomies[taxonomy];
+        let tags: Vec<TagLink> = site
+            .terms_of(taxonomy)
+            .map(|(_, t)| TagLink::new(t))
+            .collect();
+        let description = if taxonomy == 0 {
+            "Every tag, with the number of notes under it.".to_string()
+        } else {
+            format!(
+                "Every value of {}, with the number of notes under it.",
+                tx.name
+            )
+        };
+        let meta = Meta::website(&tx.title, &description, site.config.permalink(&tx.path));
+        let mut ctx = self.context(&tx.path, meta);
         ctx.insert("tags", &tags);
+        ctx.insert("taxonomy", &TaxonomyView::new(tx));
         self.theme.render("tags.html", &ctx)
     }
 
@@ -453,19 +538,10 @@ impl Renderer<'_> {
             self.site.config.permalink(CALCULATOR_PATH),
         );
         let mut ctx = self.context(CALCULATOR_PATH, meta);
-        ctx.insert("calc", &self.calculator_view(CALCULATOR_MODEL, "q4_k_m"));
+        let view = model_views::calculator(None, None)
+            .map_err(|m| Diagnostic::new(Kind::Template, "calculator.html", m))?;
+        ctx.insert("calc", &view);
         self.theme.render("calculator.html", &ctx)
-    }
-
-    fn calculator_view(&self, model: &str, quant: &str) -> CalculatorView {
-        let preset = model_size::preset(model).unwrap_or(&model_size::PRESETS[0]);
-        CalculatorView {
-            model: preset.id,
-            quant: model_size::Format::from_id(quant).map_or("q4_k_m", |f| f.id()),
-            size: model_views::model_size(preset),
-            script: self.site.config.url("/calculator.js"),
-            wasm: self.site.config.url("/model-size.wasm"),
-        }
     }
 
     /// A note's body with its links and shortcodes rendered, copied only when something
@@ -473,42 +549,27 @@ impl Renderer<'_> {
     fn note_content<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic> {
         let html = self.bodies.html(note)?;
         let html = rewrite(html, |h| Ok(resolve_markers(h, &note.links)))?;
-        rewrite(html, |h| self.shortcodes(h))
+        let page = shortcodes::OnPage {
+            title: &note.title,
+            url: &note.url,
+            source: &note.source,
+        };
+        rewrite(html, |h| self.shortcodes(h, &page))
     }
 
-    /// Replaces the markers the markdown stage left for shortcodes with the theme's partials.
-    fn shortcodes<'h>(&self, html: &'h str) -> Result<Cow<'h, str>, Diagnostic> {
-        let markers = crate::markdown::shortcodes::markers(html);
-        if markers.is_empty() {
+    /// Renders the shortcodes in a page's HTML.
+    fn shortcodes<'h>(
+        &self,
+        html: &'h str,
+        page: &shortcodes::OnPage,
+    ) -> Result<Cow<'h, str>, Diagnostic> {
+        if !html.contains(crate::markdown::shortcodes::MARKER_START) {
             return Ok(Cow::Borrowed(html));
         }
-        let mut out = String::with_capacity(html.len() + 4096);
-        let mut last = 0;
-        for marker in markers {
-            out.push_str(&html[last..marker.start]);
-            let arg = |key: &str| marker.args.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-            let mut ctx = Context::new();
-            ctx.insert("config", &self.site.config);
-            let rendered = match marker.name {
-                "calculator" => {
-                    let view = self.calculator_view(
-                        arg("model").unwrap_or(CALCULATOR_MODEL),
-                        arg("quant").unwrap_or("q4_k_m"),
-                    );
-                    ctx.insert("calc", &view);
-                    self.theme.render("partials/calculator.html", &ctx)?
-                }
-                "model_comparison" => {
-                    ctx.insert("comparison", &model_views::comparison());
-                    self.theme.render("partials/model_comparison.html", &ctx)?
-                }
-                _ => String::new(),
-            };
-            out.push_str(&rendered);
-            last = marker.end;
-        }
-        out.push_str(&html[last..]);
-        Ok(Cow::Owned(out))
+        let mut base = Context::new();
+        base.insert("config", &self.site.config);
+        base.insert("base_path", self.site.config.base_path());
+        shortcodes::render(html, page, self.theme, &base)
     }
 
     fn alias(&self, id: NoteId, index: usize) -> Result<String, Diagnostic> {

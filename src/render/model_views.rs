@@ -243,3 +243,53 @@ mod tests {
         assert_eq!(c.rows[0].sizes_gb.len(), c.formats.len());
     }
 }
+
+/// The model the calculator starts with when none is named.
+pub const DEFAULT_MODEL: &str = "deepseek-r1-distill-qwen-7b";
+const DEFAULT_FORMAT: &str = "q4_k_m";
+
+/// What the calculator partial gets: the starting model and format, and the no-JavaScript
+/// size card.
+#[derive(Serialize)]
+pub struct CalculatorView {
+    pub model: &'static str,
+    pub quant: &'static str,
+    pub size: ModelSizeView,
+}
+
+/// The calculator for `model` at `quant` (`None`: the defaults); an unknown id is an error
+/// that lists the known ones.
+pub fn calculator(model: Option<&str>, quant: Option<&str>) -> Result<CalculatorView, String> {
+    let model = model.filter(|m| !m.is_empty()).unwrap_or(DEFAULT_MODEL);
+    let quant = quant.filter(|q| !q.is_empty()).unwrap_or(DEFAULT_FORMAT);
+    let preset = model_size::preset(model).ok_or_else(|| {
+        let ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+        format!("unknown model `{model}`; known models: {}", ids.join(", "))
+    })?;
+    let format = Format::from_id(quant).ok_or_else(|| {
+        format!("unknown format `{quant}`; `wisdom calc --list` lists the formats")
+    })?;
+    Ok(CalculatorView {
+        model: preset.id,
+        quant: format.id(),
+        size: model_size(preset),
+    })
+}
+
+/// The calculator's template functions: `calculator(model=..., quant=...)` and
+/// `model_comparison()`, which its shortcodes and page call.
+pub fn register(tera: &mut tera::Tera) {
+    tera.register_function(
+        "calculator",
+        |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let model = kwargs.get::<&str>("model")?;
+            let quant = kwargs.get::<&str>("quant")?;
+            calculator(model, quant)
+                .map(|view| tera::Value::from_serializable(&view))
+                .map_err(tera::Error::message)
+        },
+    );
+    tera.register_function("model_comparison", |_: tera::Kwargs, _: &tera::State| {
+        tera::Value::from_serializable(&comparison())
+    });
+}

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::model_views::ModelSizeView;
 
 use crate::markdown::TocEntry;
-use crate::site::{Note, Section, Site, Tag};
+use crate::site::{Note, Section, Site, Tag, Taxonomy};
 
 #[derive(Serialize)]
 pub struct TagLink<'a> {
@@ -29,6 +29,32 @@ impl<'a> TagLink<'a> {
             count: tag.notes.len(),
         }
     }
+}
+
+/// A taxonomy as its pages name it.
+#[derive(Serialize)]
+pub struct TaxonomyView<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+impl<'a> TaxonomyView<'a> {
+    pub fn new(taxonomy: &'a Taxonomy) -> Self {
+        TaxonomyView {
+            name: &taxonomy.name,
+            title: &taxonomy.title,
+            url: &taxonomy.url,
+        }
+    }
+}
+
+/// The terms a note has in one taxonomy other than `tags`.
+#[derive(Serialize)]
+pub struct TermGroup<'a> {
+    #[serde(flatten)]
+    pub taxonomy: TaxonomyView<'a>,
+    pub terms: Vec<TagRef<'a>>,
 }
 
 /// A tag as a note shows it: no count, so that a card does not change when another note
@@ -56,13 +82,18 @@ impl<'a> TagRef<'a> {
 #[derive(Serialize)]
 pub struct Card<'a> {
     pub title: &'a str,
+    /// `linkTitle`, else the title: what links and cards show.
+    pub link_title: &'a str,
     pub url: &'a str,
     pub permalink: &'a str,
     pub date: Option<String>,
     pub date_human: Option<String>,
     pub reading_time: usize,
     pub word_count: usize,
+    /// Its tags (taxonomy `tags`).
     pub tags: Vec<TagRef<'a>>,
+    /// Its values of the other taxonomies, in the config's order.
+    pub terms: Vec<TermGroup<'a>>,
     /// HTML.
     pub summary: &'a str,
     pub description: Option<&'a str>,
@@ -72,6 +103,7 @@ impl<'a> Card<'a> {
     pub fn new(site: &'a Site, note: &'a Note) -> Self {
         Card {
             title: &note.title,
+            link_title: note.link_title.as_deref().unwrap_or(&note.title),
             url: &note.url,
             permalink: &note.permalink,
             date: note.date.map(|d| d.rfc3339()),
@@ -81,12 +113,34 @@ impl<'a> Card<'a> {
             tags: note
                 .tags
                 .iter()
-                .map(|&t| TagRef::new(&site.tags[t]))
+                .map(|&t| &site.tags[t])
+                .filter(|t| t.taxonomy == 0)
+                .map(TagRef::new)
                 .collect(),
+            terms: term_groups(site, note),
             summary: note.summary_html(),
             description: note.description.as_deref(),
         }
     }
+}
+
+fn term_groups<'a>(site: &'a Site, note: &Note) -> Vec<TermGroup<'a>> {
+    let mut groups: Vec<TermGroup> = Vec::new();
+    for &t in &note.tags {
+        let tag = &site.tags[t];
+        if tag.taxonomy == 0 {
+            continue;
+        }
+        let taxonomy = &site.taxonomies[tag.taxonomy];
+        match groups.iter_mut().find(|g| g.taxonomy.name == taxonomy.name) {
+            Some(group) => group.terms.push(TagRef::new(tag)),
+            None => groups.push(TermGroup {
+                taxonomy: TaxonomyView::new(taxonomy),
+                terms: vec![TagRef::new(tag)],
+            }),
+        }
+    }
+    groups
 }
 
 /// A note on its own page: the card plus the body.
@@ -104,6 +158,8 @@ pub struct PageView<'a> {
     pub lastmod_human: Option<String>,
     pub section: SectionLink<'a>,
     pub extra: &'a Map<String, Value>,
+    /// Classes for the article element (`cssclasses`).
+    pub css_classes: &'a [String],
     /// schema.org metadata, already escaped for a `<script>` element.
     pub json_ld: String,
     /// Notes that link to this one.
@@ -127,7 +183,7 @@ impl<'a> NoteLinkView<'a> {
             .map(|&id| {
                 let note = &site.notes[id];
                 NoteLinkView {
-                    title: &note.title,
+                    title: note.link_title.as_deref().unwrap_or(&note.title),
                     url: &note.url,
                     date: note.date.map(|d| d.rfc3339()),
                     date_human: note.date.map(|d| d.human()),
@@ -203,6 +259,10 @@ pub struct Meta<'a> {
     pub published: Option<String>,
     pub modified: Option<String>,
     pub tags: Vec<&'a str>,
+    /// `keywords` from front matter, for `<meta name="keywords">`.
+    pub keywords: &'a [String],
+    /// The OpenGraph image, absolute when `base_url` is.
+    pub image: Option<String>,
 }
 
 impl<'a> Meta<'a> {
@@ -216,17 +276,20 @@ impl<'a> Meta<'a> {
             published: None,
             modified: None,
             tags: Vec::new(),
+            keywords: &[],
+            image: None,
         }
     }
 }
 
 /// The JSON-LD of a note. `<`, `>` and `&` are escaped so that no text can close the script.
 pub fn json_ld(site: &Site, note: &Note, description: &str) -> String {
-    let keywords: Vec<&str> = note
+    let mut keywords: Vec<&str> = note
         .tags
         .iter()
         .map(|&t| site.tags[t].name.as_str())
         .collect();
+    keywords.extend(note.keywords.iter().map(String::as_str));
     let mut doc = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "BlogPosting",

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::build::{self, Bodies, BuildOptions, STATIC_DIR, render_markdown};
 use crate::config::CONFIG_FILE;
-use crate::content::{self, CONTENT_DIR};
+use crate::content::{self, CONTENT_DIR, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::Highlighter;
 use crate::output::{InPlace, write_file};
@@ -19,6 +19,8 @@ use crate::templates::{BUILTIN_STATIC, TEMPLATES_DIR, Theme};
 
 pub struct LiveSite {
     options: BuildOptions,
+    /// Fixed when the site is loaded, so that a note does not appear on its own between edits.
+    visibility: Visibility,
     output: PathBuf,
     highlighter: Highlighter,
     /// By path relative to `content/`.
@@ -58,10 +60,12 @@ impl LiveSite {
         let root = &options.root;
         let config = build::load_config(options)?;
         let (files, mut errors) = content::read(root);
+        let visibility = options.visibility();
+        let mut left_out = 0;
         let mut documents = Vec::new();
         for file in files.markdown {
             match content::parse(file) {
-                Ok(doc) if doc.front.draft && !options.drafts => {}
+                Ok(doc) if !visibility.shows(&doc.front) => left_out += 1,
                 Ok(doc) => documents.push(doc),
                 Err(d) => errors.push(d),
             }
@@ -72,10 +76,16 @@ impl LiveSite {
                 .into_iter()
                 .map(|s| (s.doc.source.rel.clone(), s))
                 .collect();
-        let site = site::assemble(config, sources.values(), files.assets);
+        let site = site::assemble(config, sources.values(), files.assets).map(|mut site| {
+            site.left_out = left_out;
+            site
+        });
         let theme = Theme::load(root);
         let (site, theme) = match (site, theme) {
-            (Ok(site), Ok(theme)) if errors.is_empty() => (site, theme),
+            (Ok(mut site), Ok(theme)) if errors.is_empty() => {
+                site.warnings.extend(render::layout_warnings(&site, &theme));
+                (site, theme)
+            }
             (site, theme) => {
                 errors.extend(site.err().unwrap_or_default());
                 errors.extend(theme.err().unwrap_or_default());
@@ -86,6 +96,7 @@ impl LiveSite {
         build::write(&site, &theme, &InMemory, root, &output)?;
         Ok(LiveSite {
             options: options.clone(),
+            visibility,
             output,
             highlighter,
             sources,
@@ -362,7 +373,7 @@ impl LiveSite {
                     })
                 });
             match read {
-                Ok(doc) if doc.front.draft && !self.options.drafts => {
+                Ok(doc) if !self.visibility.shows(&doc.front) => {
                     removed.insert(rel.clone());
                 }
                 Ok(doc) => {

@@ -27,6 +27,8 @@ pub struct ServeOptions {
     pub bind: String,
     pub port: u16,
     pub drafts: bool,
+    /// Include notes whose `publishDate` is still to come.
+    pub future: bool,
     /// Open the default browser at the site.
     pub open: bool,
     /// Fail when `port` is taken instead of moving to the next free one.
@@ -105,6 +107,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         root: root.clone(),
         output: Some(output.clone()),
         drafts: options.drafts,
+        future: options.future,
         base_url: Some(format!("http://{addr}/")),
         strict: false,
     };

@@ -42,7 +42,7 @@ pub(super) fn resolve(
     tags: &[Tag],
     assets: &[PathBuf],
 ) -> Result<Links, Vec<Diagnostic>> {
-    let resolver = Resolver::new(config, notes, sections, assets);
+    let resolver = Resolver::new(config, notes, sections, tags, assets);
     let mut errors = Vec::new();
     let mut links = Links {
         backlinks: vec![Vec::new(); notes.len()],
@@ -97,6 +97,8 @@ struct Resolver<'a> {
     config: &'a Config,
     notes: &'a [Note],
     sections: &'a [Section],
+    /// For inline `#tags`, which link to their pages.
+    tags: &'a [Tag],
     /// By file under `content/`, e.g. `wisdom/a.md`.
     by_path: HashMap<String, Target>,
     /// By slugged file name, alias, title and slug, so that case and punctuation do not
@@ -115,6 +117,7 @@ impl<'a> Resolver<'a> {
         config: &'a Config,
         notes: &'a [Note],
         sections: &'a [Section],
+        tags: &'a [Tag],
         assets: &[PathBuf],
     ) -> Self {
         let mut by_path = HashMap::default();
@@ -130,6 +133,7 @@ impl<'a> Resolver<'a> {
             config,
             notes,
             sections,
+            tags,
             by_path,
             by_name: OnceCell::new(),
             // Already relative to `content/`.
@@ -182,6 +186,7 @@ impl<'a> Resolver<'a> {
         for link in &content.links {
             let href = match &link.target {
                 LinkTarget::Asset { path, by_name } => self.asset(path, *by_name, link, &file),
+                LinkTarget::Tag(name) => self.tag(name, link, &file),
                 _ => self.resolve(link, &file, here).and_then(|target| {
                     seen(target);
                     self.href(target, link, &file)
@@ -230,6 +235,23 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The page of an inline `#tag` (a tag of the note, so it exists).
+    fn tag(&self, name: &str, link: &NoteLink, file: &str) -> Result<String, Diagnostic> {
+        let slug = slugify(name);
+        // Terms are sorted by taxonomy, then slug; tags are taxonomy 0.
+        let found = self
+            .tags
+            .binary_search_by(|t| (t.taxonomy, t.slug.as_str()).cmp(&(0, slug.as_str())));
+        match found {
+            Ok(t) => Ok(escape(&self.tags[t].url)),
+            Err(_) => Err(
+                Diagnostic::new(Kind::Link, file, format!("`#{name}` is no tag"))
+                    .at_position(&link.at)
+                    .hint("inline tags need `inline_tags = true` in wisdom.toml"),
+            ),
+        }
+    }
+
     fn assets_by_name(&self) -> &HashMap<String, String> {
         self.assets_by_name.get_or_init(|| {
             let mut by_name: HashMap<String, String> = HashMap::default();
@@ -262,6 +284,18 @@ impl<'a> Resolver<'a> {
                 })
             }
             LinkTarget::Here => Ok(here),
+            LinkTarget::Ref(path) => {
+                let key = path.strip_suffix(".md").unwrap_or(path);
+                if key.is_empty() {
+                    return Ok(here);
+                }
+                self.by_ref(key, file).ok_or_else(|| {
+                    error(
+                        format!("`{{{{< ref \"{path}\" >}}}}` names no page"),
+                        "name a file under content/, from the note's folder or from content/ (with a leading /)",
+                    )
+                })
+            }
             LinkTarget::Relative(path) => {
                 let from = content_path(Path::new(file));
                 join(folder_of(&from), path)
@@ -273,6 +307,7 @@ impl<'a> Resolver<'a> {
                         )
                     })
             }
+            LinkTarget::Tag(_) => Err(error("a tag is not a note".into(), "link to a note")),
             LinkTarget::Asset { .. } => Err(error(
                 "an embed is not a note".into(),
                 "link to the note with [[name]]",
@@ -355,9 +390,33 @@ impl<'a> Resolver<'a> {
     /// `[[deep/note]]`: a file named from `content/` or from the linking file's folder.
     fn by_relative_path(&self, key: &str, file: &str) -> Option<Target> {
         let from = content_path(Path::new(file));
-        let folder = from.rsplit_once('/').map_or("", |(dir, _)| dir);
         let key = key.trim_start_matches('/');
-        let bases = [key.to_string(), format!("{folder}/{key}")];
+        self.by_bases(&[key.to_string(), format!("{}/{key}", folder_of(&from))])
+    }
+
+    /// Hugo's `ref`: from the linking file's folder, then from `content/` (only from there
+    /// when it starts with `/`); a bare name may also be any page's file name.
+    fn by_ref(&self, key: &str, file: &str) -> Option<Target> {
+        let from = content_path(Path::new(file));
+        let key = key.trim_end_matches('/');
+        let mut bases = Vec::new();
+        if !key.starts_with('/') {
+            bases.extend(join(folder_of(&from), key));
+        }
+        bases.push(key.trim_start_matches('/').to_string());
+        self.by_bases(&bases).or_else(|| {
+            let candidates = self.names().get(&slugify(key))?;
+            let by_file: Vec<_> = candidates
+                .iter()
+                .filter(|(how, _)| *how == Match::FileName)
+                .copied()
+                .collect();
+            self.choose(&by_file, file).ok().map(Target::Note)
+        })
+    }
+
+    /// The first of `bases` that is a page: `base.md`, `base/index.md` or `base/_index.md`.
+    fn by_bases(&self, bases: &[String]) -> Option<Target> {
         bases.iter().find_map(|base| {
             ["md", "index.md", "_index.md"].iter().find_map(|end| {
                 let sep = if *end == "md" { "." } else { "/" };

@@ -89,8 +89,23 @@ pub struct Section {
     pub links: Vec<String>,
 }
 
+/// A front matter key whose values group notes (`tags`, `categories`, `series`).
+#[derive(Debug)]
+pub struct Taxonomy {
+    /// As in `taxonomies` (`categories`).
+    pub name: String,
+    /// For headings: `Categories`.
+    pub title: String,
+    /// `/categories/`: its index page.
+    pub path: String,
+    pub url: String,
+}
+
+/// A value of a taxonomy (a tag, a category), with its notes.
 #[derive(Debug)]
 pub struct Tag {
+    /// Index in [`Site::taxonomies`]; `0` is `tags`.
+    pub taxonomy: usize,
     pub slug: String,
     /// The spelling most notes use.
     pub name: String,
@@ -118,7 +133,9 @@ pub struct Site {
     pub notes: Vec<Note>,
     /// `sections[0]` is the home page.
     pub sections: Vec<Section>,
-    /// By slug.
+    /// Every taxonomy of the config, `tags` first.
+    pub taxonomies: Vec<Taxonomy>,
+    /// The terms of every taxonomy, by taxonomy, then slug.
     pub tags: Vec<Tag>,
     /// Files under `content/` that are not markdown, relative to it.
     pub assets: Vec<PathBuf>,
@@ -127,6 +144,9 @@ pub struct Site {
     /// What the site was built despite: aliases that lost to a page, broken links kept as
     /// text. Printed by every command; `--strict` makes them errors.
     pub warnings: Vec<Diagnostic>,
+    /// Notes the build did not publish (see `content::Visibility`), so that a summary can
+    /// say so rather than drop them silently.
+    pub left_out: usize,
 }
 
 /// Notes changed by [`Site::replace_in_place`].
@@ -158,7 +178,7 @@ impl Site {
                 && old.aliases == new.aliases
                 && old.date == new.date
                 && old.title == new.title
-                && old.tag_spellings == new.tag_spellings
+                && old.terms == new.terms
                 && old.dir == new.dir
                 && same_links_and_headings(&old.content, &new.content);
             if !same_place {
@@ -175,8 +195,17 @@ impl Site {
         Some(edit)
     }
 
-    pub fn tag_path(slug: &str) -> String {
-        format!("{TAGS_PATH}{slug}/")
+    /// Whether a taxonomy gets pages: `tags` always, the others once a note uses them.
+    pub fn has_pages(&self, taxonomy: usize) -> bool {
+        taxonomy == 0 || self.tags.iter().any(|t| t.taxonomy == taxonomy)
+    }
+
+    /// The terms of one taxonomy, by slug.
+    pub fn terms_of(&self, taxonomy: usize) -> impl Iterator<Item = (TagId, &Tag)> {
+        self.tags
+            .iter()
+            .enumerate()
+            .filter(move |(_, t)| t.taxonomy == taxonomy)
     }
 
     pub fn tags_url(&self) -> String {
@@ -309,18 +338,19 @@ pub fn assemble<'a>(
         section_by_dir.insert(dir, sections.len());
         sections.push(section);
     }
-    let mut tags = make_tags(&data, &config);
-    let tag_ids: HashMap<&str, TagId> = tags
+    let taxonomies = make_taxonomies(&config);
+    let mut tags = make_tags(&data, &config, &taxonomies);
+    let tag_ids: HashMap<(usize, &str), TagId> = tags
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.slug.as_str(), i))
+        .map(|(i, t)| ((t.taxonomy, t.slug.as_str()), i))
         .collect();
     let mut notes = Vec::with_capacity(data.len());
     for (id, d) in data.into_iter().enumerate() {
         let note_tags: Vec<TagId> = d
-            .tag_spellings
+            .terms
             .iter()
-            .map(|(s, _)| tag_ids[s.as_str()])
+            .map(|t| tag_ids[&(t.taxonomy, t.slug.as_str())])
             .collect();
         // A section lists the notes of its folder and of every folder below it.
         let section = section_of(&d.dir, &section_by_dir);
@@ -349,7 +379,7 @@ pub fn assemble<'a>(
     describe_tags(&mut tags, tag_docs, &mut errors);
     let mut warnings = Vec::new();
     if errors.is_empty() {
-        let claims = page_claims(&notes, &sections, &tags);
+        let claims = page_claims(&notes, &sections, &taxonomies, &tags);
         check_unique_urls(&claims, &mut errors);
         let redirects = place_redirects(&notes, &claims, &mut warnings);
         for (note, redirects) in notes.iter_mut().zip(redirects) {
@@ -378,10 +408,12 @@ pub fn assemble<'a>(
             config,
             notes,
             sections,
+            taxonomies,
             tags,
             assets,
             by_source,
             warnings,
+            left_out: 0,
         })
     } else {
         Err(errors)
@@ -435,30 +467,52 @@ fn connect(
     }
 }
 
-/// Every tag, by slug, named by the spelling most notes use (a tie goes to the first in
-/// sort order).
-fn make_tags(data: &[&Arc<NoteData>], config: &Config) -> Vec<Tag> {
-    // Per slug, each spelling with its count: nearly always one, so a list beats a map.
-    let mut spellings: HashMap<&str, Vec<(&str, usize)>> = HashMap::default();
+/// The config's taxonomies, with their index pages' paths.
+fn make_taxonomies(config: &Config) -> Vec<Taxonomy> {
+    config
+        .taxonomies
+        .iter()
+        .map(|name| {
+            let path = format!("/{}/", crate::slug::slugify(name));
+            let mut title: Vec<char> = name.chars().collect();
+            if let Some(first) = title.first_mut() {
+                *first = first.to_uppercase().next().unwrap_or(*first);
+            }
+            Taxonomy {
+                name: name.clone(),
+                title: title.into_iter().collect(),
+                url: config.url(&path),
+                path,
+            }
+        })
+        .collect()
+}
+
+/// Every term of every taxonomy, named by the spelling most notes use (a tie goes to the
+/// first in sort order).
+fn make_tags(data: &[&Arc<NoteData>], config: &Config, taxonomies: &[Taxonomy]) -> Vec<Tag> {
+    // Per term, each spelling with its count: nearly always one, so a list beats a map.
+    let mut spellings: HashMap<(usize, &str), Vec<(&str, usize)>> = HashMap::default();
     for d in data {
-        for (slug, spelling) in &d.tag_spellings {
-            let names = spellings.entry(slug).or_default();
-            match names.iter_mut().find(|(n, _)| n == spelling) {
+        for term in &d.terms {
+            let names = spellings.entry((term.taxonomy, &term.slug)).or_default();
+            match names.iter_mut().find(|(n, _)| *n == term.spelling) {
                 Some((_, count)) => *count += 1,
-                None => names.push((spelling, 1)),
+                None => names.push((&term.spelling, 1)),
             }
         }
     }
     let mut tags: Vec<Tag> = spellings
         .into_iter()
-        .map(|(slug, names)| {
+        .map(|((taxonomy, slug), names)| {
             let name = names
                 .into_iter()
                 .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
                 .map(|(n, _)| n.trim().to_string())
                 .unwrap_or_default();
-            let path = Site::tag_path(slug);
+            let path = format!("{}{slug}/", taxonomies[taxonomy].path);
             Tag {
+                taxonomy,
                 slug: slug.to_string(),
                 name,
                 url: config.url(&path),
@@ -469,7 +523,7 @@ fn make_tags(data: &[&Arc<NoteData>], config: &Config) -> Vec<Tag> {
             }
         })
         .collect();
-    tags.sort_by(|a, b| a.slug.cmp(&b.slug));
+    tags.sort_by(|a, b| (a.taxonomy, &a.slug).cmp(&(b.taxonomy, &b.slug)));
     tags
 }
 
@@ -483,8 +537,9 @@ fn describe_tags(tags: &mut [Tag], docs: Vec<&Source>, errors: &mut Vec<Diagnost
         }
         let stem = source.doc.source.rel.file_stem().unwrap_or_default();
         let slug = crate::slug::slugify(&stem.to_string_lossy());
-        // Tags are sorted by slug.
-        let Ok(t) = tags.binary_search_by(|tag| tag.slug.as_str().cmp(&slug)) else {
+        // Terms are sorted by taxonomy, then slug; descriptions are of tags (taxonomy 0).
+        let Ok(t) = tags.binary_search_by(|tag| (tag.taxonomy, tag.slug.as_str()).cmp(&(0, &slug)))
+        else {
             errors.push(
                 Diagnostic::new(
                     Kind::Slug,
@@ -574,7 +629,7 @@ fn home_section(config: &Config) -> Section {
 enum Owner<'a> {
     Home,
     Section(&'a Path),
-    TagIndex,
+    TaxonomyIndex(&'a str),
     Calculator,
     SearchIndex,
     Tag(&'a str),
@@ -587,7 +642,7 @@ impl std::fmt::Display for Owner<'_> {
         match self {
             Owner::Home => f.write_str("the home page"),
             Owner::Section(p) | Owner::Note(p) => write!(f, "{}", p.display()),
-            Owner::TagIndex => f.write_str("the tag index"),
+            Owner::TaxonomyIndex(name) => write!(f, "the index of {name}"),
             Owner::Calculator => f.write_str("the calculator page"),
             Owner::SearchIndex => f.write_str("the search index"),
             Owner::Tag(name) => write!(f, "the tag page of `{name}`"),
@@ -600,6 +655,7 @@ impl std::fmt::Display for Owner<'_> {
 fn page_claims<'a>(
     notes: &'a [Note],
     sections: &'a [Section],
+    taxonomies: &'a [Taxonomy],
     tags: &'a [Tag],
 ) -> Vec<(&'a str, Owner<'a>)> {
     let mut claims: Vec<(&str, Owner)> =
@@ -612,7 +668,11 @@ fn page_claims<'a>(
         };
         claims.push((&s.path, owner));
     }
-    claims.push((TAGS_PATH, Owner::TagIndex));
+    for (i, taxonomy) in taxonomies.iter().enumerate() {
+        if i == 0 || tags.iter().any(|t| t.taxonomy == i) {
+            claims.push((&taxonomy.path, Owner::TaxonomyIndex(&taxonomy.name)));
+        }
+    }
     claims.push((CALCULATOR_PATH, Owner::Calculator));
     claims.push((SEARCH_INDEX_PATH, Owner::SearchIndex));
     claims.extend(tags.iter().map(|t| (t.path.as_str(), Owner::Tag(&t.name))));
@@ -717,6 +777,9 @@ fn place_redirects(
 /// `old/url` and `/old/url` both mean `/old/url/`; a file name such as `/old.html` stays.
 pub fn normalize_alias(alias: &str) -> String {
     let trimmed = alias.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        return "/".to_string();
+    }
     if trimmed
         .rsplit('/')
         .next()

@@ -34,10 +34,28 @@ pub struct NoteData {
     pub extra: Map<String, Value>,
     /// The folder the note is in, relative to `content/`, `/`-separated: finds its section.
     pub dir: String,
-    /// Each tag once, as (slug, spelling).
-    pub tag_spellings: Vec<(String, String)>,
+    /// Each value of each taxonomy once (tags first).
+    pub terms: Vec<Term>,
     /// The model a note is about (`model:` in front matter): it gets a size card.
     pub model: Option<&'static model_size::Preset>,
+    /// The shorter title for cards, links and breadcrumbs (Hugo's `linkTitle`).
+    pub link_title: Option<String>,
+    /// The template of its page, when not `page.html` (Hugo's `layout`).
+    pub layout: Option<String>,
+    /// Classes of the page's article element (Obsidian's `cssclasses`).
+    pub css_classes: Vec<String>,
+    pub keywords: Vec<String>,
+    /// The OpenGraph image: the first of `images`.
+    pub image: Option<String>,
+}
+
+/// A value a note gives a taxonomy: `tags: [AI]` gives `tags` the term `ai`, spelled `AI`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// Index in `config.taxonomies`.
+    pub taxonomy: usize,
+    pub slug: String,
+    pub spelling: String,
 }
 
 /// Checks a note's slug, tags and aliases and works out its URLs.
@@ -99,23 +117,7 @@ pub fn prepare(
             slug
         }
     };
-    let mut tags: Vec<(String, String)> = Vec::new();
-    for tag in &doc.front.tags {
-        let tag_slug = slugify(tag);
-        if tag_slug.is_empty() {
-            errors.push(
-                Diagnostic::new(
-                    Kind::Slug,
-                    &doc.source.path,
-                    format!("tag `{tag}` has no letters or digits"),
-                )
-                .at_line(&doc.source.text, doc.key_line("tags"))
-                .hint("remove it or give it a name with letters or digits"),
-            );
-        } else if !tags.iter().any(|(s, _)| *s == tag_slug) {
-            tags.push((tag_slug, tag.clone()));
-        }
-    }
+    let terms = terms(doc, rendered, config, &mut errors);
     for alias in &doc.front.aliases {
         if alias.split(['/', '\\']).any(|c| c == ".." || c == ".") || alias.trim().is_empty() {
             errors.push(
@@ -149,10 +151,26 @@ pub fn prepare(
             found
         }
     };
+    let path = match &doc.front.url {
+        Some(url) => {
+            if url.split(['/', '\\']).any(|c| c == ".." || c == ".") || url.contains(['?', '#']) {
+                errors.push(
+                    Diagnostic::new(
+                        Kind::Slug,
+                        &doc.source.path,
+                        format!("url `{url}` is not a path of this site"),
+                    )
+                    .at_line(&doc.source.text, doc.key_line("url"))
+                    .hint("write url as a site path such as /about/ or /old/page.html"),
+                );
+            }
+            super::normalize_alias(url)
+        }
+        None => format!("{}{slug}/", dir_path(&dir)),
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
-    let path = format!("{}{slug}/", dir_path(&dir));
     Ok(NoteData {
         source: doc.source.path.clone(),
         title: doc.front.title.clone().unwrap_or(stem),
@@ -169,8 +187,97 @@ pub fn prepare(
         aliases: doc.front.aliases.clone(),
         extra: doc.front.extra.clone(),
         dir: dir_key(&dir),
-        tag_spellings: tags,
+        terms,
         model,
+        link_title: doc.front.link_title.clone(),
+        layout: doc.front.layout.clone(),
+        css_classes: doc.front.css_classes.clone(),
+        keywords: doc.front.keywords.clone(),
+        image: doc.front.images.first().cloned(),
+    })
+}
+
+/// The note's values of every taxonomy: `tags` (with the inline `#tags` of its text, unless
+/// `inline_tags = false`), then each other taxonomy's front matter key (in any case).
+fn terms(
+    doc: &Document,
+    rendered: &Rendered,
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Term> {
+    let mut terms: Vec<Term> = Vec::new();
+    for (taxonomy, name) in config.taxonomies.iter().enumerate() {
+        let values = if taxonomy == 0 {
+            let inline = rendered.inline_tags.iter().filter(|_| config.inline_tags);
+            doc.front.tags.iter().chain(inline).cloned().collect()
+        } else {
+            match taxonomy_values(doc, name) {
+                Ok(values) => values,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            }
+        };
+        for value in values {
+            let slug = slugify(&value);
+            if slug.is_empty() {
+                errors.push(
+                    Diagnostic::new(
+                        Kind::Slug,
+                        &doc.source.path,
+                        match taxonomy {
+                            0 => format!("tag `{value}` has no letters or digits"),
+                            _ => format!("{name} value `{value}` has no letters or digits"),
+                        },
+                    )
+                    .at_line(&doc.source.text, doc.key_line(name))
+                    .hint("remove it or give it a name with letters or digits"),
+                );
+            } else if !terms
+                .iter()
+                .any(|t| t.taxonomy == taxonomy && t.slug == slug)
+            {
+                terms.push(Term {
+                    taxonomy,
+                    slug,
+                    spelling: value,
+                });
+            }
+        }
+    }
+    terms
+}
+
+/// The values of a taxonomy other than `tags`: a text or a list of texts (numbers count as
+/// text); anything else is an error naming the key.
+fn taxonomy_values(doc: &Document, name: &str) -> Result<Vec<String>, Diagnostic> {
+    let Some((key, value)) = doc
+        .front
+        .extra
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+    else {
+        return Ok(Vec::new());
+    };
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let values = match value {
+        Value::Null => Some(Vec::new()),
+        Value::Array(items) => items.iter().map(text).collect(),
+        other => text(other).map(|t| vec![t]),
+    };
+    values.ok_or_else(|| {
+        Diagnostic::new(
+            Kind::FieldType,
+            &doc.source.path,
+            format!("`{key}` is a taxonomy: its value must be a text or a list of texts"),
+        )
+        .at_line(&doc.source.text, doc.key_line(key))
+        .hint(format!("write {key}: [\"one\", \"two\"]"))
     })
 }
 

@@ -133,3 +133,16 @@ pub fn try_read_frame(stream: &mut impl Read) -> std::io::Result<String> {
     stream.read_exact(&mut payload)?;
     Ok(String::from_utf8_lossy(&payload).into_owned())
 }
+
+/// Copies a folder (a fixture) to `to`, so that a test can change it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -52,7 +52,7 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
         .tags
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.slug.as_str(), i))
+        .map(|(i, t)| (t.path.as_str(), i))
         .collect();
     for (i, section) in new.sections.iter().enumerate() {
         let listing = Listing::Section(i);
@@ -67,10 +67,10 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     }
     for (t, tag) in new.tags.iter().enumerate() {
         let old_list = old_tags
-            .get(tag.slug.as_str())
+            .get(tag.path.as_str())
             .map(|&o| old.tags[o].notes.as_slice());
         let old_description = old_tags
-            .get(tag.slug.as_str())
+            .get(tag.path.as_str())
             .and_then(|&o| old.tags[o].description.as_ref());
         let described_anew = match (old_description, &tag.description) {
             (Some(a), Some(b)) => a.content.html != b.content.html || a.links != b.links,
@@ -82,7 +82,7 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
         }
     }
     if tag_cloud_changed {
-        jobs.insert(Job::TagIndex);
+        jobs.extend(crate::render::taxonomy_indexes(new));
     }
     if diff.feed_differs(&old.sections[0].notes, &new.sections[0].notes) {
         jobs.insert(Job::SiteFeed);
@@ -168,7 +168,7 @@ pub fn same_files(old: &Site, new: &Site) -> bool {
             .tags
             .iter()
             .zip(&new.tags)
-            .all(|(a, b)| a.slug == b.slug && pages(old, &a.notes) == pages(new, &b.notes))
+            .all(|(a, b)| a.path == b.path && pages(old, &a.notes) == pages(new, &b.notes))
 }
 
 /// What every page shows: the configuration, the sections in the navigation and the tag
@@ -185,14 +185,14 @@ fn frame_differs(old: &Site, new: &Site) -> bool {
 fn tag_names(site: &Site) -> HashMap<&str, &str> {
     site.tags
         .iter()
-        .map(|t| (t.slug.as_str(), t.name.as_str()))
+        .map(|t| (t.path.as_str(), t.name.as_str()))
         .collect()
 }
 
 fn tag_counts(site: &Site) -> Vec<(&str, usize)> {
     site.tags
         .iter()
-        .map(|t| (t.slug.as_str(), t.notes.len()))
+        .map(|t| (t.path.as_str(), t.notes.len()))
         .collect()
 }
 
@@ -256,7 +256,7 @@ impl Diff<'_> {
                 .tags
                 .iter()
                 .zip(&new.tags)
-                .any(|(a, b)| a.slug != b.slug || newest(old, &a.notes) != newest(new, &b.notes))
+                .any(|(a, b)| a.path != b.path || newest(old, &a.notes) != newest(new, &b.notes))
             || old
                 .sections
                 .iter()

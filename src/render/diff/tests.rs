@@ -127,7 +127,7 @@ fn a_new_tag_renders_the_tag_index_and_its_pages() {
     let (new, jobs) = jobs_after(|f| f[5].1 = note("E", 5, "y, z", "e"), &["w/e.md"]);
     let z = new.tags.iter().position(|t| t.slug == "z").unwrap();
     for job in [
-        Job::TagIndex,
+        Job::TaxonomyIndex(0),
         Job::Listing(Listing::Tag(z), 1),
         Job::TagFeed(z),
         Job::Note(id(&new, "E")),
