@@ -501,3 +501,84 @@ fn inline_tags_are_tags_with_obsidians_rules() {
     assert!(select(&quant, ".prose a.tag").is_empty());
     assert!(!holder.path().join("out/tags/models-llm").exists());
 }
+
+#[test]
+fn embeds_show_the_note_its_section_or_its_block_in_place() {
+    let (_holder, out, _) = build_fixture("vault", &[]);
+    let index = html(&out, "index/index.html");
+    let frames = select(&index, ".prose .transclusion");
+    assert_eq!(frames.len(), 3, "{}", index.html());
+    // The heading's section: its subheadings and text, not the note's first paragraph.
+    let formats = frames[0].text().collect::<String>();
+    assert!(formats.contains("Blocks of 256 weights."), "{formats}");
+    assert!(
+        !formats.contains("Storing weights in fewer bits"),
+        "{formats}"
+    );
+    // The block: the list item alone.
+    let block = frames[1].text().collect::<String>();
+    assert!(
+        block.contains("Q4_K_M is the usual pick") && !block.contains("Q8_0"),
+        "{block}"
+    );
+    // The whole note, with its own links resolved.
+    assert!(
+        frames[2]
+            .text()
+            .collect::<String>()
+            .contains("Notes from the café")
+    );
+    assert_eq!(
+        attrs(&index, ".transclusion-source a", "href")
+            .iter()
+            .map(|h| percent_decode(h))
+            .collect::<Vec<_>>(),
+        [
+            "/models/quantization/#formats",
+            "/models/quantization/#^usual-pick",
+            "/notes-on-ünïcode/café-notes/"
+        ]
+    );
+    // An embed inside a sentence stays a link; sized images get their size.
+    assert!(
+        texts(&index, ".prose p")
+            .iter()
+            .any(|p| p.contains("Inline embeds stay links"))
+    );
+    assert_eq!(attrs(&index, ".prose img", "width"), ["200"]);
+    assert_eq!(attrs(&index, ".prose img", "height"), ["100"]);
+    let r1 = html(&out, "models/deepseek-r1/index.html");
+    assert_eq!(attrs(&r1, ".prose img[width]", "width"), ["300"]);
+}
+
+#[test]
+fn an_embed_cycle_is_an_error_naming_the_chain() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    write(
+        root,
+        "content/a.md",
+        b"---\ntitle: A\n---\nA text.\n\n![[B]]\n",
+    );
+    write(
+        root,
+        "content/b.md",
+        b"---\ntitle: B\n---\nB text.\n\n![[C]]\n",
+    );
+    write(
+        root,
+        "content/c.md",
+        b"---\ntitle: C\n---\nC text.\n\n![[A]]\n",
+    );
+    let run = build_into(root, &root.join("public"), &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("embed cycle"), "{stderr}");
+    assert!(
+        stderr.contains("content/a.md → content/b.md → content/c.md → content/a.md")
+            || stderr.contains("content/b.md → content/c.md → content/a.md → content/b.md")
+            || stderr.contains("content/c.md → content/a.md → content/b.md → content/c.md"),
+        "{stderr}"
+    );
+    assert!(!root.join("public").exists());
+}

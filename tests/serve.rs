@@ -439,3 +439,36 @@ fn it_survives_a_crowd_and_malformed_requests_and_then_answers_correctly() {
     assert!(get(&server, "/wisdom/a/").2.contains("After the crowd."));
     drop(stalled);
 }
+
+#[test]
+fn a_page_that_embeds_a_note_shows_the_notes_new_text() {
+    let server = start();
+    let mut ws = Socket::connect(&server);
+    write(
+        &server.root,
+        "content/wisdom/host.md",
+        note(
+            "Host",
+            "2024-01-05",
+            &["ai"],
+            "Before.\n\n![[Alpha]]\n\nAfter.",
+        )
+        .as_bytes(),
+    );
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    wait_for(|| {
+        get(&server, "/wisdom/host/")
+            .2
+            .contains("Alpha first text.")
+    });
+
+    // An edit of the embedded note alone (its place in the site unchanged).
+    std::fs::write(
+        server.root.join("content/wisdom/a.md"),
+        note("Alpha", "2024-01-03", &["ai"], "Alpha embedded anew."),
+    )
+    .unwrap();
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    let host = get(&server, "/wisdom/host/").2;
+    assert!(host.contains("Alpha embedded anew."), "{host}");
+}

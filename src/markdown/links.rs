@@ -17,7 +17,15 @@ pub struct NoteLink {
     /// The `#anchor` without the `#`: a heading id of the target.
     pub anchor: Option<String>,
     pub at: Position,
+    /// `![[Note]]` alone in its paragraph: the note (or its heading's section, or its
+    /// block) is shown in place, between [`EMBED_START`] and [`EMBED_END`].
+    pub embed: bool,
 }
+
+/// Before an embed's paragraph: `<!--wisdom-embed:N-->`, `N` the link's index. The
+/// paragraph (a link to the note) stays as the fallback for pages that do not transclude.
+pub const EMBED_START: &str = "<!--wisdom-embed:";
+pub const EMBED_END: &str = "<!--/wisdom-embed-->";
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkTarget {

@@ -133,9 +133,20 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
     while let Some((event, range)) = parser.next() {
         match event {
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                let open_embeds = embeds;
                 let event = embed_as_link(event, &mut embeds);
+                let file_name = wiki_image_name(&event);
                 let label = wiki_label(&event);
                 let event = state.link(event, &mut lines, range.start);
+                if embeds > open_embeds
+                    && let Some(link) = state.links.last_mut()
+                {
+                    link.embed = true;
+                }
+                if let Some(img) = sized_image(&event, file_name.as_deref(), &mut parser) {
+                    state.push(Event::InlineHtml(img.into()), options);
+                    continue;
+                }
                 state.push(event, options);
                 if let Some(label) = label
                     && matches!(parser.peek(), Some((Event::Text(_), _)))
@@ -239,6 +250,56 @@ fn embed_as_link<'a>(event: Event<'a>, embeds: &mut usize) -> Event<'a> {
     }
 }
 
+/// `![[p.png|300]]` and `![[p.png|300x200]]`: the image at that width (and height), as
+/// Obsidian writes sizes; the alt text is the file name. Other images are left to the
+/// HTML writer.
+fn sized_image(event: &Event, file_name: Option<&str>, parser: &mut Events) -> Option<String> {
+    let Event::Start(Tag::Image {
+        link_type: LinkType::WikiLink { has_pothole: true },
+        dest_url,
+        ..
+    }) = event
+    else {
+        return None;
+    };
+    let Some((Event::Text(label), _)) = parser.peek() else {
+        return None;
+    };
+    let (width, height) = match label.split_once('x') {
+        Some((w, h)) => (
+            w.trim().parse::<u32>().ok()?,
+            Some(h.trim().parse::<u32>().ok()?),
+        ),
+        None => (label.trim().parse::<u32>().ok()?, None),
+    };
+    let name = file_name?.rsplit('/').next().unwrap_or_default();
+    for (e, _) in parser.by_ref() {
+        if matches!(e, Event::End(TagEnd::Image)) {
+            break;
+        }
+    }
+    let height = height
+        .map(|h| format!(" height=\"{h}\""))
+        .unwrap_or_default();
+    Some(format!(
+        "<img src=\"{}\" alt=\"{}\" width=\"{width}\"{height}>",
+        escape(dest_url),
+        escape(name)
+    ))
+}
+
+/// The file a wiki image names, before its destination becomes a marker.
+fn wiki_image_name(event: &Event) -> Option<String> {
+    match event {
+        Event::Start(Tag::Image {
+            link_type: LinkType::WikiLink { .. },
+            dest_url,
+            ..
+        }) => Some(dest_url.to_string()),
+        _ => None,
+    }
+}
+
 /// What a wiki link without text of its own shows instead of its destination.
 fn wiki_label(event: &Event) -> Option<String> {
     match event {
@@ -323,6 +384,24 @@ struct State<'a> {
 }
 
 impl<'a> State<'a> {
+    /// The link index of an embed that is all the paragraph opened at `start` holds.
+    fn lone_embed(&self, start: usize) -> Option<usize> {
+        let inner = self.events.get(start + 1..)?;
+        let (Some(Event::Start(Tag::Link { dest_url, .. })), Some(Event::End(TagEnd::Link))) =
+            (inner.first(), inner.last())
+        else {
+            return None;
+        };
+        if !inner[1..inner.len() - 1]
+            .iter()
+            .all(|e| matches!(e, Event::Text(_)))
+        {
+            return None;
+        }
+        let n: usize = dest_url.strip_prefix(links::MARKER)?.parse().ok()?;
+        self.links.get(n)?.embed.then_some(n)
+    }
+
     /// Text with its `#tags` as links to their pages (resolved by the site stage).
     fn text_with_tags(
         &mut self,
@@ -347,6 +426,7 @@ impl<'a> State<'a> {
                 target: LinkTarget::Tag(name.to_string()),
                 anchor: None,
                 at: lines.position(offset + start, true),
+                embed: false,
             });
             self.inline_tags.push(name.to_string());
             let href = links::marker(self.links.len() - 1);
@@ -402,6 +482,7 @@ impl<'a> State<'a> {
             target,
             anchor,
             at: lines.position(offset, true),
+            embed: false,
         });
         let (link_type, title, id) = (*link_type, title.clone(), id.clone());
         let dest_url = links::marker(self.links.len() - 1);
@@ -532,9 +613,19 @@ impl<'a> State<'a> {
                 if matches!(end, TagEnd::Paragraph | TagEnd::Item) {
                     self.take_block_id(start);
                 }
+                let embed = (end == TagEnd::Paragraph)
+                    .then(|| self.lone_embed(start))
+                    .flatten();
+                if let Some(link) = embed {
+                    let marker = format!("{}{link}-->", links::EMBED_START);
+                    self.events.insert(start, Event::Html(marker.into()));
+                }
                 match end {
                     TagEnd::FootnoteDefinition => self.events.push(Event::Html("</div>\n".into())),
                     end => self.events.push(Event::End(end)),
+                }
+                if embed.is_some() {
+                    self.events.push(Event::Html(links::EMBED_END.into()));
                 }
                 self.leave();
             }

@@ -8,6 +8,7 @@ mod feeds;
 pub mod model_views;
 pub mod search;
 mod shortcodes;
+mod transclude;
 pub mod views;
 
 use std::borrow::Cow;
@@ -383,7 +384,7 @@ impl Renderer<'_> {
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
-            content: self.note_content(note)?,
+            content: self.body(id, &mut vec![id])?,
             model_size: note.model.map(model_views::model_size),
             toc: &note.content.toc,
             lastmod: note.lastmod.map(|d| d.rfc3339()),
@@ -542,19 +543,6 @@ impl Renderer<'_> {
             .map_err(|m| Diagnostic::new(Kind::Template, "calculator.html", m))?;
         ctx.insert("calc", &view);
         self.theme.render("calculator.html", &ctx)
-    }
-
-    /// A note's body with its links and shortcodes rendered, copied only when something
-    /// changes it.
-    fn note_content<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic> {
-        let html = self.bodies.html(note)?;
-        let html = rewrite(html, |h| Ok(resolve_markers(h, &note.links)))?;
-        let page = shortcodes::OnPage {
-            title: &note.title,
-            url: &note.url,
-            source: &note.source,
-        };
-        rewrite(html, |h| self.shortcodes(h, &page))
     }
 
     /// Renders the shortcodes in a page's HTML.

@@ -31,6 +31,8 @@ pub(super) struct Links {
     pub tags: Vec<Vec<String>>,
     /// Per note, the notes that link to it, newest first.
     pub backlinks: Vec<Vec<NoteId>>,
+    /// Per note, its embeds: (link index, embedded note).
+    pub embeds: Vec<Vec<(usize, NoteId)>>,
     /// Broken links kept as text (`broken_links = "warn"`).
     pub warnings: Vec<Diagnostic>,
 }
@@ -46,24 +48,34 @@ pub(super) fn resolve(
     let mut errors = Vec::new();
     let mut links = Links {
         backlinks: vec![Vec::new(); notes.len()],
+        embeds: vec![Vec::new(); notes.len()],
         ..Links::default()
     };
     for (id, note) in notes.iter().enumerate() {
         let here = Target::Note(id);
-        let hrefs = resolver.hrefs(&note.content, &note.source, here, &mut errors, |target| {
-            if let Target::Note(to) = target {
-                let backlinks = &mut links.backlinks[to];
-                if to != id && backlinks.last() != Some(&id) {
-                    backlinks.push(id);
+        let hrefs = resolver.hrefs(
+            &note.content,
+            &note.source,
+            here,
+            &mut errors,
+            |i, target| {
+                if let Target::Note(to) = target {
+                    let backlinks = &mut links.backlinks[to];
+                    if to != id && backlinks.last() != Some(&id) {
+                        backlinks.push(id);
+                    }
+                    if note.content.links[i].embed {
+                        links.embeds[id].push((i, to));
+                    }
                 }
-            }
-        });
+            },
+        );
         links.notes.push(hrefs);
     }
     for (i, section) in sections.iter().enumerate() {
         let file = section.source.as_deref().unwrap_or(Path::new(""));
         let here = Target::Section(i);
-        let hrefs = resolver.hrefs(&section.content, file, here, &mut errors, |_| {});
+        let hrefs = resolver.hrefs(&section.content, file, here, &mut errors, |_, _| {});
         links.sections.push(hrefs);
     }
     for description in tags.iter().filter_map(|t| t.description.as_ref()) {
@@ -72,7 +84,7 @@ pub(super) fn resolve(
             &description.source,
             Target::Section(0),
             &mut errors,
-            |_| {},
+            |_, _| {},
         );
         links.tags.push(hrefs);
     }
@@ -179,16 +191,16 @@ impl<'a> Resolver<'a> {
         file: &Path,
         here: Target,
         errors: &mut Vec<Diagnostic>,
-        mut seen: impl FnMut(Target),
+        mut seen: impl FnMut(usize, Target),
     ) -> Vec<String> {
         let file = file.display().to_string();
         let mut hrefs = Vec::with_capacity(content.links.len());
-        for link in &content.links {
+        for (i, link) in content.links.iter().enumerate() {
             let href = match &link.target {
                 LinkTarget::Asset { path, by_name } => self.asset(path, *by_name, link, &file),
                 LinkTarget::Tag(name) => self.tag(name, link, &file),
                 _ => self.resolve(link, &file, here).and_then(|target| {
-                    seen(target);
+                    seen(i, target);
                     self.href(target, link, &file)
                 }),
             };

@@ -43,6 +43,8 @@ pub struct Note {
     linked_summary: Option<String>,
     /// The URL paths of the redirect pages this note's aliases get (see [`is_redirect`]).
     pub redirects: Vec<String>,
+    /// The notes it shows in place (`![[Note]]`): (link index, note).
+    pub embeds: Vec<(usize, NoteId)>,
 }
 
 impl Note {
@@ -369,6 +371,7 @@ pub fn assemble<'a>(
             related: Vec::new(),
             linked_summary: None,
             redirects: Vec::new(),
+            embeds: Vec::new(),
         });
     }
     for (id, note) in notes.iter().enumerate() {
@@ -451,10 +454,16 @@ fn connect(
     };
     warnings.append(&mut links.warnings);
     let related = related::related(notes, tags);
-    let per_note = links.notes.into_iter().zip(links.backlinks).zip(related);
-    for (note, ((links, backlinks), related)) in notes.iter_mut().zip(per_note) {
+    let per_note = links
+        .notes
+        .into_iter()
+        .zip(links.backlinks)
+        .zip(links.embeds)
+        .zip(related);
+    for (note, (((links, backlinks), embeds), related)) in notes.iter_mut().zip(per_note) {
         note.links = links;
         note.backlinks = backlinks;
+        note.embeds = embeds;
         note.related = related;
         note.link_summary();
     }

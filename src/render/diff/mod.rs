@@ -24,7 +24,7 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
         .enumerate()
         .map(|(id, n)| (n.source.as_os_str(), id))
         .collect();
-    let changed: Vec<bool> = new
+    let mut changed: Vec<bool> = new
         .notes
         .iter()
         .enumerate()
@@ -36,6 +36,10 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
                     .is_none_or(|&old_id| connections_differ(old, old_id, new, id))
         })
         .collect();
+    let edited: Vec<NoteId> = (0..changed.len()).filter(|&id| changed[id]).collect();
+    for id in embedders(new, &edited) {
+        changed[id] = true;
+    }
     let diff = Diff {
         old,
         new,
@@ -96,6 +100,27 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     jobs.into_iter().collect()
 }
 
+/// The notes that embed any of `ids`, directly or through other embeds (not `ids`).
+fn embedders(site: &Site, ids: &[NoteId]) -> Vec<NoteId> {
+    let mut shown: HashSet<NoteId> = ids.iter().copied().collect();
+    let mut found = Vec::new();
+    let embedding: Vec<NoteId> = (0..site.notes.len())
+        .filter(|&id| !site.notes[id].embeds.is_empty())
+        .collect();
+    loop {
+        let before = found.len();
+        for &id in &embedding {
+            let embeds_shown = site.notes[id].embeds.iter().any(|(_, t)| shown.contains(t));
+            if embeds_shown && shown.insert(id) {
+                found.push(id);
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
 /// Whether a note's page shows other links, backlinks or related notes than before.
 fn connections_differ(old: &Site, old_id: NoteId, new: &Site, id: NoteId) -> bool {
     let (a, b) = (&old.notes[old_id], &new.notes[id]);
@@ -117,6 +142,8 @@ fn connections_differ(old: &Site, old_id: NoteId, new: &Site, id: NoteId) -> boo
 /// sitemap if a `lastmod` moved. Costs nothing like the size of the site.
 pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
     let mut jobs = BTreeSet::new();
+    // A page that embeds an edited note shows its new text.
+    jobs.extend(embedders(site, ids).into_iter().map(Job::Note));
     for &id in ids {
         let note = &site.notes[id];
         jobs.insert(Job::Note(id));
