@@ -582,3 +582,70 @@ fn an_embed_cycle_is_an_error_naming_the_chain() {
     );
     assert!(!root.join("public").exists());
 }
+
+#[test]
+fn sections_order_by_weight_then_date_or_title_and_pages_have_breadcrumbs() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    let files: &[(&str, &str)] = &[
+        (
+            "content/guide/_index.md",
+            "---\ntitle: Guide\nsort_by: title\n---\n",
+        ),
+        (
+            "content/guide/b.md",
+            "---\ntitle: Beta\ndate: 2024-03-01\n---\nB\n",
+        ),
+        (
+            "content/guide/a.md",
+            "---\ntitle: alpha\ndate: 2024-01-01\n---\nA\n",
+        ),
+        ("content/guide/z.md", "---\ntitle: Zed\nweight: 1\n---\nZ\n"),
+        (
+            "content/news/w2.md",
+            "---\ntitle: Second\nweight: 2\ndate: 2024-01-01\n---\nx\n",
+        ),
+        (
+            "content/news/w1.md",
+            "---\ntitle: First\nweight: 1\ndate: 2023-01-01\n---\nx\n",
+        ),
+        (
+            "content/news/plain.md",
+            "---\ntitle: Newest\ndate: 2025-01-01\n---\nx\n",
+        ),
+        ("content/news/deep/er/note.md", "---\ntitle: Deep\n---\nx\n"),
+    ];
+    for (path, text) in files {
+        write(root, path, text.as_bytes());
+    }
+    let out = root.join("public");
+    let run = build_into(root, &out, &[]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let titles = |page: &str| texts(&html(&out, page), ".card-title a");
+    assert_eq!(titles("guide/index.html"), ["Zed", "alpha", "Beta"]);
+    assert_eq!(
+        titles("news/index.html"),
+        ["First", "Second", "Newest", "Deep"]
+    );
+    // The home page stays newest first.
+    assert_eq!(titles("index.html")[0], "Newest");
+    // Breadcrumbs name every folder above.
+    let deep = html(&out, "news/deep/er/note/index.html");
+    assert_eq!(texts(&deep, ".crumbs a"), ["news", "deep", "er"]);
+    let er = html(&out, "news/deep/er/index.html");
+    assert_eq!(texts(&er, ".crumbs a"), ["news", "deep"]);
+
+    write(
+        root,
+        "content/guide/_index.md",
+        b"---\ntitle: Guide\nsort_by: size\n---\n",
+    );
+    let run = build_into(root, &out, &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/guide/_index.md:3"), "{stderr}");
+}

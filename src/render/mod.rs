@@ -390,6 +390,7 @@ impl Renderer<'_> {
             lastmod: note.lastmod.map(|d| d.rfc3339()),
             lastmod_human: note.lastmod.map(|d| d.human()),
             section: SectionLink::new(&site.sections[note.section]),
+            crumbs: SectionLink::crumbs(site, note.section, true),
             extra: &note.extra,
             css_classes: &note.css_classes,
             json_ld: json_ld(site, note, &description),
@@ -460,7 +461,11 @@ impl Renderer<'_> {
                     source: section.source.as_deref().unwrap_or(Path::new(CONTENT_DIR)),
                 };
                 let content = rewrite(linked, |h| self.shortcodes(h, &page))?;
-                ctx.insert("section", &SectionView::new(section, content));
+                let view = SectionView {
+                    crumbs: SectionLink::crumbs(site, i, false),
+                    ..SectionView::new(section, content)
+                };
+                ctx.insert("section", &view);
                 if i == 0 {
                     let tags: Vec<TagLink> =
                         site.terms_of(0).map(|(_, t)| TagLink::new(t)).collect();

@@ -157,6 +157,8 @@ pub struct PageView<'a> {
     pub lastmod: Option<String>,
     pub lastmod_human: Option<String>,
     pub section: SectionLink<'a>,
+    /// The sections above the note, outermost first, its own last (home excluded).
+    pub crumbs: Vec<SectionLink<'a>>,
     pub extra: &'a Map<String, Value>,
     /// Classes for the article element (`cssclasses`).
     pub css_classes: &'a [String],
@@ -206,6 +208,17 @@ impl<'a> SectionLink<'a> {
             url: &section.url,
         }
     }
+
+    /// The breadcrumbs of a section: its ancestors, and itself when `with_self`.
+    pub fn crumbs(site: &'a Site, section: usize, with_self: bool) -> Vec<Self> {
+        let mut ids = site.ancestors(section);
+        if with_self && section != 0 {
+            ids.push(section);
+        }
+        ids.into_iter()
+            .map(|i| SectionLink::new(&site.sections[i]))
+            .collect()
+    }
 }
 
 #[derive(Serialize)]
@@ -217,6 +230,8 @@ pub struct SectionView<'a> {
     pub content: Cow<'a, str>,
     pub extra: &'a Map<String, Value>,
     pub note_count: usize,
+    /// The sections above it, outermost first (home excluded).
+    pub crumbs: Vec<SectionLink<'a>>,
 }
 
 impl<'a> SectionView<'a> {
@@ -229,6 +244,7 @@ impl<'a> SectionView<'a> {
             content,
             extra: &section.extra,
             note_count: section.notes.len(),
+            crumbs: Vec::new(),
         }
     }
 }

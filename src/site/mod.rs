@@ -89,6 +89,18 @@ pub struct Section {
     pub notes: Vec<NoteId>,
     /// The `href` of each link to a note in `content`.
     pub links: Vec<String>,
+    /// `sort_by` in its `_index.md`, if it says: how its notes are ordered after their
+    /// `weight` (the home page orders by weight only when it says).
+    pub sort_by: Option<SortBy>,
+}
+
+/// The order of a section's notes: by `weight` (notes without one after), then newest
+/// first (`date`, the default) or by title (`title`), as Hugo and Zola order pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Date,
+    Title,
 }
 
 /// A front matter key whose values group notes (`tags`, `categories`, `series`).
@@ -213,6 +225,24 @@ impl Site {
     pub fn tags_url(&self) -> String {
         self.config.url(TAGS_PATH)
     }
+
+    /// The sections above a section, outermost first, home excluded: its breadcrumbs.
+    pub fn ancestors(&self, section: usize) -> Vec<usize> {
+        let path = &self.sections[section].path;
+        let mut found = Vec::new();
+        // Folder sections are sorted by path after the home section.
+        let folders = &self.sections[1..];
+        for (end, _) in path.match_indices('/').skip(1) {
+            let prefix = &path[..=end];
+            if prefix.len() == path.len() {
+                break;
+            }
+            if let Ok(i) = folders.binary_search_by(|s| s.path.as_str().cmp(prefix)) {
+                found.push(i + 1);
+            }
+        }
+        found
+    }
 }
 
 /// Whether other notes' links to a note, and its own links, resolve as before.
@@ -301,7 +331,15 @@ pub fn assemble<'a>(
         }
         let dir = doc.source.rel.parent().unwrap_or(Path::new(""));
         let title = doc.front.title.clone();
+        let sort_by = match sort_by(doc) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
         let section = Section {
+            sort_by,
             source: Some(doc.source.path.clone()),
             description: doc.front.description.clone(),
             content: Arc::clone(rendered),
@@ -374,6 +412,7 @@ pub fn assemble<'a>(
             embeds: Vec::new(),
         });
     }
+    sort_sections(&mut sections, &notes);
     for (id, note) in notes.iter().enumerate() {
         for &t in &note.tags {
             tags[t].notes.push(id);
@@ -623,7 +662,50 @@ impl Section {
             extra: Map::new(),
             notes: Vec::new(),
             links: Vec::new(),
+            sort_by: None,
         }
+    }
+}
+
+/// `sort_by` of an `_index.md`: `date` (the default; `weight` means the same) or `title`.
+fn sort_by(doc: &crate::content::Document) -> Result<Option<SortBy>, Diagnostic> {
+    let value = doc.front.extra.get("sort_by");
+    match value.map(|v| v.as_str()) {
+        None => Ok(None),
+        Some(Some("date" | "weight")) => Ok(Some(SortBy::Date)),
+        Some(Some("title")) => Ok(Some(SortBy::Title)),
+        Some(_) => Err(Diagnostic::new(
+            Kind::FieldType,
+            &doc.source.path,
+            format!("sort_by `{}` is not an order", value.map(ToString::to_string).unwrap_or_default()),
+        )
+        .at_line(&doc.source.text, doc.key_line("sort_by"))
+        .hint("write sort_by: date (newest first) or sort_by: title; notes with a weight come first either way")),
+    }
+}
+
+/// Orders each section's notes by weight, then date or title; the home page keeps every
+/// note newest first unless its `_index.md` says otherwise.
+fn sort_sections(sections: &mut [Section], notes: &[Note]) {
+    for (i, section) in sections.iter_mut().enumerate() {
+        let weighted = section.notes.iter().any(|&id| notes[id].weight.is_some());
+        let sort_by = match section.sort_by {
+            None if i == 0 => continue,
+            None if !weighted => continue, // ids are newest first already
+            sort_by => sort_by.unwrap_or_default(),
+        };
+        section.notes.sort_by_cached_key(|&id| {
+            let note = &notes[id];
+            let title = match sort_by {
+                SortBy::Title => note
+                    .link_title
+                    .as_deref()
+                    .unwrap_or(&note.title)
+                    .to_lowercase(),
+                SortBy::Date => String::new(),
+            };
+            (note.weight.is_none(), note.weight, title, id)
+        });
     }
 }
 

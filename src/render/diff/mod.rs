@@ -151,8 +151,8 @@ pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
         let sections = [0, note.section].into_iter().map(Listing::Section);
         for listing in sections.chain(note.tags.iter().map(|&t| Listing::Tag(t))) {
             let list = listing_notes(site, listing);
-            // Listings hold ids in ascending order (ids are given newest first).
-            let Ok(pos) = list.binary_search(&id) else {
+            // A section may order its notes by weight or title: found by looking.
+            let Some(pos) = list.iter().position(|&n| n == id) else {
                 continue;
             };
             jobs.insert(Job::Listing(listing, pos / per_page(site, list.len()) + 1));

@@ -1,0 +1,215 @@
+//! Callouts and math as a reader sees them, in a real headless Chromium on the fixture vault:
+//! every callout type is drawn with a title that stands out from its background in light and
+//! in dark mode, formulas are laid out (MathML with a size), and a folded callout opens when
+//! clicked. The screenshots of both modes go to `target/screenshots/` for a person to look at.
+
+mod common;
+
+use std::path::Path;
+
+use common::browser::{DevTools, chromium, http_get, open_page, until};
+use common::serving::Serving;
+use common::*;
+
+/// Each callout: its type, its title's colour and filter, and its own background (CSS).
+const CALLOUTS: &str = "JSON.stringify([...document.querySelectorAll('.callout')].map(c => { \
+    const t = c.querySelector('.callout-title'); const s = getComputedStyle(t); \
+    return [c.dataset.callout, s.color, s.filter, getComputedStyle(c).backgroundColor]; }))";
+
+#[test]
+fn callouts_and_math_read_well_in_light_and_dark_and_folded_ones_open_on_click() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let holder = tempfile::tempdir().unwrap();
+    let root = holder.path().join("vault");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault"),
+        &root,
+    );
+    let server = Serving::start(&root, None);
+    let port = server.port;
+    until(|| http_get(port, "/models/deepseek-r1/").filter(|b| b.contains("callout")));
+    let url = format!("http://127.0.0.1:{port}/models/deepseek-r1/");
+    let (_browser, mut page, _profile) = open_page(browser, &url);
+    // Styled: the page's background is drawn (the stylesheet is in).
+    until(|| {
+        let bg = page.eval(
+            "document.readyState === 'complete' && getComputedStyle(document.body).backgroundColor",
+        );
+        (bg.starts_with("rgb(")).then_some(())
+    });
+
+    let mut shots = Vec::new();
+    for scheme in ["light", "dark"] {
+        page.call(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        );
+        let page_bg = rgb(&page.eval("getComputedStyle(document.body).backgroundColor"));
+        let callouts: Vec<(String, String, String, String)> =
+            serde_json::from_str(&page.eval(CALLOUTS)).unwrap();
+        assert!(callouts.len() >= 15, "{callouts:?}");
+        for (kind, color, filter, background) in &callouts {
+            let title = brightened(rgb(color), filter);
+            let behind = over(rgba(background), page_bg);
+            let ratio = contrast(title, behind);
+            assert!(
+                ratio >= 3.0,
+                "{scheme}: the {kind} callout's title has contrast {ratio:.2} against its background"
+            );
+        }
+        let colours: std::collections::BTreeSet<&String> = callouts.iter().map(|c| &c.1).collect();
+        assert!(
+            colours.len() >= 7,
+            "{scheme}: types share colours: {colours:?}"
+        );
+
+        let math = page.eval(
+            "JSON.stringify([...document.querySelectorAll('.prose math')].map(m => { const r = m.getBoundingClientRect(); return [r.width, r.height]; }))",
+        );
+        let sizes: Vec<(f64, f64)> = serde_json::from_str(&math).unwrap();
+        assert_eq!(sizes.len(), 2, "{math}");
+        for (w, h) in sizes {
+            assert!(
+                w > 10.0 && h > 8.0,
+                "{scheme}: a formula is not laid out: {math}"
+            );
+        }
+        // A display formula is laid out as math, not stretched as a block of text.
+        let fraction_fits = page.eval(
+            "String(document.querySelector('.prose math[display=block] mfrac').getBoundingClientRect().width < document.querySelector('.prose').getBoundingClientRect().width / 3)",
+        );
+        assert_eq!(
+            fraction_fits, "true",
+            "{scheme}: the fraction spans the page"
+        );
+        shots.push(screenshot(&mut page, scheme));
+    }
+    assert_ne!(shots[0], shots[1], "light and dark look the same");
+
+    // A reader clicks the title of a folded callout: it opens.
+    let closed = "document.querySelector('details.callout:not([open]) > summary')";
+    let center = page.eval(&format!(
+        "(() => {{ const s = {closed}; s.scrollIntoView(); const r = s.getBoundingClientRect(); return JSON.stringify([r.x + r.width / 2, r.y + r.height / 2]); }})()"
+    ));
+    let (x, y): (f64, f64) = serde_json::from_str(&center).unwrap();
+    assert_eq!(
+        page.eval("String(document.querySelectorAll('details.callout[open]').length)"),
+        "1"
+    );
+    click(&mut page, x, y);
+    until(|| {
+        let open = page.eval("String(document.querySelectorAll('details.callout[open]').length)");
+        (open == "2").then_some(())
+    });
+}
+
+fn click(page: &mut DevTools, x: f64, y: f64) {
+    for kind in ["mousePressed", "mouseReleased"] {
+        page.call(
+            "Input.dispatchMouseEvent",
+            serde_json::json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+        );
+    }
+}
+
+/// A full-page PNG, written to `target/screenshots/`; returns its bytes.
+fn screenshot(page: &mut DevTools, scheme: &str) -> Vec<u8> {
+    let reply = page.call(
+        "Page.captureScreenshot",
+        serde_json::json!({"format": "png", "captureBeyondViewport": true}),
+    );
+    let png = base64_decode(reply["result"]["data"].as_str().unwrap());
+    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("callouts-and-math-{scheme}.png")), &png).unwrap();
+    png
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let bytes: Vec<u8> = text.bytes().filter(|&c| c != b'=').map(value).collect();
+    bytes
+        .chunks(4)
+        .flat_map(|chunk| {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &v)| n | u32::from(v) << (18 - 6 * i));
+            let take = chunk.len().saturating_sub(1);
+            [(n >> 16) as u8, (n >> 8) as u8, n as u8]
+                .into_iter()
+                .take(take)
+        })
+        .collect()
+}
+
+type Rgb = (f64, f64, f64);
+
+fn rgb(css: &str) -> Rgb {
+    let (r, g, b, _) = rgba(css);
+    (r, g, b)
+}
+
+/// `rgb(1, 2, 3)` or `rgba(1, 2, 3, 0.5)` as numbers, alpha 1 when absent.
+fn rgba(css: &str) -> (f64, f64, f64, f64) {
+    let inner = css
+        .trim_start_matches("rgba(")
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')');
+    let parts: Vec<f64> = inner
+        .split(',')
+        .map(|p| p.trim().parse().unwrap())
+        .collect();
+    (
+        parts[0],
+        parts[1],
+        parts[2],
+        parts.get(3).copied().unwrap_or(1.0),
+    )
+}
+
+/// A translucent colour over an opaque one.
+fn over((r, g, b, a): (f64, f64, f64, f64), under: Rgb) -> Rgb {
+    (
+        r * a + under.0 * (1.0 - a),
+        g * a + under.1 * (1.0 - a),
+        b * a + under.2 * (1.0 - a),
+    )
+}
+
+/// The colour as drawn under a CSS `brightness(x)` filter.
+fn brightened(c: Rgb, filter: &str) -> Rgb {
+    let factor = filter
+        .strip_prefix("brightness(")
+        .and_then(|f| f.strip_suffix(')'))
+        .and_then(|f| f.parse::<f64>().ok())
+        .unwrap_or(1.0);
+    let f = |x: f64| (x * factor).min(255.0);
+    (f(c.0), f(c.1), f(c.2))
+}
+
+/// WCAG's contrast ratio of two colours.
+fn contrast(a: Rgb, b: Rgb) -> f64 {
+    let channel = |c: f64| {
+        let c = c / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance =
+        |(r, g, b): Rgb| 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
