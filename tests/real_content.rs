@@ -72,9 +72,12 @@ fn assert_every_link_resolves(out: &Path) -> usize {
         let doc = html(out, &rel);
         let links = attrs(&doc, "a[href]", "href").into_iter();
         for link in links.chain(attrs(&doc, "img[src]", "src")) {
-            if !link.starts_with('/') || link.starts_with("//") {
+            let elsewhere = ["http://", "https://", "mailto:", "#", "//"];
+            if elsewhere.iter().any(|p| link.starts_with(p)) {
                 continue;
             }
+            // Pretty URLs put a page one folder deeper: a relative link would break.
+            assert!(link.starts_with('/'), "{rel}: relative link {link}");
             let (path, anchor) = link.split_once('#').unwrap_or((&link, ""));
             let target = file_of(out, path);
             assert!(
@@ -546,6 +549,9 @@ fn embeds_show_the_note_its_section_or_its_block_in_place() {
             .any(|p| p.contains("Inline embeds stay links"))
     );
     assert_eq!(attrs(&index, ".prose img", "width"), ["200"]);
+    // A file that is not an image is a link to it.
+    assert!(attrs(&index, ".prose a", "href").contains(&"/attachments/paper.pdf".to_string()));
+    assert!(out.join("attachments/paper.pdf").is_file());
     assert_eq!(attrs(&index, ".prose img", "height"), ["100"]);
     let r1 = html(&out, "models/deepseek-r1/index.html");
     assert_eq!(attrs(&r1, ".prose img[width]", "width"), ["300"]);
@@ -648,4 +654,29 @@ fn sections_order_by_weight_then_date_or_title_and_pages_have_breadcrumbs() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("content/guide/_index.md:3"), "{stderr}");
+}
+
+#[test]
+fn a_url_two_notes_share_is_an_error_naming_both() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    write(root, "content/a.md", b"---\ntitle: A\n---\nA\n");
+    write(root, "content/b.md", b"---\ntitle: B\nurl: /a/\n---\nB\n");
+    let run = build_into(root, &root.join("public"), &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/b.md and content/a.md would both write /a/"),
+        "{stderr}"
+    );
+    write(
+        root,
+        "content/b.md",
+        b"---\ntitle: B\nurl: ../up/\n---\nB\n",
+    );
+    let run = build_into(root, &root.join("public"), &[]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/b.md:3"), "{stderr}");
+    assert!(stderr.contains("not a path of this site"), "{stderr}");
 }

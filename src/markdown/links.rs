@@ -176,6 +176,17 @@ pub(super) fn is_note_name(dest: &str) -> bool {
     !has_extension(path, &[]) || has_extension(path, &["md"])
 }
 
+/// Whether a file is an image a browser shows in `<img>`.
+pub(super) fn is_image(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    has_extension(
+        path,
+        &[
+            "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico",
+        ],
+    )
+}
+
 /// A path relative to the linking file: no scheme, not absolute, not only an anchor.
 fn is_relative_file(dest: &str) -> bool {
     let scheme = dest

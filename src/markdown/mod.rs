@@ -141,7 +141,8 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                 if embeds > open_embeds
                     && let Some(link) = state.links.last_mut()
                 {
-                    link.embed = true;
+                    // Notes are shown in place; other files stay links.
+                    link.embed = !matches!(link.target, LinkTarget::Asset { .. });
                 }
                 if let Some(img) = sized_image(&event, file_name.as_deref(), &mut parser) {
                     state.push(Event::InlineHtml(img.into()), options);
@@ -156,8 +157,14 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                 }
             }
             Event::Start(Tag::BlockQuote(kind)) => {
-                match callout(body, kind, &mut parser, options) {
-                    Some((header, title, continues)) => {
+                match callout(body, kind, &mut parser) {
+                    Some((header, continues)) => {
+                        // The title is a slice of the body (or empty, for the default one).
+                        let offset = (header.title.as_ptr() as usize)
+                            .checked_sub(body.as_ptr() as usize)
+                            .filter(|&o| o <= body.len())
+                            .unwrap_or(0);
+                        let title = state.inline_html(header.title, offset, &mut lines, options);
                         state.open_raw(header.open(&title));
                         quotes.push(Some(header.close()));
                         if continues {
@@ -229,7 +236,8 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
 }
 
 /// `![[Note]]` (a note, not a file) is shown as a link to the note, which it names as
-/// `[[Note]]` would: an image of a page would be broken.
+/// `[[Note]]` would: an image of a page would be broken. So is an embed of a file that is
+/// not an image (`![[paper.pdf]]`): a link to the file.
 fn embed_as_link<'a>(event: Event<'a>, embeds: &mut usize) -> Event<'a> {
     match event {
         Event::Start(Tag::Image {
@@ -237,7 +245,7 @@ fn embed_as_link<'a>(event: Event<'a>, embeds: &mut usize) -> Event<'a> {
             dest_url,
             title,
             id,
-        }) if links::is_note_name(&dest_url) => {
+        }) if links::is_note_name(&dest_url) || !links::is_image(&dest_url) => {
             *embeds += 1;
             Event::Start(Tag::Link {
                 link_type,
@@ -318,10 +326,9 @@ fn callout<'a>(
     body: &'a str,
     kind: Option<BlockQuoteKind>,
     parser: &mut Events<'a>,
-    options: &Options,
-) -> Option<(callouts::Header<'a>, String, bool)> {
+) -> Option<(callouts::Header<'a>, bool)> {
     if let Some(kind) = kind {
-        return Some((callouts::from_alert(kind), String::new(), false));
+        return Some((callouts::from_alert(kind), false));
     }
     let (Event::Start(Tag::Paragraph), range) = parser.peek()? else {
         return None;
@@ -348,13 +355,7 @@ fn callout<'a>(
         }
         _ => true,
     };
-    let title = render_inline(header.title, options);
-    let title = title
-        .trim_end()
-        .trim_start_matches("<p>")
-        .trim_end_matches("</p>")
-        .to_string();
-    Some((header, title, continues))
+    Some((header, continues))
 }
 
 #[derive(Default)]
@@ -384,6 +385,34 @@ struct State<'a> {
 }
 
 impl<'a> State<'a> {
+    /// A line of inline markdown (a callout's title) as HTML, its links recorded as the
+    /// body's are; `offset` is where it is in the body.
+    fn inline_html(
+        &mut self,
+        text: &'a str,
+        offset: usize,
+        lines: &mut links::Lines,
+        options: &Options,
+    ) -> String {
+        let events: Vec<Event> = Parser::new_ext(text, cmark_options())
+            .into_offset_iter()
+            .map(|(event, range)| match event {
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                    self.link(event, lines, offset + range.start)
+                }
+                // The raw HTML rule of the body holds for titles too.
+                Event::Html(h) | Event::InlineHtml(h) if options.escape_html => Event::Text(h),
+                e => e,
+            })
+            .collect();
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        html.trim_end()
+            .trim_start_matches("<p>")
+            .trim_end_matches("</p>")
+            .to_string()
+    }
+
     /// The link index of an embed that is all the paragraph opened at `start` holds.
     fn lone_embed(&self, start: usize) -> Option<usize> {
         let inner = self.events.get(start + 1..)?;
@@ -469,7 +498,9 @@ impl<'a> State<'a> {
             });
             return event;
         }
-        let found = if image {
+        // A wiki embed of a file that is not an image became a link to the file.
+        let file = image || (wiki && !links::is_note_name(dest_url));
+        let found = if file {
             links::asset_link(dest_url, wiki).map(|target| (target, None))
         } else {
             links::note_link(dest_url, wiki)

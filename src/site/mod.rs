@@ -792,7 +792,7 @@ fn check_unique_urls(claims: &[(&str, Owner)], errors: &mut Vec<Diagnostic>) {
                         file,
                         format!("{owner} and {first} would both write {path}"),
                     )
-                    .hint("give one of them another `slug:` (or rename the file)"),
+                    .hint("give one of them another `url:` or `slug:` (or rename the file)"),
                 );
             }
             None => {
