@@ -1,19 +1,16 @@
 //! The whole pipeline for `wisdom build`: config → content → markdown → site → render → output.
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::config::Config;
-use crate::content::{self, Document, Visibility};
+use crate::content::{self, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
-use crate::markdown::{self, Highlighter};
+use crate::markdown;
 use crate::output::Staging;
+use crate::pipeline::{Bodies, Pipeline, Timings};
 use crate::render;
-use crate::site::{self, Note, Site, Source};
+use crate::site::Site;
 use crate::templates::{BUILTIN_STATIC, Theme};
 
 pub const OUTPUT_DIR: &str = "public";
@@ -59,46 +56,23 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Lap times of the pipeline's stages.
-#[derive(Debug, Default)]
-pub struct Timings {
-    last: Option<Instant>,
-    pub stages: Vec<(&'static str, Duration)>,
-}
-
-impl Timings {
-    pub fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        if let Some(last) = self.last {
-            self.stages.push((stage, now - last));
-        }
-        self.last = Some(now);
-    }
-}
-
 /// Builds the site into the output folder, replacing it only if everything succeeded.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let mut timings = Timings::default();
     timings.lap("start");
-    crate::config::check_site_root(&options.root)?;
+    let pipeline = pipeline(options, Bodies::Reload)?;
     crate::output::guard::check_output(&options.root, &options.output_dir())?;
-    let config = load_config(options)?;
-    let highlighter = Highlighter::default();
-    let (site, theme) = load(
-        &options.root,
-        config,
-        &options.visibility(),
-        &highlighter,
-        &mut timings,
-    )?;
+    let (sources, errors) = pipeline.read_all(&mut timings);
+    let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
     refuse_warnings(&site, options.strict)?;
-    let bodies = FromDisk {
-        root: &options.root,
-        config: &site.config,
-        highlighter: &highlighter,
-    };
-    write(&site, &theme, &bodies, &options.root, &options.output_dir())?;
+    write(
+        &site,
+        &theme,
+        &pipeline,
+        &options.root,
+        &options.output_dir(),
+    )?;
     timings.lap("render and write");
     Ok(BuildReport {
         notes: site.notes.len(),
@@ -109,6 +83,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         stages: timings.stages,
         warnings: site.warnings,
     })
+}
+
+/// The pipeline of the site at `options.root`, once it is known to be a site with a valid
+/// config: what `build`, `check` and `serve` all start with.
+pub fn pipeline(options: &BuildOptions, bodies: Bodies) -> Result<Pipeline> {
+    crate::config::check_site_root(&options.root)?;
+    let config = load_config(options)?;
+    Ok(Pipeline::new(
+        &options.root,
+        config,
+        options.visibility(),
+        bodies,
+    ))
 }
 
 /// Under `--strict` (or `strict = true`), warnings stop the build as errors.
@@ -130,212 +117,6 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
         })?;
     }
     Ok(config)
-}
-
-/// Reads and renders the content and loads the theme, reporting every problem of both.
-pub fn load(
-    root: &Path,
-    config: Config,
-    visibility: &Visibility,
-    highlighter: &Highlighter,
-    timings: &mut Timings,
-) -> Result<(Site, Theme)> {
-    let site = load_site(root, config, visibility, highlighter, timings);
-    let theme = Theme::load(root);
-    timings.lap("templates");
-    match (site, theme) {
-        (Ok(mut site), Ok(theme)) => {
-            site.warnings.extend(render::layout_warnings(&site, &theme));
-            Ok((site, theme))
-        }
-        (site, theme) => {
-            let mut errors = site.err().unwrap_or_default();
-            errors.extend(theme.err().unwrap_or_default());
-            Err(Error::Site(errors))
-        }
-    }
-}
-
-/// Content → markdown → site model.
-pub fn load_site(
-    root: &Path,
-    config: Config,
-    visibility: &Visibility,
-    highlighter: &Highlighter,
-    timings: &mut Timings,
-) -> std::result::Result<Site, Vec<Diagnostic>> {
-    let (paths, mut errors) = content::walk(root);
-    timings.lap("walk");
-    // One pass per file: read, parse, render, then keep only what the site model needs, so
-    // that the texts of the whole site are never in memory at once.
-    let options = markdown_options(&config);
-    let results: Vec<Option<std::result::Result<Source, Diagnostic>>> = paths
-        .markdown
-        .into_par_iter()
-        .map(|rel| {
-            let doc = content::read_file(root, rel).and_then(content::parse);
-            match doc {
-                Ok(doc) if !visibility.shows(&doc.front) => None,
-                Ok(doc) => Some(Ok(source(
-                    doc,
-                    &options,
-                    &config,
-                    highlighter,
-                    Bodies::Reload,
-                ))),
-                Err(d) => Some(Err(d)),
-            }
-        })
-        .collect();
-    let left_out = results.iter().filter(|r| r.is_none()).count();
-    let mut sources = Vec::with_capacity(results.len());
-    for result in results.into_iter().flatten() {
-        match result {
-            Ok(source) => sources.push(source),
-            Err(d) => errors.push(d),
-        }
-    }
-    timings.lap("read, parse and render markdown");
-    let site = site::assemble(config, &sources, paths.assets).map(|mut site| {
-        site.left_out = left_out;
-        site
-    });
-    timings.lap("site model");
-    match site {
-        Ok(site) if errors.is_empty() => Ok(site),
-        Ok(_) => Err(sorted(errors)),
-        Err(more) => {
-            errors.extend(more);
-            Err(sorted(errors))
-        }
-    }
-}
-
-/// Whether the site keeps each note's body HTML after the first pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bodies {
-    /// Kept in memory (`wisdom serve`, which re-renders pages often).
-    Keep,
-    /// Dropped after the summary, TOC and word count are taken, and rendered again from
-    /// the file when the note's page is written: a build then holds one body per thread,
-    /// not the whole site's, so its memory does not grow with the site.
-    Reload,
-}
-
-fn markdown_options(config: &Config) -> markdown::Options {
-    markdown::Options {
-        summary_length: config.summary_length,
-        escape_html: config.escape_html,
-        search_terms: config.search,
-        inline_tags: config.inline_tags,
-    }
-}
-
-/// A document's markdown with its shortcodes, or the error of a malformed shortcode.
-fn render_document(
-    doc: &Document,
-    options: &markdown::Options,
-    highlighter: &Highlighter,
-) -> std::result::Result<markdown::Rendered, Diagnostic> {
-    let expanded = markdown::shortcodes::expand(doc.body(), doc.body_line).map_err(|e| {
-        Diagnostic::new(Kind::Shortcode, &doc.source.path, e.message)
-            .at(&doc.source.text, doc.body_line + e.line, e.column)
-            .hint(e.hint)
-    })?;
-    let body = expanded.as_deref().unwrap_or(doc.body());
-    let mut rendered = markdown::render(body, options, highlighter);
-    let body_offset = doc.body_line - 1;
-    let positions = rendered.links.iter_mut().map(|l| &mut l.at);
-    for at in positions.chain(rendered.external.iter_mut().map(|l| &mut l.at)) {
-        at.line += body_offset;
-    }
-    for (line, _) in &mut rendered.math_errors {
-        *line += body_offset;
-    }
-    if let Some(summary) = &doc.front.summary {
-        rendered.summary = markdown::render_inline(summary, options);
-    }
-    Ok(rendered)
-}
-
-/// Renders the markdown of each document and prepares each note, in parallel.
-pub fn render_markdown(
-    documents: Vec<Document>,
-    config: &Config,
-    highlighter: &Highlighter,
-    bodies: Bodies,
-) -> Vec<Source> {
-    let options = markdown_options(config);
-    documents
-        .into_par_iter()
-        .map(|doc| source(doc, &options, config, highlighter, bodies))
-        .collect()
-}
-
-/// One document's markdown rendered and, for a note, its data prepared.
-fn source(
-    mut doc: Document,
-    options: &markdown::Options,
-    config: &Config,
-    highlighter: &Highlighter,
-    bodies: Bodies,
-) -> Source {
-    match render_document(&doc, options, highlighter) {
-        Ok(mut rendered) => {
-            let is_note = doc.kind == content::DocKind::Note;
-            if bodies == Bodies::Reload && is_note {
-                rendered.html = String::new();
-            }
-            let mut source = Source::new(doc, Arc::new(rendered), config);
-            if bodies == Bodies::Reload && is_note {
-                source.doc.forget_text();
-            }
-            source
-        }
-        Err(diagnostic) => {
-            doc.forget_text();
-            Source::invalid(doc, vec![diagnostic])
-        }
-    }
-}
-
-/// Note bodies rendered again from their files as their pages are written (see
-/// [`Bodies::Reload`]); the highlighter's cache makes the second pass cheap.
-pub struct FromDisk<'a> {
-    pub root: &'a Path,
-    pub config: &'a Config,
-    pub highlighter: &'a Highlighter,
-}
-
-impl render::Bodies for FromDisk<'_> {
-    fn html<'n>(&self, note: &'n Note) -> std::result::Result<Cow<'n, str>, Diagnostic> {
-        let bytes = std::fs::read(self.root.join(&note.source)).map_err(|e| {
-            Diagnostic::new(Kind::Io, &note.source, format!("cannot read it again: {e}"))
-                .hint("a file changed or vanished during the build; build again")
-        })?;
-        let rel = note
-            .source
-            .strip_prefix(content::CONTENT_DIR)
-            .unwrap_or(&note.source)
-            .to_path_buf();
-        let text = content::decode(&note.source, bytes)?;
-        let doc = content::parse(content::SourceFile {
-            path: note.source.clone(),
-            rel,
-            text,
-        })?;
-        let options = markdown::Options {
-            search_terms: false, // counted in the first pass
-            ..markdown_options(self.config)
-        };
-        let rendered = render_document(&doc, &options, self.highlighter)?;
-        Ok(Cow::Owned(rendered.html))
-    }
-}
-
-fn sorted(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    errors
 }
 
 /// Renders and writes the site into a staging folder, then swaps it in for `output`.

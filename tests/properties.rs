@@ -7,10 +7,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use wisdom::build::{BuildOptions, Timings, build, load_site};
-use wisdom::config::Config;
+use wisdom::build::{BuildOptions, build};
 use wisdom::error::Error;
-use wisdom::markdown::Highlighter;
+use wisdom::pipeline::{Bodies, Timings};
 
 /// Pieces of markdown that exercise every feature, and random text between them.
 fn body() -> impl Strategy<Value = String> {
@@ -147,8 +146,10 @@ proptest! {
         let options = BuildOptions { root: root.to_path_buf(), ..BuildOptions::default() };
         match build(&options) {
             Ok(report) => {
-                let site = load_site(root, Config::load(root).unwrap(), &wisdom::content::Visibility::now(false, false), &Highlighter::default(), &mut Timings::default())
-                    .expect("a site that built loads");
+                let pipeline = wisdom::build::pipeline(&options, Bodies::Reload).unwrap();
+                let (sources, errors) = pipeline.read_all(&mut Timings::default());
+                prop_assert!(errors.is_empty(), "{errors:?}");
+                let site = pipeline.site(&sources).expect("a site that built loads");
                 prop_assert_eq!(report.notes, site.notes.len());
                 let on_site: BTreeSet<&Path> = site.notes.iter().map(|n| n.source.as_path()).collect();
                 for file in &files {

@@ -84,6 +84,11 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
         ("content/wisdom/d.md", n("D", 4, "y", "First d.")),
         ("content/wisdom/e.md", n("E", 5, "z", "First e.")),
         ("static/site.css", "a { color: red }".to_string()),
+        // A hidden folder (as editors and tools make), there before serving starts.
+        (
+            "content/wisdom/.hidden/notes.txt",
+            "not content".to_string(),
+        ),
     ] {
         write(&root, rel, text.as_bytes());
     }
@@ -135,6 +140,17 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
                     "content/wisdom/deep/f.md",
                     n("F", 6, "x", "F.").as_bytes(),
                 )
+            }),
+        ),
+        (
+            "a note in a hidden folder is not content, as the build's walk skips it",
+            Box::new(|| {
+                write(
+                    &root,
+                    "content/wisdom/.hidden/x.md",
+                    n("Hidden", 7, "x", "Hidden.").as_bytes(),
+                );
+                std::fs::write(c("content/wisdom/a.md"), n("A", 1, "x", "Third a.")).unwrap()
             }),
         ),
         (

@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::build::{self, BuildOptions, FromDisk, Timings};
+use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Error, Kind, Result};
-use crate::markdown::{ExternalLink, Highlighter};
+use crate::markdown::ExternalLink;
+use crate::pipeline::{Bodies, Timings};
 use crate::render::{self, Sink};
 
 #[derive(Debug, Clone)]
@@ -53,30 +54,19 @@ impl Sink for Discard {
 }
 
 pub fn check(options: &CheckOptions) -> Result<CheckReport> {
-    crate::config::check_site_root(&options.root)?;
     let build_options = BuildOptions {
         root: options.root.clone(),
         drafts: options.drafts,
         future: options.future,
         ..BuildOptions::default()
     };
-    let config = build::load_config(&build_options)?;
-    let highlighter = Highlighter::default();
-    let (site, theme) = build::load(
-        &options.root,
-        config,
-        &build_options.visibility(),
-        &highlighter,
-        &mut Timings::default(),
-    )?;
+    let pipeline = build::pipeline(&build_options, Bodies::Reload)?;
+    let mut timings = Timings::default();
+    let (sources, errors) = pipeline.read_all(&mut timings);
+    let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
     build::refuse_warnings(&site, options.strict)?;
-    let bodies = FromDisk {
-        root: &options.root,
-        config: &site.config,
-        highlighter: &highlighter,
-    };
     let pages = Discard::default();
-    render::render_site(&site, &theme, &bodies, &pages).map_err(Error::one)?;
+    render::render_site(&site, &theme, &pipeline, &pages).map_err(Error::one)?;
     let mut report = CheckReport {
         notes: site.notes.len(),
         pages: pages.0.into_inner(),

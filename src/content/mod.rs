@@ -119,7 +119,26 @@ pub fn read_file(root: &Path, rel: PathBuf) -> Result<SourceFile, Diagnostic> {
 
 /// Lists the files under `root/content`, and the folders and links that cannot be walked.
 pub fn walk(root: &Path) -> (ContentPaths, Vec<Diagnostic>) {
-    let dir = root.join(CONTENT_DIR);
+    walk_under(root, Path::new(""))
+}
+
+/// Whether a path under `content/` is content: no part of it is hidden or an editor's
+/// file. The walk skips the others; `serve` skips their changes by the same rule.
+pub fn is_content_path(rel: &Path) -> bool {
+    rel.components()
+        .all(|c| !is_ignored_name(&c.as_os_str().to_string_lossy()))
+}
+
+/// Whether a file under `content/` is a note (or section) rather than an asset.
+pub fn is_markdown(rel: &Path) -> bool {
+    rel.extension().is_some_and(|e| e == "md")
+}
+
+/// [`walk`] of one folder under `content/` (`sub`, relative to it); paths stay relative
+/// to `content/`.
+pub fn walk_under(root: &Path, sub: &Path) -> (ContentPaths, Vec<Diagnostic>) {
+    let content = root.join(CONTENT_DIR);
+    let dir = content.join(sub);
     let mut errors = Vec::new();
     let mut markdown_paths = Vec::new();
     let mut assets = Vec::new();
@@ -168,10 +187,10 @@ pub fn walk(root: &Path) -> (ContentPaths, Vec<Diagnostic>) {
         }
         let rel = entry
             .path()
-            .strip_prefix(&dir)
+            .strip_prefix(&content)
             .unwrap_or(entry.path())
             .to_path_buf();
-        if rel.extension().is_some_and(|e| e == "md") {
+        if is_markdown(&rel) {
             markdown_paths.push(rel);
         } else {
             assets.push(rel);

@@ -61,15 +61,6 @@ pub trait Bodies: Sync {
     fn html<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic>;
 }
 
-/// Bodies kept with the notes, as `wisdom serve` keeps them.
-pub struct InMemory;
-
-impl Bodies for InMemory {
-    fn html<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic> {
-        Ok(Cow::Borrowed(&note.content.html))
-    }
-}
-
 /// A list of notes shown as cards over one or more pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Listing {

@@ -6,25 +6,25 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::build::{self, Bodies, BuildOptions, STATIC_DIR, render_markdown};
+use crate::build::{self, BuildOptions, STATIC_DIR};
 use crate::config::CONFIG_FILE;
-use crate::content::{self, CONTENT_DIR, Visibility};
-use crate::error::{Diagnostic, Error, Kind, Result};
-use crate::markdown::Highlighter;
+use crate::content::{self, CONTENT_DIR};
+use crate::error::{Error, Result};
 use crate::output::{InPlace, write_file};
+use crate::pipeline::{Bodies, Pipeline, Read, Sources, Timings};
 use crate::render::diff::{changed_jobs, jobs_for_notes, same_files};
-use crate::render::{self, InMemory, Job, output_path, plan};
-use crate::site::{self, Prepared, Site, Source};
+use crate::render::{self, Job, output_path, plan};
+use crate::site::{Prepared, Site, Source};
 use crate::templates::{BUILTIN_STATIC, TEMPLATES_DIR, Theme};
 
 pub struct LiveSite {
     options: BuildOptions,
-    /// Fixed when the site is loaded, so that a note does not appear on its own between edits.
-    visibility: Visibility,
+    /// The build's pipeline, kept warm: bodies stay in memory, and which notes are published
+    /// is fixed when the site is loaded (a note does not appear on its own between edits).
+    pipeline: Pipeline,
     output: PathBuf,
-    highlighter: Highlighter,
-    /// By path relative to `content/`.
-    sources: BTreeMap<PathBuf, Source>,
+    /// What was read from `content/`, kept up to date with every change.
+    sources: Sources,
     theme: Theme,
     site: Site,
     /// Changed files not applied yet because the site had errors; retried with every change.
@@ -57,48 +57,16 @@ struct Changes {
 impl LiveSite {
     /// Reads and renders everything, and writes the whole site (staged, as `wisdom build`).
     pub fn load(options: &BuildOptions) -> Result<LiveSite> {
-        let root = &options.root;
-        let config = build::load_config(options)?;
-        let (files, mut errors) = content::read(root);
-        let visibility = options.visibility();
-        let mut left_out = 0;
-        let mut documents = Vec::new();
-        for file in files.markdown {
-            match content::parse(file) {
-                Ok(doc) if !visibility.shows(&doc.front) => left_out += 1,
-                Ok(doc) => documents.push(doc),
-                Err(d) => errors.push(d),
-            }
-        }
-        let highlighter = Highlighter::default();
-        let sources: BTreeMap<PathBuf, Source> =
-            render_markdown(documents, &config, &highlighter, Bodies::Keep)
-                .into_iter()
-                .map(|s| (s.doc.source.rel.clone(), s))
-                .collect();
-        let site = site::assemble(config, sources.values(), files.assets).map(|mut site| {
-            site.left_out = left_out;
-            site
-        });
-        let theme = Theme::load(root);
-        let (site, theme) = match (site, theme) {
-            (Ok(mut site), Ok(theme)) if errors.is_empty() => {
-                site.warnings.extend(render::layout_warnings(&site, &theme));
-                (site, theme)
-            }
-            (site, theme) => {
-                errors.extend(site.err().unwrap_or_default());
-                errors.extend(theme.err().unwrap_or_default());
-                return Err(Error::Site(errors));
-            }
-        };
+        let pipeline = build::pipeline(options, Bodies::Keep)?;
+        let mut timings = Timings::default();
+        let (sources, errors) = pipeline.read_all(&mut timings);
+        let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
         let output = options.output_dir();
-        build::write(&site, &theme, &InMemory, root, &output)?;
+        build::write(&site, &theme, &pipeline, &options.root, &output)?;
         Ok(LiveSite {
             options: options.clone(),
-            visibility,
+            pipeline,
             output,
-            highlighter,
             sources,
             theme,
             site,
@@ -171,11 +139,10 @@ impl LiveSite {
     /// Re-reads the changed content (and the theme), rebuilds the model and renders the
     /// pages that differ; files of pages that no longer exist are removed.
     fn apply_content(&mut self, changes: &Changes) -> Result<usize> {
-        let root = self.options.root.clone();
-        let content_dir = root.join(CONTENT_DIR);
-        let (replaced, removed, assets) = self.reread(&content_dir, &changes.content)?;
+        let content_dir = self.options.root.join(CONTENT_DIR);
+        let (replaced, removed, assets) = self.reread(&changes.content)?;
         let theme = if changes.templates {
-            Some(Theme::load(&root).map_err(Error::Site)?)
+            Some(Theme::load(&self.options.root).map_err(Error::Site)?)
         } else {
             None
         };
@@ -185,29 +152,20 @@ impl LiveSite {
             && assets.is_empty()
             && let Some(written) = self.update_in_place(&replaced)?
         {
-            self.sources.extend(replaced);
+            self.sources.docs.extend(replaced);
             return Ok(written);
         }
-        let kept = self
-            .sources
-            .iter()
-            .filter(|(rel, _)| !removed.contains(*rel) && !replaced.contains_key(*rel))
-            .map(|(_, s)| s);
-        let mut asset_list = self.site.assets.clone();
-        asset_list.retain(|a| !assets.contains(a));
-        asset_list.extend(
-            assets
-                .iter()
-                .filter(|a| content_dir.join(a).is_file())
-                .cloned(),
-        );
-        asset_list.sort();
-        let new_site = site::assemble(
-            self.site.config.clone(),
-            kept.chain(replaced.values()),
-            asset_list,
-        )
-        .map_err(Error::Site)?;
+        // The sources follow the files even if the new model fails: the next change reads
+        // again what is still wrong, and the served site stays the last good one.
+        for rel in &removed {
+            self.sources.docs.remove(rel);
+        }
+        self.sources.docs.extend(replaced);
+        let assets_now = assets.iter().filter(|a| content_dir.join(a).is_file());
+        self.sources.assets.retain(|a| !assets.contains(a));
+        self.sources.assets.extend(assets_now.cloned());
+        self.sources.assets.sort();
+        let new_site = self.pipeline.site(&self.sources).map_err(Error::Site)?;
 
         let touched: Vec<PathBuf> = changes
             .content
@@ -225,7 +183,8 @@ impl LiveSite {
             dir: &self.output,
             minify: new_site.config.minify,
         };
-        render::render_jobs(&new_site, theme_ref, &InMemory, &jobs, &sink).map_err(Error::one)?;
+        render::render_jobs(&new_site, theme_ref, &self.pipeline, &jobs, &sink)
+            .map_err(Error::one)?;
 
         let mut written = jobs.len();
         if !same_files(&self.site, &new_site) {
@@ -244,10 +203,6 @@ impl LiveSite {
         for asset in &assets {
             written += self.sync_file(&content_dir, asset)?;
         }
-        for rel in removed {
-            self.sources.remove(&rel);
-        }
-        self.sources.extend(replaced);
         if let Some(theme) = theme {
             self.theme = theme;
         }
@@ -263,7 +218,7 @@ impl LiveSite {
                 minify: self.site.config.minify,
             };
             let jobs = [Job::SearchIndex];
-            render::render_jobs(&self.site, &self.theme, &InMemory, &jobs, &sink)
+            render::render_jobs(&self.site, &self.theme, &self.pipeline, &jobs, &sink)
                 .map_err(Error::one)?;
         }
         Ok(())
@@ -288,33 +243,34 @@ impl LiveSite {
             dir: &self.output,
             minify: self.site.config.minify,
         };
-        render::render_jobs(&self.site, &self.theme, &InMemory, &jobs, &sink)
+        render::render_jobs(&self.site, &self.theme, &self.pipeline, &jobs, &sink)
             .map_err(Error::one)?;
         Ok(Some(jobs.len()))
     }
 
-    /// Parses and renders the changed markdown files. Returns the new sources, the removed
-    /// ones (deleted, moved away or now drafts) and the changed non-markdown files.
+    /// Reads the changed markdown files again. Returns the new sources, the removed ones
+    /// (deleted, moved away or no longer published) and the changed non-markdown files.
     #[allow(clippy::type_complexity)]
     fn reread(
         &self,
-        content_dir: &Path,
         changed: &BTreeSet<PathBuf>,
     ) -> Result<(
         BTreeMap<PathBuf, Source>,
         BTreeSet<PathBuf>,
         BTreeSet<PathBuf>,
     )> {
+        let root = &self.options.root;
         let mut markdown = BTreeSet::new();
         let mut removed = BTreeSet::new();
         let mut assets = BTreeSet::new();
-        for rel in changed {
-            let path = content_dir.join(rel);
+        // What the build's walk would skip (hidden folders, editor files) is not content.
+        for rel in changed.iter().filter(|r| content::is_content_path(r)) {
             // A folder that appeared or vanished: what it holds is rescanned (watchers can
-            // miss files written right after their folder was created).
-            // Keys under a folder form one range of the sorted map.
+            // miss files written right after their folder was created). Keys under a folder
+            // form one range of the sorted map.
             removed.extend(
                 self.sources
+                    .docs
                     .range(rel.clone()..)
                     .map(|(k, _)| k)
                     .take_while(|k| k.starts_with(rel))
@@ -322,83 +278,39 @@ impl LiveSite {
                     .cloned(),
             );
             assets.extend(
-                self.site
+                self.sources
                     .assets
                     .iter()
                     .filter(|a| a.starts_with(rel) && *a != rel)
                     .cloned(),
             );
-            if path.is_dir() {
-                for entry in walkdir::WalkDir::new(&path)
-                    .follow_links(true)
-                    .into_iter()
-                    .flatten()
-                {
-                    let name = entry.file_name().to_string_lossy();
-                    if entry.file_type().is_file() && !content::is_ignored_name(&name) {
-                        let r = entry
-                            .path()
-                            .strip_prefix(content_dir)
-                            .unwrap_or(entry.path())
-                            .to_path_buf();
-                        if r.extension().is_some_and(|e| e == "md") {
-                            markdown.insert(r);
-                        } else {
-                            assets.insert(r);
-                        }
-                    }
-                }
-            } else if rel.extension().is_some_and(|e| e == "md") {
-                if path.is_file() {
-                    markdown.insert(rel.clone());
-                } else {
-                    removed.insert(rel.clone());
-                }
+            if root.join(CONTENT_DIR).join(rel).is_dir() {
+                let (paths, _) = content::walk_under(root, rel);
+                markdown.extend(paths.markdown);
+                assets.extend(paths.assets);
+            } else if content::is_markdown(rel) {
+                markdown.insert(rel.clone());
             } else {
                 assets.insert(rel.clone());
             }
         }
         let mut errors = Vec::new();
-        let mut documents = Vec::new();
-        for rel in &markdown {
-            let shown = Path::new(CONTENT_DIR).join(rel);
-            let read = std::fs::read(content_dir.join(rel))
-                .map_err(|e| Diagnostic::new(Kind::Io, &shown, format!("cannot read: {e}")))
-                .and_then(|bytes| content::decode(&shown, bytes))
-                .and_then(|text| {
-                    content::parse(content::SourceFile {
-                        path: shown.clone(),
-                        rel: rel.clone(),
-                        text,
-                    })
-                });
-            match read {
-                Ok(doc) if !self.visibility.shows(&doc.front) => {
-                    removed.insert(rel.clone());
+        let mut replaced = BTreeMap::new();
+        for rel in markdown {
+            match self.pipeline.read(&rel) {
+                Read::Published(source) => {
+                    removed.remove(&rel);
+                    replaced.insert(rel, *source);
                 }
-                Ok(doc) => {
-                    removed.remove(rel);
-                    documents.push(doc);
+                Read::LeftOut | Read::Gone => {
+                    removed.insert(rel);
                 }
-                // Vanished between the event and the read: it was deleted.
-                Err(d) if !content_dir.join(rel).exists() && d.kind == Kind::Io => {
-                    removed.insert(rel.clone());
-                }
-                Err(d) => errors.push(d),
+                Read::Failed(d) => errors.push(d),
             }
         }
         if !errors.is_empty() {
             return Err(Error::Site(errors));
         }
-        let replaced = render_markdown(
-            documents,
-            &self.site.config,
-            &self.highlighter,
-            Bodies::Keep,
-        )
-        .into_iter()
-        .map(|s| (s.doc.source.rel.clone(), s))
-        .collect();
         Ok((replaced, removed, assets))
     }
 

@@ -1,6 +1,5 @@
 use super::*;
 use crate::content::{SourceFile, parse};
-use crate::markdown::Highlighter;
 
 fn doc(rel: &str, text: &str) -> Source {
     let source = SourceFile {
@@ -9,14 +8,7 @@ fn doc(rel: &str, text: &str) -> Source {
         text: text.into(),
     };
     let d = parse(source).unwrap();
-    crate::build::render_markdown(
-        vec![d],
-        &Config::default(),
-        &Highlighter::default(),
-        crate::build::Bodies::Keep,
-    )
-    .pop()
-    .unwrap()
+    crate::pipeline::Pipeline::in_memory(Config::default()).prepare(d)
 }
 
 fn site(docs: Vec<Source>) -> Result<Site, Vec<Diagnostic>> {

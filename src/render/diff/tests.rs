@@ -3,7 +3,6 @@ use std::path::Path;
 use super::*;
 use crate::config::Config;
 use crate::content::{SourceFile, parse};
-use crate::markdown::Highlighter;
 use crate::site::Source;
 
 fn config() -> Config {
@@ -15,7 +14,7 @@ fn config() -> Config {
 }
 
 fn sources(files: &[(&str, String)]) -> Vec<Source> {
-    let docs = files
+    let docs: Vec<_> = files
         .iter()
         .map(|(rel, text)| {
             parse(SourceFile {
@@ -26,12 +25,8 @@ fn sources(files: &[(&str, String)]) -> Vec<Source> {
             .unwrap()
         })
         .collect();
-    crate::build::render_markdown(
-        docs,
-        &config(),
-        &Highlighter::default(),
-        crate::build::Bodies::Keep,
-    )
+    let pipeline = crate::pipeline::Pipeline::in_memory(config());
+    docs.into_iter().map(|d| pipeline.prepare(d)).collect()
 }
 
 fn site(files: &[(&str, String)]) -> Site {

@@ -1,0 +1,284 @@
+//! The one pipeline: config → read notes → markdown → site model (+ theme) → render →
+//! output. `build` runs it once into a staging folder, `check` into a sink that writes
+//! nothing, and `serve` keeps it warm and feeds it the paths that changed. Every driver
+//! reads notes with [`Pipeline::read`], filters them with one [`Visibility`], walks
+//! `content/` with one walk and gathers problems the same way.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Document, Visibility};
+use crate::error::{Diagnostic, Error, Kind, Result};
+use crate::markdown::{self, Highlighter};
+use crate::render;
+use crate::site::{self, Note, Site, Source};
+use crate::templates::Theme;
+
+/// Whether the site keeps each note's body HTML after the first pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// Kept in memory (`wisdom serve`, which re-renders pages often).
+    Keep,
+    /// Dropped after the summary, TOC and word count are taken, and rendered again from
+    /// the file when the note's page is written: a build then holds one body per thread,
+    /// not the whole site's, so its memory does not grow with the site.
+    Reload,
+}
+
+/// Lap times of the pipeline's stages (`wisdom build --timings`).
+#[derive(Debug, Default)]
+pub struct Timings {
+    last: Option<Instant>,
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last {
+            self.stages.push((stage, now - last));
+        }
+        self.last = Some(now);
+    }
+}
+
+/// What reading one markdown file gave.
+pub enum Read {
+    Published(Box<Source>),
+    /// A draft, `publish: false`, future or expired note (see [`Visibility`]).
+    LeftOut,
+    /// The file is gone (deleted between a change and its read).
+    Gone,
+    Failed(Diagnostic),
+}
+
+/// Everything read from `content/`.
+#[derive(Default)]
+pub struct Sources {
+    /// Each published document, by path relative to `content/`.
+    pub docs: BTreeMap<PathBuf, Source>,
+    /// Files that are not markdown, relative to `content/`, sorted.
+    pub assets: Vec<PathBuf>,
+    /// Markdown files not published, by path relative to `content/`.
+    pub left_out: BTreeSet<PathBuf>,
+}
+
+/// The pipeline for one site: its config, which notes it publishes, and what rendering
+/// markdown needs.
+pub struct Pipeline {
+    pub root: PathBuf,
+    pub config: Config,
+    pub visibility: Visibility,
+    highlighter: Highlighter,
+    bodies: Bodies,
+}
+
+impl Pipeline {
+    pub fn new(root: &Path, config: Config, visibility: Visibility, bodies: Bodies) -> Pipeline {
+        Pipeline {
+            root: root.to_path_buf(),
+            config,
+            visibility,
+            highlighter: Highlighter::default(),
+            bodies,
+        }
+    }
+
+    /// A pipeline that keeps bodies and publishes what a build would, for tests of the
+    /// stages after it.
+    pub fn in_memory(config: Config) -> Pipeline {
+        Pipeline::new(
+            Path::new("."),
+            config,
+            Visibility::now(false, false),
+            Bodies::Keep,
+        )
+    }
+
+    fn markdown_options(&self) -> markdown::Options {
+        markdown::Options {
+            summary_length: self.config.summary_length,
+            escape_html: self.config.escape_html,
+            search_terms: self.config.search,
+            inline_tags: self.config.inline_tags,
+        }
+    }
+
+    /// The one walk of `content/`, then every markdown file read in parallel; the problems
+    /// of every file come back together.
+    pub fn read_all(&self, timings: &mut Timings) -> (Sources, Vec<Diagnostic>) {
+        let (paths, mut errors) = content::walk(&self.root);
+        timings.lap("walk");
+        // One pass per file: read, parse, render, then keep only what the site model needs,
+        // so that the texts of the whole site are never in memory at once.
+        let reads: Vec<(PathBuf, Read)> = paths
+            .markdown
+            .into_par_iter()
+            .map(|rel| {
+                let read = self.read(&rel);
+                (rel, read)
+            })
+            .collect();
+        let mut sources = Sources {
+            assets: paths.assets,
+            ..Sources::default()
+        };
+        for (rel, read) in reads {
+            match read {
+                Read::Published(source) => {
+                    sources.docs.insert(rel, *source);
+                }
+                Read::LeftOut => {
+                    sources.left_out.insert(rel);
+                }
+                Read::Gone => {}
+                Read::Failed(d) => errors.push(d),
+            }
+        }
+        timings.lap("read, parse and render markdown");
+        (sources, errors)
+    }
+
+    /// The one note reader: reads, decodes and parses a markdown file (relative to
+    /// `content/`), leaves it out if it is not published, and renders its markdown.
+    pub fn read(&self, rel: &Path) -> Read {
+        let doc = match self.document(rel) {
+            Ok(doc) => doc,
+            Err(d) if d.kind == Kind::Io && !self.root.join(&d.path).exists() => {
+                return Read::Gone;
+            }
+            Err(d) => return Read::Failed(d),
+        };
+        if !self.visibility.shows(&doc.front) {
+            return Read::LeftOut;
+        }
+        Read::Published(Box::new(self.prepare(doc)))
+    }
+
+    fn document(&self, rel: &Path) -> std::result::Result<Document, Diagnostic> {
+        content::read_file(&self.root, rel.to_path_buf()).and_then(content::parse)
+    }
+
+    /// A document's markdown rendered and, for a note, its data prepared.
+    pub fn prepare(&self, mut doc: Document) -> Source {
+        match render_document(&doc, &self.markdown_options(), &self.highlighter) {
+            Ok(mut rendered) => {
+                let drop_body = self.bodies == Bodies::Reload && doc.kind == content::DocKind::Note;
+                if drop_body {
+                    rendered.html = String::new();
+                }
+                let mut source = Source::new(doc, Arc::new(rendered), &self.config);
+                if drop_body {
+                    source.doc.forget_text();
+                }
+                source
+            }
+            Err(diagnostic) => {
+                doc.forget_text();
+                Source::invalid(doc, vec![diagnostic])
+            }
+        }
+    }
+
+    /// The site model and the theme, with every problem of both and of the reads before
+    /// them (`errors`), sorted by place.
+    pub fn load(
+        &self,
+        sources: &Sources,
+        mut errors: Vec<Diagnostic>,
+        timings: &mut Timings,
+    ) -> Result<(Site, Theme)> {
+        let site = self.site(sources);
+        timings.lap("site model");
+        let theme = Theme::load(&self.root);
+        timings.lap("templates");
+        match (site, theme) {
+            (Ok(mut site), Ok(theme)) if errors.is_empty() => {
+                site.warnings.extend(render::layout_warnings(&site, &theme));
+                Ok((site, theme))
+            }
+            (site, theme) => {
+                errors.extend(site.err().unwrap_or_default());
+                errors.extend(theme.err().unwrap_or_default());
+                Err(Error::Site(sorted(errors)))
+            }
+        }
+    }
+
+    /// The site model of these sources.
+    pub fn site(&self, sources: &Sources) -> std::result::Result<Site, Vec<Diagnostic>> {
+        let mut site = site::assemble(
+            self.config.clone(),
+            sources.docs.values(),
+            sources.assets.clone(),
+        )?;
+        site.left_out = sources.left_out.len();
+        Ok(site)
+    }
+}
+
+/// Where a note's body comes from when its page is rendered: kept in memory, or rendered
+/// again from its file (see [`Bodies::Reload`]; the highlighter's cache makes that cheap).
+impl render::Bodies for Pipeline {
+    fn html<'n>(&self, note: &'n Note) -> std::result::Result<Cow<'n, str>, Diagnostic> {
+        if self.bodies == Bodies::Keep {
+            return Ok(Cow::Borrowed(&note.content.html));
+        }
+        let rel = note
+            .source
+            .strip_prefix(content::CONTENT_DIR)
+            .unwrap_or(&note.source);
+        let doc = self.document(rel).map_err(|d| {
+            Diagnostic::new(
+                Kind::Io,
+                &note.source,
+                format!("cannot read it again: {}", d.message),
+            )
+            .hint("a file changed or vanished during the build; build again")
+        })?;
+        let options = markdown::Options {
+            search_terms: false, // counted in the first pass
+            ..self.markdown_options()
+        };
+        let rendered = render_document(&doc, &options, &self.highlighter)?;
+        Ok(Cow::Owned(rendered.html))
+    }
+}
+
+/// A document's markdown with its shortcodes, or the error of a malformed shortcode.
+fn render_document(
+    doc: &Document,
+    options: &markdown::Options,
+    highlighter: &Highlighter,
+) -> std::result::Result<markdown::Rendered, Diagnostic> {
+    let expanded = markdown::shortcodes::expand(doc.body(), doc.body_line).map_err(|e| {
+        Diagnostic::new(Kind::Shortcode, &doc.source.path, e.message)
+            .at(&doc.source.text, doc.body_line + e.line, e.column)
+            .hint(e.hint)
+    })?;
+    let body = expanded.as_deref().unwrap_or(doc.body());
+    let mut rendered = markdown::render(body, options, highlighter);
+    let body_offset = doc.body_line - 1;
+    let positions = rendered.links.iter_mut().map(|l| &mut l.at);
+    for at in positions.chain(rendered.external.iter_mut().map(|l| &mut l.at)) {
+        at.line += body_offset;
+    }
+    for (line, _) in &mut rendered.math_errors {
+        *line += body_offset;
+    }
+    if let Some(summary) = &doc.front.summary {
+        rendered.summary = markdown::render_inline(summary, options);
+    }
+    Ok(rendered)
+}
+
+fn sorted(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    errors
+}
