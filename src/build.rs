@@ -11,7 +11,7 @@ use crate::output::Staging;
 use crate::pipeline::{Bodies, Pipeline, Timings};
 use crate::render;
 use crate::site::Site;
-use crate::templates::{BUILTIN_STATIC, Theme};
+use crate::templates::Theme;
 
 pub const OUTPUT_DIR: &str = "public";
 pub const STATIC_DIR: &str = "static";
@@ -143,7 +143,7 @@ pub fn write(
         .put("syntax.css", css.as_bytes(), "syntax.css")
         .map_err(Error::one)?;
     staging.copy_tree(&root.join(STATIC_DIR), Path::new(STATIC_DIR))?;
-    for (name, bytes) in BUILTIN_STATIC {
+    for (name, bytes) in crate::templates::builtin_statics(&site.config) {
         if !staging.has(name) {
             staging
                 .put(name, bytes, "(built-in) static")

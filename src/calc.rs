@@ -1,5 +1,6 @@
 //! `wisdom calc`: the model-size calculator on the command line, as a table or JSON.
 
+use crate::components::calculator::human_params;
 use std::fmt::Write;
 
 use model_size::{Architecture, CACHE_TYPES, CacheType, DEVICES, FORMATS, Format, PRESETS, Run};
@@ -259,17 +260,6 @@ fn thousands(n: u64) -> String {
 }
 
 /// `7.6B`, `671B`, `350M`.
-pub fn human_params(n: u64) -> String {
-    let b = n as f64 / 1e9;
-    if b >= 100.0 {
-        format!("{b:.0}B")
-    } else if b >= 1.0 {
-        format!("{b:.1}B")
-    } else {
-        format!("{:.0}M", n as f64 / 1e6)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,6 +43,9 @@ pub struct Config {
     pub taxonomies: Vec<String>,
     /// `#tag` in the text of a note is one of its tags, as in Obsidian.
     pub inline_tags: bool,
+    /// Components turned on or off by name (`[components] calculator = false`); all are on
+    /// unless turned off.
+    pub components: std::collections::BTreeMap<String, bool>,
     /// Free-form values for templates, as `config.extra`.
     pub extra: toml::Table,
 }
@@ -90,6 +93,7 @@ impl Default for Config {
             strict: false,
             taxonomies: vec![TAGS.into(), "categories".into()],
             inline_tags: true,
+            components: std::collections::BTreeMap::new(),
             extra: toml::Table::new(),
         }
     }
@@ -117,7 +121,7 @@ impl Config {
                 "valid keys: title, base_url, description, language, author, minify, \
                  highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, \
                  escape_html, search, broken_links (\"error\" or \"warn\"), strict, taxonomies, \
-                 inline_tags, [extra]",
+                 inline_tags, [components], [extra]",
             ))
         })?;
         config.validate(text, path)?;
@@ -156,6 +160,13 @@ impl Config {
                 ));
             }
         }
+        crate::components::check_names(self).map_err(|m| {
+            bad(
+                "[components]",
+                &m,
+                "write e.g. [components] with calculator = false",
+            )
+        })?;
         if self.summary_length == 0 {
             return Err(bad(
                 "summary_length",

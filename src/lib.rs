@@ -8,6 +8,7 @@
 pub mod build;
 pub mod calc;
 pub mod check;
+pub mod components;
 pub mod config;
 pub mod content;
 pub mod error;

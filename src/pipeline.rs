@@ -196,7 +196,7 @@ impl Pipeline {
     ) -> Result<(Site, Theme)> {
         let site = self.site(sources);
         timings.lap("site model");
-        let theme = Theme::load(&self.root);
+        let theme = Theme::load(&self.root, &self.config);
         timings.lap("templates");
         match (site, theme) {
             (Ok(mut site), Ok(theme)) if errors.is_empty() => {

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
 
+use crate::components::{self, Component};
+use crate::config::Config;
 use crate::error::{Diagnostic, Kind};
 
 pub const TEMPLATES_DIR: &str = "templates";
@@ -30,17 +32,9 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "alias.html",
     "partials/card.html",
     "partials/pagination.html",
-    "partials/model_size.html",
-    "partials/model_comparison.html",
-    "partials/calculator.html",
-    "calculator.html",
-    "shortcodes/calculator.html",
-    "shortcodes/model_comparison.html",
     "shortcodes/figure.html",
     "shortcodes/highlight.html",
     "shortcodes/details.html",
-    "shortcodes/youtube.html",
-    "shortcodes/vimeo.html",
     "rss.xml",
     "sitemap.xml",
     "robots.txt",
@@ -49,15 +43,17 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
 /// The default theme's static files, written unless the site has a file of the same name.
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
-    ("calculator.js", include_bytes!("../static/calculator.js")),
     ("search.js", include_bytes!("../static/search.js")),
-    ("embed.js", include_bytes!("../static/embed.js")),
-    // Built from model-size by model-size/build-wasm.sh; CI checks it matches the source.
-    (
-        "model-size.wasm",
-        include_bytes!("../static/model-size.wasm"),
-    ),
 ];
+
+/// The built-in static files of the theme and of the site's active components.
+pub fn builtin_statics(
+    config: &Config,
+) -> impl Iterator<Item = &'static (&'static str, &'static [u8])> + '_ {
+    BUILTIN_STATIC
+        .iter()
+        .chain(components::active(config).flat_map(|(_, c)| c.statics().iter()))
+}
 
 /// Template name → (text, path shown in errors).
 type Sources = BTreeMap<String, (String, PathBuf)>;
@@ -69,10 +65,14 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// The built-in templates with the site's `templates/` laid over them.
-    pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+    /// The built-in templates (the theme's and the active components') with the site's
+    /// `templates/` laid over them.
+    pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        let active: Vec<&dyn Component> = components::active(config).map(|(_, c)| c).collect();
+        let component_templates = active.iter().flat_map(|c| c.templates().iter());
         let mut sources: Sources = BUILTIN_TEMPLATES
             .iter()
+            .chain(component_templates)
             .map(|(name, text)| {
                 (
                     name.to_string(),
@@ -115,14 +115,20 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Theme::from_sources(sources).map_err(|d| vec![d])
+        Theme::from_sources(sources, &active).map_err(|d| vec![d])
     }
 
-    /// Compiles named templates; `sources` maps a name to its text and the path shown in errors.
-    pub fn from_sources(sources: Sources) -> Result<Theme, Diagnostic> {
+    /// Compiles named templates; `sources` maps a name to its text and the path shown in
+    /// errors. Each component registers its template functions.
+    pub fn from_sources(
+        sources: Sources,
+        components: &[&dyn Component],
+    ) -> Result<Theme, Diagnostic> {
         let mut tera = Tera::new();
         register_filters(&mut tera);
-        crate::render::model_views::register(&mut tera);
+        for component in components {
+            component.register(&mut tera);
+        }
         tera.add_raw_templates(
             sources
                 .iter()
@@ -253,6 +259,7 @@ mod tests {
                     )
                 })
                 .collect(),
+            &[],
         )
     }
 
@@ -287,8 +294,12 @@ mod tests {
                     .unwrap()
                     .to_string_lossy()
                     .replace('\\', "/");
+                let of_components = components::ALL.iter().flat_map(|c| c.templates().iter());
                 assert!(
-                    BUILTIN_TEMPLATES.iter().any(|(n, _)| *n == name),
+                    BUILTIN_TEMPLATES
+                        .iter()
+                        .chain(of_components)
+                        .any(|(n, _)| *n == name),
                     "{name} is not embedded"
                 );
             }
@@ -296,8 +307,12 @@ mod tests {
         let static_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
         for entry in std::fs::read_dir(static_dir).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let of_components = components::ALL.iter().flat_map(|c| c.statics().iter());
             assert!(
-                BUILTIN_STATIC.iter().any(|(n, _)| *n == name),
+                BUILTIN_STATIC
+                    .iter()
+                    .chain(of_components)
+                    .any(|(n, _)| *n == name),
                 "static/{name} is not embedded"
             );
         }

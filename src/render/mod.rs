@@ -5,7 +5,6 @@
 
 pub mod diff;
 mod feeds;
-pub mod model_views;
 pub mod search;
 mod shortcodes;
 mod transclude;
@@ -19,10 +18,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::components;
 use crate::content::CONTENT_DIR;
 use crate::error::{Diagnostic, Kind};
 use crate::markdown::links::resolve_markers;
-use crate::site::{CALCULATOR_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TagId};
+use crate::site::{Note, NoteId, SEARCH_INDEX_PATH, Site, TagId};
 use crate::templates::Theme;
 use views::{
     Card, Meta, NoteLinkView, PageView, Paginator, SectionLink, SectionView, TagLink, TaxonomyView,
@@ -79,8 +79,8 @@ pub enum Job {
     Listing(Listing, usize),
     /// The page listing every term of a taxonomy (`/tags/`, `/categories/`).
     TaxonomyIndex(usize),
-    /// `/calculator/`: the model-size calculator on a page of its own.
-    Calculator,
+    /// A page of a component: (component id, page index), e.g. `/calculator/`.
+    ComponentPage(usize, usize),
     NotFound,
     SiteFeed,
     TagFeed(TagId),
@@ -178,7 +178,10 @@ pub fn plan(site: &Site) -> Vec<Job> {
         jobs.extend((1..=pages).map(|p| Job::Listing(listing, p)));
     }
     jobs.extend(taxonomy_indexes(site));
-    jobs.extend([Job::Calculator, Job::NotFound, Job::SiteFeed]);
+    for (id, component) in components::active(&site.config) {
+        jobs.extend((0..component.pages().len()).map(|p| Job::ComponentPage(id, p)));
+    }
+    jobs.extend([Job::NotFound, Job::SiteFeed]);
     jobs.extend((0..site.tags.len()).map(Job::TagFeed));
     jobs.extend([Job::Sitemap, Job::Robots]);
     jobs
@@ -289,7 +292,7 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::Alias(id, i) => site.notes[id].redirects[i].clone(),
         Job::Listing(listing, page) => listing_path(site, listing, page),
         Job::TaxonomyIndex(t) => site.taxonomies[t].path.clone(),
-        Job::Calculator => CALCULATOR_PATH.to_string(),
+        Job::ComponentPage(c, p) => components::ALL[c].pages()[p].path.to_string(),
         Job::NotFound => "/404.html".into(),
         Job::SiteFeed => "/rss.xml".into(),
         Job::TagFeed(t) => format!("{}rss.xml", site.tags[t].path),
@@ -316,6 +319,13 @@ struct Renderer<'a> {
     bodies: &'a dyn Bodies,
 }
 
+/// A component's page in the navigation.
+#[derive(Serialize)]
+struct ComponentLink {
+    title: &'static str,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct NavLink<'a> {
     title: &'a str,
@@ -331,7 +341,9 @@ impl Renderer<'_> {
             Job::Note(id) => self.note(id)?.into_bytes(),
             Job::Alias(id, i) => self.alias(id, i)?.into_bytes(),
             Job::TaxonomyIndex(t) => self.taxonomy_index(t)?.into_bytes(),
-            Job::Calculator => self.calculator()?.into_bytes(),
+            Job::ComponentPage(c, p) => self
+                .component_page(&components::ALL[c].pages()[p])?
+                .into_bytes(),
             Job::NotFound => self.not_found()?.into_bytes(),
             Job::SiteFeed => feeds::site_feed(self)?.into_bytes(),
             Job::TagFeed(t) => feeds::tag_feed(self, t)?.into_bytes(),
@@ -361,6 +373,16 @@ impl Renderer<'_> {
             })
             .collect();
         ctx.insert("nav", &nav);
+        let component_nav: Vec<ComponentLink> = components::active(config)
+            .flat_map(|(_, c)| c.pages())
+            .filter_map(|p| {
+                Some(ComponentLink {
+                    title: p.nav?,
+                    url: config.url(p.path),
+                })
+            })
+            .collect();
+        ctx.insert("component_nav", &component_nav);
         ctx.insert("meta", &meta);
         ctx
     }
@@ -376,7 +398,7 @@ impl Renderer<'_> {
             card: Card::new(site, note),
             slug: &note.slug,
             content: self.body(id, &mut vec![id])?,
-            model_size: note.model.map(model_views::model_size),
+            additions: components::note_html(&note.additions, self.theme)?,
             toc: &note.content.toc,
             lastmod: note.lastmod.map(|d| d.rfc3339()),
             lastmod_human: note.lastmod.map(|d| d.human()),
@@ -528,17 +550,14 @@ impl Renderer<'_> {
         self.theme.render("tags.html", &ctx)
     }
 
-    fn calculator(&self) -> Result<String, Diagnostic> {
+    fn component_page(&self, page: &components::Page) -> Result<String, Diagnostic> {
         let meta = Meta::website(
-            "Model size calculator",
-            "How big a model file is and how much memory it needs: weights, KV cache and buffers, for every format.",
-            self.site.config.permalink(CALCULATOR_PATH),
+            page.title,
+            page.description,
+            self.site.config.permalink(page.path),
         );
-        let mut ctx = self.context(CALCULATOR_PATH, meta);
-        let view = model_views::calculator(None, None)
-            .map_err(|m| Diagnostic::new(Kind::Template, "calculator.html", m))?;
-        ctx.insert("calc", &view);
-        self.theme.render("calculator.html", &ctx)
+        let ctx = self.context(page.path, meta);
+        self.theme.render(page.template, &ctx)
     }
 
     /// Renders the shortcodes in a page's HTML.

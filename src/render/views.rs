@@ -5,8 +5,6 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::model_views::ModelSizeView;
-
 use crate::markdown::TocEntry;
 use crate::site::{Note, Section, Site, Tag, Taxonomy};
 
@@ -151,8 +149,8 @@ pub struct PageView<'a> {
     pub slug: &'a str,
     /// HTML, with shortcodes rendered.
     pub content: Cow<'a, str>,
-    /// The size card of the model the note is about (`model:`), if any.
-    pub model_size: Option<ModelSizeView>,
+    /// HTML the components add above the text (the size card of a note's `model:`).
+    pub additions: Vec<String>,
     pub toc: &'a [TocEntry],
     pub lastmod: Option<String>,
     pub lastmod_human: Option<String>,

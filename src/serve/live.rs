@@ -15,7 +15,7 @@ use crate::pipeline::{Bodies, Pipeline, Read, Sources, Timings};
 use crate::render::diff::{changed_jobs, jobs_for_notes, same_files};
 use crate::render::{self, Job, output_path, plan};
 use crate::site::{Prepared, Site, Source};
-use crate::templates::{BUILTIN_STATIC, TEMPLATES_DIR, Theme};
+use crate::templates::{TEMPLATES_DIR, Theme};
 
 pub struct LiveSite {
     options: BuildOptions,
@@ -142,7 +142,7 @@ impl LiveSite {
         let content_dir = self.options.root.join(CONTENT_DIR);
         let (replaced, removed, assets) = self.reread(&changes.content)?;
         let theme = if changes.templates {
-            Some(Theme::load(&self.options.root).map_err(Error::Site)?)
+            Some(Theme::load(&self.options.root, &self.pipeline.config).map_err(Error::Site)?)
         } else {
             None
         };
@@ -350,8 +350,7 @@ impl LiveSite {
             return Ok(0);
         }
         let rel_str = rel.to_string_lossy().replace('\\', "/");
-        let builtin = BUILTIN_STATIC
-            .iter()
+        let builtin = crate::templates::builtin_statics(&self.pipeline.config)
             .find(|(n, _)| *n == rel_str)
             .map(|(_, b)| *b);
         match (std::fs::read(&from), builtin) {

@@ -172,8 +172,6 @@ pub struct InPlaceEdit {
 }
 
 pub const TAGS_PATH: &str = "/tags/";
-/// The model-size calculator page.
-pub const CALCULATOR_PATH: &str = "/calculator/";
 /// The search box's index (see `render::search`).
 pub const SEARCH_INDEX_PATH: &str = "/search.bin";
 
@@ -421,7 +419,7 @@ pub fn assemble<'a>(
     describe_tags(&mut tags, tag_docs, &mut errors);
     let mut warnings = Vec::new();
     if errors.is_empty() {
-        let claims = page_claims(&notes, &sections, &taxonomies, &tags);
+        let claims = page_claims(&config, &notes, &sections, &taxonomies, &tags);
         check_unique_urls(&claims, &mut errors);
         let redirects = place_redirects(&notes, &claims, &mut warnings);
         for (note, redirects) in notes.iter_mut().zip(redirects) {
@@ -721,7 +719,7 @@ enum Owner<'a> {
     Home,
     Section(&'a Path),
     TaxonomyIndex(&'a str),
-    Calculator,
+    Component(&'static str),
     SearchIndex,
     Tag(&'a str),
     Note(&'a Path),
@@ -734,7 +732,7 @@ impl std::fmt::Display for Owner<'_> {
             Owner::Home => f.write_str("the home page"),
             Owner::Section(p) | Owner::Note(p) => write!(f, "{}", p.display()),
             Owner::TaxonomyIndex(name) => write!(f, "the index of {name}"),
-            Owner::Calculator => f.write_str("the calculator page"),
+            Owner::Component(title) => write!(f, "the page `{title}`"),
             Owner::SearchIndex => f.write_str("the search index"),
             Owner::Tag(name) => write!(f, "the tag page of `{name}`"),
             Owner::Folder(name) => write!(f, "the section page of the folder `{name}`"),
@@ -744,6 +742,7 @@ impl std::fmt::Display for Owner<'_> {
 
 /// Every page's URL path with who writes it.
 fn page_claims<'a>(
+    config: &Config,
     notes: &'a [Note],
     sections: &'a [Section],
     taxonomies: &'a [Taxonomy],
@@ -764,7 +763,8 @@ fn page_claims<'a>(
             claims.push((&taxonomy.path, Owner::TaxonomyIndex(&taxonomy.name)));
         }
     }
-    claims.push((CALCULATOR_PATH, Owner::Calculator));
+    let pages = crate::components::active(config).flat_map(|(_, c)| c.pages());
+    claims.extend(pages.map(|p| (p.path, Owner::Component(p.title))));
     claims.push((SEARCH_INDEX_PATH, Owner::SearchIndex));
     claims.extend(tags.iter().map(|t| (t.path.as_str(), Owner::Tag(&t.name))));
     claims.extend(

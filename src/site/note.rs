@@ -36,8 +36,8 @@ pub struct NoteData {
     pub dir: String,
     /// Each value of each taxonomy once (tags first).
     pub terms: Vec<Term>,
-    /// The model a note is about (`model:` in front matter): it gets a size card.
-    pub model: Option<&'static model_size::Preset>,
+    /// What the active components read from its front matter: (component id, value).
+    pub additions: Vec<(usize, Value)>,
     /// The shorter title for cards, links and breadcrumbs (Hugo's `linkTitle`).
     pub link_title: Option<String>,
     /// The template of its page, when not `page.html` (Hugo's `layout`).
@@ -131,26 +131,7 @@ pub fn prepare(
             );
         }
     }
-    let model = match doc.front.extra.get("model") {
-        None => None,
-        Some(value) => {
-            let id = value.as_str().unwrap_or("");
-            let found = model_size::preset(id);
-            if found.is_none() {
-                let ids: Vec<&str> = model_size::PRESETS.iter().map(|p| p.id).collect();
-                errors.push(
-                    Diagnostic::new(
-                        Kind::FieldType,
-                        &doc.source.path,
-                        format!("unknown model `{value}`"),
-                    )
-                    .at_line(&doc.source.text, doc.key_line("model"))
-                    .hint(format!("model ids: {}", ids.join(", "))),
-                );
-            }
-            found
-        }
-    };
+    let additions = crate::components::read_note(config, doc, &mut errors);
     let path = match &doc.front.url {
         Some(url) => {
             if url.split(['/', '\\']).any(|c| c == ".." || c == ".") || url.contains(['?', '#']) {
@@ -188,7 +169,7 @@ pub fn prepare(
         extra: doc.front.extra.clone(),
         dir: dir_key(&dir),
         terms,
-        model,
+        additions,
         link_title: doc.front.link_title.clone(),
         layout: doc.front.layout.clone(),
         css_classes: doc.front.css_classes.clone(),

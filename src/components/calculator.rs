@@ -1,11 +1,116 @@
-//! The model-size calculator's build-time faces: a size card with an SVG bar chart for a
-//! model, and a comparison of every known model. Geometry is computed here; the markup is
-//! in the theme's partials (`partials/model_size.html`, `partials/model_comparison.html`).
+//! The model-size calculator as a component: its page (`/calculator/`), its shortcodes
+//! (`{{< calculator >}}`, `{{< model_comparison >}}`), the `model:` front matter key (a size
+//! card on the note's page), its script and WebAssembly module, and the build-time faces of
+//! the size math: a size card with an SVG bar chart for a model, and a comparison of every
+//! known model. Geometry is computed here; the markup is in its templates.
 
 use model_size::{DEVICES, DeviceKind, Format, PRESETS, Preset};
 use serde::Serialize;
+use serde_json::Value;
+use tera::Context;
 
-use crate::calc::human_params;
+use super::{Component, Page, Statics, Templates};
+use crate::content::Document;
+use crate::error::{Diagnostic, Kind};
+use crate::templates::Theme;
+
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
+pub struct Calculator;
+
+impl Component for Calculator {
+    fn name(&self) -> &'static str {
+        "calculator"
+    }
+
+    fn templates(&self) -> Templates {
+        templates!(
+            "calculator.html",
+            "partials/calculator.html",
+            "partials/model_size.html",
+            "partials/model_comparison.html",
+            "partials/note_model_size.html",
+            "shortcodes/calculator.html",
+            "shortcodes/model_comparison.html",
+        )
+    }
+
+    fn statics(&self) -> Statics {
+        &[
+            (
+                "calculator.js",
+                include_bytes!("../../static/calculator.js"),
+            ),
+            // Built from model-size by model-size/build-wasm.sh; CI checks it matches the source.
+            (
+                "model-size.wasm",
+                include_bytes!("../../static/model-size.wasm"),
+            ),
+        ]
+    }
+
+    fn register(&self, tera: &mut tera::Tera) {
+        register(tera);
+    }
+
+    fn pages(&self) -> &'static [Page] {
+        &[Page {
+            path: "/calculator/",
+            template: "calculator.html",
+            title: "Model size calculator",
+            description: "How big a model file is and how much memory it needs: weights, KV cache and buffers, for every format.",
+            nav: Some("Calculator"),
+        }]
+    }
+
+    /// `model: deepseek-r1-distill-qwen-7b`: the note is about that model.
+    fn read_note(&self, doc: &Document) -> Result<Option<Value>, Diagnostic> {
+        let Some(value) = doc.front.extra.get("model") else {
+            return Ok(None);
+        };
+        let id = value.as_str().unwrap_or("");
+        match model_size::preset(id) {
+            Some(preset) => Ok(Some(Value::from(preset.id))),
+            None => {
+                let ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+                Err(Diagnostic::new(
+                    Kind::FieldType,
+                    &doc.source.path,
+                    format!("unknown model `{value}`"),
+                )
+                .at_line(&doc.source.text, doc.key_line("model"))
+                .hint(format!("model ids: {}", ids.join(", "))))
+            }
+        }
+    }
+
+    /// The size card of the note's model.
+    fn note_html(&self, value: &Value, theme: &Theme) -> Result<String, Diagnostic> {
+        let preset = value
+            .as_str()
+            .and_then(model_size::preset)
+            .ok_or_else(|| super::error("calculator", format!("no model {value}")))?;
+        let mut ctx = Context::new();
+        ctx.insert("size", &model_size(preset));
+        theme.render("partials/note_model_size.html", &ctx)
+    }
+}
+
+/// `671000000000` as `671B`, `1500000000` as `1.5B`.
+pub fn human_params(n: u64) -> String {
+    let b = n as f64 / 1e9;
+    if b >= 100.0 {
+        format!("{b:.0}B")
+    } else if b >= 1.0 {
+        format!("{b:.1}B")
+    } else {
+        format!("{:.0}M", n as f64 / 1e6)
+    }
+}
 
 /// The formats the card and chart show, largest first.
 const CARD_FORMATS: &[Format] = &[

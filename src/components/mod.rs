@@ -1,0 +1,126 @@
+//! Features that plug into the pipeline through one interface, [`Component`]: the
+//! templates and static files they bring (built in, each replaced by a site's file of the
+//! same name), the template functions they give, the pages of their own, and what they read
+//! from a note's front matter and add to its page. Shortcodes are templates
+//! (`shortcodes/NAME.html`), so a component's shortcodes come with its templates.
+//!
+//! A site turns a component off in `wisdom.toml` (`[components] calculator = false`): its
+//! pages, files, shortcodes and front matter keys are then gone from the build.
+
+pub mod calculator;
+mod videos;
+
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::content::Document;
+use crate::error::{Diagnostic, Kind};
+use crate::templates::Theme;
+
+/// A page a component adds to the site.
+#[derive(Debug)]
+pub struct Page {
+    /// Its URL path, e.g. `/calculator/`.
+    pub path: &'static str,
+    pub template: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    /// The label of its link in the site's navigation, if it has one.
+    pub nav: Option<&'static str>,
+}
+
+pub type Templates = &'static [(&'static str, &'static str)];
+pub type Statics = &'static [(&'static str, &'static [u8])];
+
+pub trait Component: Sync {
+    /// Its key under `[components]` in `wisdom.toml`.
+    fn name(&self) -> &'static str;
+
+    /// Built-in templates, by name: pages, partials and `shortcodes/NAME.html`.
+    fn templates(&self) -> Templates {
+        &[]
+    }
+
+    /// Built-in static files, written unless the site has a file of the same name.
+    fn statics(&self) -> Statics {
+        &[]
+    }
+
+    /// Functions and filters for templates.
+    fn register(&self, _tera: &mut tera::Tera) {}
+
+    /// Pages of its own.
+    fn pages(&self) -> &'static [Page] {
+        &[]
+    }
+
+    /// Reads its keys of a note's front matter: what [`Component::note_html`] gets later,
+    /// nothing, or an error that names the key's line.
+    fn read_note(&self, _doc: &Document) -> Result<Option<Value>, Diagnostic> {
+        Ok(None)
+    }
+
+    /// HTML it adds to a note's page, above the text, from what `read_note` kept.
+    fn note_html(&self, _value: &Value, _theme: &Theme) -> Result<String, Diagnostic> {
+        Ok(String::new())
+    }
+}
+
+/// Every component `wisdom` has, in a fixed order (their index is their id).
+pub const ALL: &[&dyn Component] = &[&calculator::Calculator, &videos::Videos];
+
+/// The components a site has on: all of them unless `[components]` turns some off.
+pub fn active(config: &Config) -> impl Iterator<Item = (usize, &'static dyn Component)> + '_ {
+    ALL.iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, c)| config.components.get(c.name()).copied().unwrap_or(true))
+}
+
+/// Refuses a `[components]` key that names no component.
+pub fn check_names(config: &Config) -> Result<(), String> {
+    match config
+        .components
+        .keys()
+        .find(|k| !ALL.iter().any(|c| c.name() == k.as_str()))
+    {
+        Some(unknown) => {
+            let names: Vec<&str> = ALL.iter().map(|c| c.name()).collect();
+            Err(format!(
+                "`{unknown}` is not a component; the components are: {}",
+                names.join(", ")
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
+/// What every active component reads from a note: (component id, value).
+pub fn read_note(
+    config: &Config,
+    doc: &Document,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(usize, Value)> {
+    let mut found = Vec::new();
+    for (id, component) in active(config) {
+        match component.read_note(doc) {
+            Ok(Some(value)) => found.push((id, value)),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    found
+}
+
+/// The HTML the components add to a note's page, in their order.
+pub fn note_html(additions: &[(usize, Value)], theme: &Theme) -> Result<Vec<String>, Diagnostic> {
+    additions
+        .iter()
+        .map(|(id, value)| ALL[*id].note_html(value, theme))
+        .collect()
+}
+
+/// A template error of a component's own, named after the component.
+pub(crate) fn error(component: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Kind::Template, format!("(built-in) {component}"), message)
+}
