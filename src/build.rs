@@ -8,7 +8,7 @@ use crate::content::{self, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown;
 use crate::output::Staging;
-use crate::pipeline::{Bodies, Pipeline, Timings};
+use crate::pipeline::{BodyStore, Pipeline, Timings};
 use crate::render;
 use crate::site::Site;
 use crate::templates::Theme;
@@ -61,7 +61,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let mut timings = Timings::default();
     timings.lap("start");
-    let pipeline = pipeline(options, Bodies::Reload)?;
+    let pipeline = pipeline(options, BodyStore::Disk)?;
     crate::output::guard::check_output(&options.root, &options.output_dir())?;
     let (sources, errors) = pipeline.read_all(&mut timings);
     let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
@@ -87,7 +87,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// The pipeline of the site at `options.root`, once it is known to be a site with a valid
 /// config: what `build`, `check` and `serve` all start with.
-pub fn pipeline(options: &BuildOptions, bodies: Bodies) -> Result<Pipeline> {
+pub fn pipeline(options: &BuildOptions, bodies: BodyStore) -> Result<Pipeline> {
     crate::config::check_site_root(&options.root)?;
     let config = load_config(options)?;
     Ok(Pipeline::new(

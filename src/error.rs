@@ -54,6 +54,16 @@ impl Kind {
     }
 }
 
+/// A place in a file, e.g. of a link: 1-based line and column of the file (after the build adds the line
+/// where the body starts), with that line's text for the error message (empty for
+/// external links: every note has some, and `wisdom check` can do without).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub source_line: String,
+}
+
 /// One problem, located as precisely as we can: file, line and column (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -93,7 +103,7 @@ impl Diagnostic {
     }
 
     /// Points at a place whose line text is already known.
-    pub fn at_position(mut self, at: &crate::markdown::links::Position) -> Self {
+    pub fn at_position(mut self, at: &Position) -> Self {
         self.line = Some(to_u32(at.line));
         self.column = Some(to_u32(at.column));
         self.source_line = Some(at.source_line.clone()).filter(|l| !l.is_empty());

@@ -20,15 +20,15 @@ use crate::render;
 use crate::site::{self, Note, Site, Source};
 use crate::templates::Theme;
 
-/// Whether the site keeps each note's body HTML after the first pass.
+/// Where note bodies are kept between the first pass and the writing of their pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bodies {
+pub enum BodyStore {
     /// Kept in memory (`wisdom serve`, which re-renders pages often).
-    Keep,
-    /// Dropped after the summary, TOC and word count are taken, and rendered again from
+    Memory,
+    /// On disk: dropped after the summary, TOC and word count are taken, and rendered again from
     /// the file when the note's page is written: a build then holds one body per thread,
     /// not the whole site's, so its memory does not grow with the site.
-    Reload,
+    Disk,
 }
 
 /// Lap times of the pipeline's stages (`wisdom build --timings`).
@@ -76,11 +76,11 @@ pub struct Pipeline {
     pub config: Config,
     pub visibility: Visibility,
     highlighter: Highlighter,
-    bodies: Bodies,
+    bodies: BodyStore,
 }
 
 impl Pipeline {
-    pub fn new(root: &Path, config: Config, visibility: Visibility, bodies: Bodies) -> Pipeline {
+    pub fn new(root: &Path, config: Config, visibility: Visibility, bodies: BodyStore) -> Pipeline {
         Pipeline {
             root: root.to_path_buf(),
             config,
@@ -97,7 +97,7 @@ impl Pipeline {
             Path::new("."),
             config,
             Visibility::now(false, false),
-            Bodies::Keep,
+            BodyStore::Memory,
         )
     }
 
@@ -169,7 +169,8 @@ impl Pipeline {
     pub fn prepare(&self, mut doc: Document) -> Source {
         match render_document(&doc, &self.markdown_options(), &self.highlighter) {
             Ok(mut rendered) => {
-                let drop_body = self.bodies == Bodies::Reload && doc.kind == content::DocKind::Note;
+                let drop_body =
+                    self.bodies == BodyStore::Disk && doc.kind == content::DocKind::Note;
                 if drop_body {
                     rendered.html = String::new();
                 }
@@ -224,10 +225,10 @@ impl Pipeline {
 }
 
 /// Where a note's body comes from when its page is rendered: kept in memory, or rendered
-/// again from its file (see [`Bodies::Reload`]; the highlighter's cache makes that cheap).
+/// again from its file (see [`BodyStore::Disk`]; the highlighter's cache makes that cheap).
 impl render::Bodies for Pipeline {
     fn html<'n>(&self, note: &'n Note) -> std::result::Result<Cow<'n, str>, Diagnostic> {
-        if self.bodies == Bodies::Keep {
+        if self.bodies == BodyStore::Memory {
             return Ok(Cow::Borrowed(&note.content.html));
         }
         let rel = note

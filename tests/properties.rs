@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use wisdom::build::{BuildOptions, build};
 use wisdom::error::Error;
-use wisdom::pipeline::{Bodies, Timings};
+use wisdom::pipeline::{BodyStore, Timings};
 
 /// Pieces of markdown that exercise every feature, and random text between them.
 fn body() -> impl Strategy<Value = String> {
@@ -146,7 +146,7 @@ proptest! {
         let options = BuildOptions { root: root.to_path_buf(), ..BuildOptions::default() };
         match build(&options) {
             Ok(report) => {
-                let pipeline = wisdom::build::pipeline(&options, Bodies::Reload).unwrap();
+                let pipeline = wisdom::build::pipeline(&options, BodyStore::Disk).unwrap();
                 let (sources, errors) = pipeline.read_all(&mut Timings::default());
                 prop_assert!(errors.is_empty(), "{errors:?}");
                 let site = pipeline.site(&sources).expect("a site that built loads");

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::ExternalLink;
-use crate::pipeline::{Bodies, Timings};
+use crate::pipeline::{BodyStore, Timings};
 use crate::render::{self, Sink};
 
 #[derive(Debug, Clone)]
@@ -60,7 +60,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
         future: options.future,
         ..BuildOptions::default()
     };
-    let pipeline = build::pipeline(&build_options, Bodies::Reload)?;
+    let pipeline = build::pipeline(&build_options, BodyStore::Disk)?;
     let mut timings = Timings::default();
     let (sources, errors) = pipeline.read_all(&mut timings);
     let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;

@@ -1,9 +1,10 @@
 //! Dates from front matter: RFC 3339 with an offset, or a bare `YYYY-MM-DD`.
 //! Small and exact on purpose: a date library would cost more build time than this file.
 
-use std::cmp::Ordering;
 use std::fmt::Write;
 
+/// A date as written: equal only to the same date written the same way (`10:00+01:00` and
+/// `09:00Z` are one instant but show differently). Order dates by [`Date::timestamp`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {
     year: i32,
@@ -155,18 +156,6 @@ impl Date {
     }
 }
 
-impl Ord for Date {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.timestamp().cmp(&other.timestamp())
-    }
-}
-
-impl PartialOrd for Date {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 fn digits(b: &[u8]) -> Option<u32> {
     if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
         return None;
@@ -293,6 +282,10 @@ mod tests {
     fn orders_by_instant_not_by_text() {
         let a = Date::parse("2025-01-01T10:00:00+05:30").unwrap();
         let b = Date::parse("2025-01-01T06:00:00Z").unwrap();
-        assert!(a < b);
+        assert!(a.timestamp() < b.timestamp());
+        // Equal only as written: one instant in two offsets shows two different times.
+        let c = Date::parse("2025-01-01T04:30:00Z").unwrap();
+        assert_eq!(a.timestamp(), c.timestamp());
+        assert_ne!(a, c);
     }
 }

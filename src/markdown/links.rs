@@ -54,15 +54,7 @@ pub struct ExternalLink {
     pub at: Position,
 }
 
-/// Where a link is: 1-based line and column of the file (after the build adds the line
-/// where the body starts), with that line's text for the error message (empty for
-/// external links: every note has some, and `wisdom check` can do without).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Position {
-    pub line: usize,
-    pub column: usize,
-    pub source_line: String,
-}
+pub use crate::error::Position;
 
 /// Turns byte offsets of a text into line and column, cheaply for offsets that grow.
 pub(super) struct Lines<'a> {

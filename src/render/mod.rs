@@ -29,32 +29,7 @@ use views::{
     json_ld, plain_text,
 };
 
-/// Receives finished files by output path (`wisdom/note/index.html`, `rss.xml`).
-pub trait Sink: Sync {
-    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic>;
-
-    /// A file written piece by piece, so that a sink that can stream (a listing of every
-    /// note is 100 MB at 100,000 notes) never holds it whole; others collect it first.
-    fn write_streamed(
-        &self,
-        path: &str,
-        render: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
-    ) -> Result<(), Diagnostic> {
-        write_collected(self, path, render)
-    }
-}
-
-/// Renders a whole file into memory, then hands it to `sink.write`: for sinks that need
-/// every byte at once (minifying, writing over a served page).
-pub fn write_collected(
-    sink: &(impl Sink + ?Sized),
-    path: &str,
-    render: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
-    let mut bytes = Vec::new();
-    render(&mut bytes)?;
-    sink.write(path, bytes)
-}
+pub use crate::output::{Sink, write_collected};
 
 /// Where a note's body HTML comes from when its page is rendered.
 pub trait Bodies: Sync {

@@ -11,7 +11,7 @@ use crate::config::CONFIG_FILE;
 use crate::content::{self, CONTENT_DIR};
 use crate::error::{Error, Result};
 use crate::output::{InPlace, write_file};
-use crate::pipeline::{Bodies, Pipeline, Read, Sources, Timings};
+use crate::pipeline::{BodyStore, Pipeline, Read, Sources, Timings};
 use crate::render::diff::{changed_jobs, jobs_for_notes, same_files};
 use crate::render::{self, Job, output_path, plan};
 use crate::site::{Prepared, Site, Source};
@@ -57,7 +57,7 @@ struct Changes {
 impl LiveSite {
     /// Reads and renders everything, and writes the whole site (staged, as `wisdom build`).
     pub fn load(options: &BuildOptions) -> Result<LiveSite> {
-        let pipeline = build::pipeline(options, Bodies::Keep)?;
+        let pipeline = build::pipeline(options, BodyStore::Memory)?;
         let mut timings = Timings::default();
         let (sources, errors) = pipeline.read_all(&mut timings);
         let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
@@ -92,7 +92,7 @@ impl LiveSite {
     }
 
     fn apply_all(&mut self, paths: &BTreeSet<PathBuf>) -> Result<Update> {
-        let changes = self.sort(paths);
+        let changes = self.classify(paths);
         if changes.config {
             *self = LiveSite::load(&self.options)?;
             return Ok(Update {
@@ -114,7 +114,7 @@ impl LiveSite {
         Ok(Update { files, css_only })
     }
 
-    fn sort(&self, paths: &BTreeSet<PathBuf>) -> Changes {
+    fn classify(&self, paths: &BTreeSet<PathBuf>) -> Changes {
         let root = &self.options.root;
         let mut changes = Changes::default();
         for path in paths {

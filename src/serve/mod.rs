@@ -119,7 +119,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     remove_on_stop(&server.output)?;
     let watch = watch::Watch::start(&root, &server.output)?;
     let started = Instant::now();
-    let mut live = server.settle(LiveSite::load(&build), "initial build", started);
+    let mut live = server.report_load(LiveSite::load(&build), "initial build", started);
     if addr.port() != options.port && options.port != 0 {
         eprintln!(
             "Port {} is in use; using {} instead.",
@@ -156,7 +156,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         let what = watch::describe(&changes);
         live = match live.take() {
             // Until a first build succeeds, every change retries the whole site.
-            None => server.settle(LiveSite::load(&build), &what, started),
+            None => server.report_load(LiveSite::load(&build), &what, started),
             Some(mut site) => {
                 let update = site.apply(&changes);
                 if update.as_ref().is_ok_and(|u| u.files == 0) {
@@ -186,7 +186,12 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
 
 impl DevServer {
     /// Reports a full load: the site on success (and clears the error), else shows the error.
-    fn settle(&self, loaded: Result<LiveSite>, what: &str, started: Instant) -> Option<LiveSite> {
+    fn report_load(
+        &self,
+        loaded: Result<LiveSite>,
+        what: &str,
+        started: Instant,
+    ) -> Option<LiveSite> {
         match loaded {
             Ok(site) => {
                 eprintln!(

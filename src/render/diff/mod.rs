@@ -64,10 +64,15 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
             .source
             .as_deref()
             .is_some_and(|p| touched.contains(p.as_os_str()));
-        let whole = section_touched
+        let redraw_all_pages = section_touched
             || (i == 0 && tag_cloud_changed)
             || old.sections[i].links != section.links;
-        diff.listing(listing, Some(&old.sections[i].notes), whole, &mut jobs);
+        diff.listing(
+            listing,
+            Some(&old.sections[i].notes),
+            redraw_all_pages,
+            &mut jobs,
+        );
     }
     for (t, tag) in new.tags.iter().enumerate() {
         let old_list = old_tags
