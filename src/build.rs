@@ -1,14 +1,17 @@
 //! The whole pipeline for `wisdom build`: config → content → markdown → site → render → output.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::content::{self, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown;
+use crate::output::Sink;
 use crate::output::Staging;
 use crate::pipeline::{BodyStore, Pipeline, Timings};
+use crate::progress::Progress;
 use crate::render;
 use crate::site::Site;
 use crate::templates::Theme;
@@ -27,6 +30,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Warnings are errors (also `strict = true` in wisdom.toml).
     pub strict: bool,
+    /// Where the build counts its work, for a progress line (see [`Progress::show_while`]).
+    pub progress: Arc<Progress>,
 }
 
 impl BuildOptions {
@@ -66,13 +71,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (sources, errors) = pipeline.read_all(&mut timings);
     let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
     refuse_warnings(&site, options.strict)?;
-    write(
-        &site,
-        &theme,
-        &pipeline,
-        &options.root,
-        &options.output_dir(),
-    )?;
+    write(&site, &theme, &pipeline, &options.output_dir())?;
     timings.lap("render and write");
     Ok(BuildReport {
         notes: site.notes.len(),
@@ -90,12 +89,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 pub fn pipeline(options: &BuildOptions, bodies: BodyStore) -> Result<Pipeline> {
     crate::config::check_site_root(&options.root)?;
     let config = load_config(options)?;
-    Ok(Pipeline::new(
-        &options.root,
-        config,
-        options.visibility(),
-        bodies,
-    ))
+    let mut pipeline = Pipeline::new(&options.root, config, options.visibility(), bodies);
+    pipeline.progress = Arc::clone(&options.progress);
+    Ok(pipeline)
 }
 
 /// Under `--strict` (or `strict = true`), warnings stop the build as errors.
@@ -120,13 +116,8 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 }
 
 /// Renders and writes the site into a staging folder, then swaps it in for `output`.
-pub fn write(
-    site: &Site,
-    theme: &Theme,
-    bodies: &dyn render::Bodies,
-    root: &Path,
-    output: &Path,
-) -> Result<()> {
+pub fn write(site: &Site, theme: &Theme, pipeline: &Pipeline, output: &Path) -> Result<()> {
+    let root = &pipeline.root;
     let css = markdown::highlight::theme_css(
         &site.config.highlight_theme,
         &site.config.highlight_theme_dark,
@@ -138,7 +129,12 @@ pub fn write(
         )
     })?;
     let staging = Staging::create(output, site.config.minify)?;
-    render::render_site(site, theme, bodies, &staging).map_err(Error::one)?;
+    Progress::add(&pipeline.progress.to_write, render::plan(site).len());
+    let counted = Counted {
+        sink: &staging,
+        progress: &pipeline.progress,
+    };
+    render::render_site(site, theme, pipeline, &counted).map_err(Error::one)?;
     staging
         .put("syntax.css", css.as_bytes(), "syntax.css")
         .map_err(Error::one)?;
@@ -161,4 +157,26 @@ pub fn write(
             .map_err(Error::one)?;
     }
     staging.commit()
+}
+
+/// A sink that counts the pages it is handed, for the progress line.
+struct Counted<'a> {
+    sink: &'a dyn Sink,
+    progress: &'a Progress,
+}
+
+impl Sink for Counted<'_> {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::result::Result<(), Diagnostic> {
+        Progress::add(&self.progress.written, 1);
+        self.sink.write(path, bytes)
+    }
+
+    fn write_streamed(
+        &self,
+        path: &str,
+        render: &mut dyn FnMut(&mut dyn std::io::Write) -> std::result::Result<(), Diagnostic>,
+    ) -> std::result::Result<(), Diagnostic> {
+        Progress::add(&self.progress.written, 1);
+        self.sink.write_streamed(path, render)
+    }
 }

@@ -16,6 +16,7 @@ pub mod html;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod scaffold;

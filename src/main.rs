@@ -45,9 +45,12 @@ enum Command {
         /// Override `base_url` from wisdom.toml, e.g. https://me.github.io/wisdom/.
         #[arg(long)]
         base_url: Option<String>,
-        /// Print how long each stage took.
-        #[arg(long)]
-        timings: bool,
+        /// Print errors only: no progress line, warnings or summary.
+        #[arg(long, short, conflicts_with = "verbose")]
+        quiet: bool,
+        /// Also print how long each stage took.
+        #[arg(long, short, alias = "timings")]
+        verbose: bool,
         /// Treat warnings (aliases that lose to a page, broken links kept as text, math that
         /// cannot be converted) as errors.
         #[arg(long)]
@@ -139,37 +142,28 @@ fn main() -> ExitCode {
             output,
             show,
             base_url,
-            timings,
+            quiet,
+            verbose,
             strict,
-        } => build(&BuildOptions {
-            root,
-            output,
-            drafts: show.drafts,
-            future: show.future,
-            base_url,
-            strict,
-        })
-        .map(|r| {
-            eprint!("{}", render_warnings(&r.warnings, &Style::for_stderr()));
-            if timings {
-                for (stage, took) in &r.stages {
-                    eprintln!("{stage:>18}: {:>7.1} ms", took.as_secs_f64() * 1000.0);
-                }
-            }
-            let left_out = match r.left_out {
-                0 => String::new(),
-                n => format!(
-                    " ({n} not published: drafts, future or expired; see --drafts, --future)"
-                ),
+        } => {
+            let options = BuildOptions {
+                root,
+                output,
+                drafts: show.drafts,
+                future: show.future,
+                base_url,
+                strict,
+                progress: Default::default(),
             };
-            eprintln!(
-                "Built {} notes, {} sections, {} tags in {} ms{left_out}",
-                r.notes,
-                r.sections,
-                r.tags,
-                r.elapsed.as_millis()
-            );
-        }),
+            let built = if quiet {
+                build(&options)
+            } else {
+                options
+                    .progress
+                    .show_while(progress_after(), || build(&options))
+            };
+            built.map(|r| report_build(&r, quiet, verbose))
+        }
         Command::Serve {
             root,
             port,
@@ -268,4 +262,36 @@ fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// What a finished build says: its warnings, its stages (`--verbose`) and a summary line;
+/// nothing with `--quiet`.
+fn report_build(r: &wisdom::build::BuildReport, quiet: bool, verbose: bool) {
+    if quiet {
+        return;
+    }
+    eprint!("{}", render_warnings(&r.warnings, &Style::for_stderr()));
+    if verbose {
+        for (stage, took) in &r.stages {
+            eprintln!("{stage:>18}: {:>7.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
+    let left_out = match r.left_out {
+        0 => String::new(),
+        n => format!(" ({n} not published: drafts, future or expired; see --drafts, --future)"),
+    };
+    eprintln!(
+        "Built {} notes, {} sections, {} tags in {} ms{left_out}",
+        r.notes,
+        r.sections,
+        r.tags,
+        r.elapsed.as_millis()
+    );
+}
+
+/// When a build's progress line appears: after a second, or `WISDOM_PROGRESS_AFTER_MS`
+/// (the tests' way to see it on a small site).
+fn progress_after() -> Option<std::time::Duration> {
+    let ms = std::env::var("WISDOM_PROGRESS_AFTER_MS").ok()?;
+    ms.parse().ok().map(std::time::Duration::from_millis)
 }

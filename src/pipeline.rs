@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::content::{self, Document, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::markdown::{self, Highlighter};
+use crate::progress::Progress;
 use crate::render;
 use crate::site::{self, Note, Site, Source};
 use crate::templates::Theme;
@@ -77,6 +78,8 @@ pub struct Pipeline {
     pub visibility: Visibility,
     highlighter: Highlighter,
     bodies: BodyStore,
+    /// Counts for the progress line.
+    pub progress: Arc<Progress>,
 }
 
 impl Pipeline {
@@ -87,6 +90,7 @@ impl Pipeline {
             visibility,
             highlighter: Highlighter::default(),
             bodies,
+            progress: Arc::default(),
         }
     }
 
@@ -115,6 +119,7 @@ impl Pipeline {
     pub fn read_all(&self, timings: &mut Timings) -> (Sources, Vec<Diagnostic>) {
         let (paths, mut errors) = content::walk(&self.root);
         timings.lap("walk");
+        Progress::add(&self.progress.to_read, paths.markdown.len());
         // One pass per file: read, parse, render, then keep only what the site model needs,
         // so that the texts of the whole site are never in memory at once.
         let reads: Vec<(PathBuf, Read)> = paths
@@ -122,6 +127,7 @@ impl Pipeline {
             .into_par_iter()
             .map(|rel| {
                 let read = self.read(&rel);
+                Progress::add(&self.progress.read, 1);
                 (rel, read)
             })
             .collect();

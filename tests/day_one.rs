@@ -225,3 +225,74 @@ fn serve_removes_its_temporary_folder_on_sigterm() {
     }
     assert!(!output.exists(), "{} is left behind", output.display());
 }
+
+/// A site of `n` notes, enough for a build that takes a moment in a debug binary.
+fn many_notes(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        let text = note(
+            &format!("Note {i}"),
+            "2024-01-02",
+            &["ai"],
+            &"Words. ".repeat(200),
+        );
+        write(
+            dir.path(),
+            &format!("content/notes/n{i}.md"),
+            text.as_bytes(),
+        );
+    }
+    dir
+}
+
+#[test]
+fn the_progress_line_shows_on_a_terminal_and_not_on_a_pipe() {
+    let site = many_notes(400);
+    let root = site.path().to_str().unwrap();
+    let out = site.path().join("out");
+    let out = out.to_str().unwrap();
+    let bin = env!("CARGO_BIN_EXE_wisdom");
+
+    // A pipe: the summary only.
+    let piped = std::process::Command::new(bin)
+        .args(["build", "--root", root, "--output", out])
+        .env("WISDOM_PROGRESS_AFTER_MS", "0")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    assert!(piped.status.success(), "{stderr}");
+    assert!(stderr.starts_with("Built 400 notes"), "{stderr:?}");
+    assert!(
+        !stderr.contains('\r') && !stderr.contains("writing pages"),
+        "{stderr:?}"
+    );
+
+    // A pseudo-terminal (util-linux `script`): the updating line, then the summary.
+    let command = format!("{bin} build --root {root} --output {out}");
+    let tty = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("WISDOM_PROGRESS_AFTER_MS", "0")
+        .output()
+        .expect("util-linux `script` runs a command on a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&tty.stdout);
+    assert!(tty.status.success(), "{shown}");
+    assert!(
+        shown.contains("\r\x1b[2KReading notes:")
+            || shown.contains("\r\x1b[2KRead 400 notes; writing pages:"),
+        "{shown:?}"
+    );
+    assert!(shown.contains("Built 400 notes"), "{shown:?}");
+
+    // --quiet: nothing on success; --verbose: the stages too.
+    let quiet = wisdom(&["build", "--root", root, "--output", out, "--quiet"]);
+    assert!(
+        quiet.status.success() && quiet.stderr.is_empty(),
+        "{quiet:?}"
+    );
+    let verbose = wisdom(&["build", "--root", root, "--output", out, "--verbose"]);
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(
+        stderr.contains("render and write:") && stderr.contains("Built 400"),
+        "{stderr}"
+    );
+}

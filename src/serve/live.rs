@@ -62,7 +62,7 @@ impl LiveSite {
         let (sources, errors) = pipeline.read_all(&mut timings);
         let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
         let output = options.output_dir();
-        build::write(&site, &theme, &pipeline, &options.root, &output)?;
+        build::write(&site, &theme, &pipeline, &output)?;
         Ok(LiveSite {
             options: options.clone(),
             pipeline,

@@ -110,6 +110,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         future: options.future,
         base_url: Some(format!("http://{addr}/")),
         strict: false,
+        progress: std::sync::Arc::default(),
     };
     let server = Arc::new(DevServer {
         output,
