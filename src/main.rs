@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use wisdom::build::{BuildOptions, build};
 use wisdom::report::{Style, render_error, render_warnings};
 
@@ -124,6 +124,11 @@ enum Command {
     Init { dir: PathBuf },
     /// Create a note with its front matter filled in, e.g. content/wisdom/my-note.md.
     New { path: PathBuf },
+    /// Print a completion script: `wisdom completions bash > /etc/bash_completion.d/wisdom`
+    /// (also zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff): `wisdom man > ~/.local/share/man/man1/wisdom.1`.
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -135,6 +140,7 @@ fn main() -> ExitCode {
         Command::Calc { .. } => "calc failed",
         Command::Init { .. } => "init failed",
         Command::New { .. } => "new failed",
+        Command::Completions { .. } | Command::Man => "cannot print it",
     };
     let result = match cli.command {
         Command::Build {
@@ -248,6 +254,13 @@ fn main() -> ExitCode {
                 path.display()
             );
         }),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "wisdom", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map_err(|e| wisdom::error::Error::Usage(format!("cannot write the manual: {e}"))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

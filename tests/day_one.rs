@@ -296,3 +296,41 @@ fn the_progress_line_shows_on_a_terminal_and_not_on_a_pipe() {
         "{stderr}"
     );
 }
+
+#[test]
+fn shell_completions_and_the_manual_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = wisdom(&["completions", shell]);
+        let script = String::from_utf8_lossy(&run.stdout);
+        assert!(run.status.success(), "{shell}");
+        for command in ["build", "serve", "check", "init", "new"] {
+            assert!(
+                script.contains(command),
+                "{shell} completion lacks {command}"
+            );
+        }
+    }
+    // Bash takes the script: `wisdom` completes with it.
+    let bin = env!("CARGO_BIN_EXE_wisdom");
+    let loaded = std::process::Command::new("bash")
+        .args([
+            "-c",
+            &format!("source <(\"{bin}\" completions bash) && complete -p wisdom"),
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&loaded.stdout);
+    assert!(
+        said.contains("-F _wisdom"),
+        "{said}{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+
+    let man = wisdom(&["man"]);
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(man.status.success());
+    assert!(
+        page.contains(".TH wisdom 1") && page.contains("build"),
+        "{page}"
+    );
+}
