@@ -11,6 +11,7 @@ pub mod check;
 pub mod components;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod error;
 pub mod html;
 pub mod markdown;

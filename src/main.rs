@@ -129,6 +129,20 @@ enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff): `wisdom man > ~/.local/share/man/man1/wisdom.1`.
     Man,
+    /// Write what a static host needs to build and publish the site on every push: a
+    /// GitHub Pages workflow, netlify.toml, or (printed) Cloudflare Pages settings.
+    DeployConfig {
+        host: wisdom::deploy::Host,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The git repository to `cargo install` wisdom from [default: this folder when it
+        /// is wisdom's source].
+        #[arg(long)]
+        install_from: Option<String>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -141,6 +155,7 @@ fn main() -> ExitCode {
         Command::Init { .. } => "init failed",
         Command::New { .. } => "new failed",
         Command::Completions { .. } | Command::Man => "cannot print it",
+        Command::DeployConfig { .. } => "deploy-config failed",
     };
     let result = match cli.command {
         Command::Build {
@@ -242,11 +257,24 @@ fn main() -> ExitCode {
                 print!("{}", wisdom::calc::table(&e));
             }
         }),
-        Command::Init { dir } => wisdom::scaffold::init(&dir, now()).map(|files| {
+        Command::Init { dir } => wisdom::scaffold::init(&dir, now()).and_then(|mut files| {
+            // Publishing on GitHub Pages comes with the site when this wisdom knows where
+            // its source is (to install it there); else init says how to add it.
+            let publish = match wisdom::deploy::Install::choose(&dir, None) {
+                Ok(install) => {
+                    let host = wisdom::deploy::Host::Github;
+                    files.extend(wisdom::deploy::write(&dir, host, &install, false)?.0);
+                    "Publish: push to GitHub and choose \"GitHub Actions\" under Settings → Pages."
+                        .to_string()
+                }
+                Err(_) => "Publish: `wisdom deploy-config github --install-from <wisdom's git URL>` (or netlify, cloudflare)".to_string(),
+            };
             for f in files {
                 eprintln!("created {}", f.display());
             }
-            eprintln!("Next: cd {} && wisdom build", dir.display());
+            eprintln!("Next: cd {} && wisdom serve", dir.display());
+            eprintln!("{publish}");
+            Ok(())
         }),
         Command::New { path } => wisdom::scaffold::new_note(&path, now()).map(|()| {
             eprintln!(
@@ -254,6 +282,22 @@ fn main() -> ExitCode {
                 path.display()
             );
         }),
+        Command::DeployConfig {
+            host,
+            root,
+            install_from,
+            force,
+        } => wisdom::deploy::Install::choose(&root, install_from)
+            .and_then(|install| wisdom::deploy::write(&root, host, &install, force))
+            .map(|(files, next)| {
+                for f in files {
+                    eprintln!("wrote {}", f.display());
+                }
+                eprint!("{next}");
+                if !next.ends_with('\n') {
+                    eprintln!();
+                }
+            }),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "wisdom", &mut std::io::stdout());
             Ok(())

@@ -61,6 +61,9 @@ pub enum Job {
     TagFeed(TagId),
     Sitemap,
     Robots,
+    /// `/_redirects`: the aliases as server-side redirects, for hosts that read it
+    /// (Netlify, Cloudflare Pages), beside the HTML redirect pages.
+    Redirects,
     /// `/search.bin`: the index of the search box.
     SearchIndex,
 }
@@ -158,8 +161,19 @@ pub fn plan(site: &Site) -> Vec<Job> {
     }
     jobs.extend([Job::NotFound, Job::SiteFeed]);
     jobs.extend((0..site.tags.len()).map(Job::TagFeed));
-    jobs.extend([Job::Sitemap, Job::Robots]);
+    jobs.extend([Job::Sitemap, Job::Robots, Job::Redirects]);
     jobs
+}
+
+/// Every alias that redirects, one line each: `from to 301`.
+pub fn redirects(site: &Site) -> String {
+    let mut out = String::from("# Aliases, for hosts that read _redirects (written by wisdom)\n");
+    for note in &site.notes {
+        for from in &note.redirects {
+            out.push_str(&format!("{} {} 301\n", site.config.url(from), note.url));
+        }
+    }
+    out
 }
 
 /// The index page of each taxonomy that has pages.
@@ -273,6 +287,7 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::TagFeed(t) => format!("{}rss.xml", site.tags[t].path),
         Job::Sitemap => "/sitemap.xml".into(),
         Job::Robots => "/robots.txt".into(),
+        Job::Redirects => "/_redirects".into(),
         Job::SearchIndex => SEARCH_INDEX_PATH.into(),
     };
     output_file(&url_path)
@@ -324,6 +339,7 @@ impl Renderer<'_> {
             Job::TagFeed(t) => feeds::tag_feed(self, t)?.into_bytes(),
             Job::Sitemap => feeds::sitemap(self)?.into_bytes(),
             Job::Robots => feeds::robots(self)?.into_bytes(),
+            Job::Redirects => redirects(self.site).into_bytes(),
         };
         out.write_all(&page)
             .map_err(|e| Diagnostic::new(Kind::Io, output_path(self.site, job), e.to_string()))

@@ -99,6 +99,9 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     if diff.sitemap_differs() {
         jobs.insert(Job::Sitemap);
     }
+    if super::redirects(old) != super::redirects(new) {
+        jobs.insert(Job::Redirects);
+    }
     if new.config.search && (changed.contains(&true) || old.notes.len() != new.notes.len()) {
         jobs.insert(Job::SearchIndex);
     }
