@@ -123,7 +123,12 @@ enum Command {
     /// Create a new site in DIR.
     Init { dir: PathBuf },
     /// Create a note with its front matter filled in, e.g. content/wisdom/my-note.md.
-    New { path: PathBuf },
+    New {
+        path: PathBuf,
+        /// Open it in $VISUAL or $EDITOR once it is written.
+        #[arg(long)]
+        edit: bool,
+    },
     /// Print a completion script: `wisdom completions bash > /etc/bash_completion.d/wisdom`
     /// (also zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
@@ -276,11 +281,15 @@ fn main() -> ExitCode {
             eprintln!("{publish}");
             Ok(())
         }),
-        Command::New { path } => wisdom::scaffold::new_note(&path, now()).map(|()| {
+        Command::New { path, edit } => wisdom::scaffold::new_note(&path, now()).and_then(|()| {
             eprintln!(
                 "created {} (draft: true until you publish it)",
                 path.display()
             );
+            if edit {
+                wisdom::scaffold::open_in_editor(&path)?;
+            }
+            Ok(())
         }),
         Command::DeployConfig {
             host,

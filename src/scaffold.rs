@@ -73,6 +73,33 @@ pub fn new_note(path: &Path, now: i64) -> Result<()> {
     write_new(path, &note_text(&title, now, &[], "draft: true\n"))
 }
 
+/// Opens `path` in the user's editor (`$VISUAL`, else `$EDITOR`; the value may carry
+/// arguments, as `code --wait`) and waits for it.
+pub fn open_in_editor(path: &Path) -> Result<()> {
+    let editor = ["VISUAL", "EDITOR"]
+        .into_iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+        .ok_or_else(|| {
+            Error::Usage(
+                "no editor: set $EDITOR (e.g. export EDITOR=nano), or leave out --edit".into(),
+            )
+        })?;
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or_default();
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(path)
+        .status()
+        .map_err(|e| Error::Usage(format!("cannot start the editor `{editor}`: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "the editor `{editor}` exited with {status}"
+        )))
+    }
+}
+
 fn write_new(path: &Path, text: &str) -> Result<()> {
     if path.exists() {
         return Err(Error::one(

@@ -184,12 +184,17 @@ fn serve_on_a_taken_port_moves_to_a_free_one_unless_strict() {
     });
     let mut seen = Vec::new();
     while let Ok(line) = received.recv_timeout(Duration::from_secs(60)) {
-        let serving = line.starts_with("Serving");
+        let moved = line.contains("is in use");
         seen.push(line);
-        if serving {
+        if moved {
             break;
         }
     }
+    // The first line is the one to click.
+    assert!(
+        seen[0].starts_with("Serving ") && seen[0].contains("http://127.0.0.1:"),
+        "{seen:?}"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     let text = seen.join("\n");
@@ -333,4 +338,70 @@ fn shell_completions_and_the_manual_page() {
         page.contains(".TH wisdom 1") && page.contains("build"),
         "{page}"
     );
+}
+
+#[test]
+fn serve_with_a_temporary_folder_it_cannot_write_stops_and_creates_nothing() {
+    let site = a_site();
+    let holder = tempfile::tempdir().unwrap();
+    let missing = holder.path().join("no/such/tmp");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_wisdom"))
+        .args([
+            "serve",
+            "--root",
+            site.path().to_str().unwrap(),
+            "--port",
+            "0",
+        ])
+        .env("TMPDIR", &missing)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("set TMPDIR to a folder you can write"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(!holder.path().join("no").exists(), "created {missing:?}");
+}
+
+#[test]
+fn new_with_edit_opens_the_note_in_the_editor() {
+    let site = a_site();
+    let editor = site.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\necho 'Written in the editor.' >> \"$1\"\n",
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .args(["+x", editor.to_str().unwrap()])
+        .status()
+        .unwrap();
+    let note = site.path().join("content/wisdom/from-editor.md");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_wisdom"))
+        .args(["new", note.to_str().unwrap(), "--edit"])
+        .env("EDITOR", &editor)
+        .env_remove("VISUAL")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&note).unwrap();
+    assert!(text.starts_with("---\ntitle: \"From editor\""), "{text}");
+    assert!(text.ends_with("Written in the editor.\n"), "{text}");
+
+    let other = site.path().join("content/wisdom/no-editor.md");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_wisdom"))
+        .args(["new", other.to_str().unwrap(), "--edit"])
+        .env_remove("EDITOR")
+        .env_remove("VISUAL")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("set $EDITOR"));
 }

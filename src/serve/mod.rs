@@ -87,6 +87,20 @@ fn bind(options: &ServeOptions) -> Result<TcpListener> {
     }
 }
 
+/// The preview is written to a temporary folder: if it cannot be made there, say so before
+/// anything is built (and create no missing parent folders).
+fn check_writable(output: &Path) -> Result<()> {
+    let refused = |e: std::io::Error| {
+        let temp = output.parent().unwrap_or(output);
+        Error::Usage(format!(
+            "cannot write the preview in the temporary folder {}: {e}; set TMPDIR to a folder you can write",
+            temp.display()
+        ))
+    };
+    std::fs::create_dir(output).map_err(refused)?;
+    std::fs::remove_dir(output).map_err(refused)
+}
+
 pub fn serve(options: &ServeOptions) -> Result<()> {
     crate::config::check_site_root(&options.root)?;
     let listener = bind(options)?;
@@ -98,6 +112,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         std::process::id(),
         addr.port()
     ));
+    check_writable(&output)?;
     // The watcher reports absolute paths; match them against the absolute root.
     let root = options
         .root
@@ -119,8 +134,11 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     });
     remove_on_stop(&server.output)?;
     let watch = watch::Watch::start(&root, &server.output)?;
-    let started = Instant::now();
-    let mut live = server.report_load(LiveSite::load(&build), "initial build", started);
+    // The address first: the line to click (connections wait until the first build is in).
+    eprintln!(
+        "Serving {} at http://{addr}/ (Ctrl-C to stop)",
+        options.root.display()
+    );
     if addr.port() != options.port && options.port != 0 {
         eprintln!(
             "Port {} is in use; using {} instead.",
@@ -128,10 +146,8 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             addr.port()
         );
     }
-    eprintln!(
-        "Serving {} at http://{addr}/ (Ctrl-C to stop)",
-        options.root.display()
-    );
+    let started = Instant::now();
+    let mut live = server.report_load(LiveSite::load(&build), "initial build", started);
     if options.open {
         open_browser(&format!("http://{addr}/"));
     }
