@@ -58,6 +58,15 @@ mod tests {
             .collect()
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_gives_tags_that_start_with_a_hash(text in "[#a-zé1 /_\\-.\n日]{0,40}") {
+            for (a, b) in find(&text, None) {
+                proptest::prop_assert!(text[a..b].starts_with('#') && b > a + 1);
+            }
+        }
+    }
+
     #[test]
     fn obsidians_rules() {
         assert_eq!(

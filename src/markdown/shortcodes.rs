@@ -725,6 +725,28 @@ mod tests {
         assert!(run("{{< a\"b >}}").is_err());
     }
 
+    proptest::proptest! {
+        /// Bodies made of the pieces shortcodes are written with, in any order.
+        #[test]
+        fn random_bodies_expand_or_fail_with_a_place(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "{{<", "{{%", ">}}", "%}}", "/>}}", "{{</*", "*/>}}", " ", "\n", "\n\n", "`", "```",
+                "~~~", "\"", "=", "/", "a", "é", "日本", "ref", "x=\"y z\"", "-->", "<!--", "#",
+            ]),
+            0..40,
+        )) {
+            let body: String = pieces.concat();
+            match expand(&body, 1) {
+                Ok(Some(out)) => {
+                    let _ = markers(&out);
+                }
+                Ok(None) => {}
+                Err(e) => proptest::prop_assert!(e.line <= body.matches('\n').count(), "{e:?}"),
+            }
+            let _ = markers(&body);
+        }
+    }
+
     #[test]
     fn any_input_is_an_error_or_markers_never_a_panic() {
         for body in [
