@@ -121,7 +121,12 @@ enum Command {
         json: bool,
     },
     /// Create a new site in DIR.
-    Init { dir: PathBuf },
+    Init {
+        dir: PathBuf,
+        /// Add the site to a folder that is not empty (files already there are kept).
+        #[arg(long)]
+        force: bool,
+    },
     /// Create a note with its front matter filled in, e.g. content/wisdom/my-note.md.
     New {
         path: PathBuf,
@@ -262,7 +267,7 @@ fn main() -> ExitCode {
                 print!("{}", wisdom::calc::table(&e));
             }
         }),
-        Command::Init { dir } => wisdom::scaffold::init(&dir, now()).and_then(|mut files| {
+        Command::Init { dir, force } => wisdom::scaffold::init(&dir, now(), force).and_then(|mut files| {
             // Publishing on GitHub Pages comes with the site when this wisdom knows where
             // its source is (to install it there); else init says how to add it.
             let publish = match wisdom::deploy::Install::choose(&dir, None) {

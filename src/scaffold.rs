@@ -19,9 +19,11 @@ const HOME: &str = "---\ntitle: \"My Wisdom Index\"\n---\nShort notes, newest fi
 const SECTION: &str =
     "---\ntitle: \"Wisdom\"\ndescription: \"All notes.\"\n---\nEvery note in this index.\n";
 
-/// Creates a site in `dir` (which must be empty or absent) and returns the files written.
-pub fn init(dir: &Path, now: i64) -> Result<Vec<PathBuf>> {
-    if dir.exists()
+/// Creates a site in `dir` (which must be empty or absent, unless `force`) and returns the
+/// files written. With `force`, files that already exist are kept as they are.
+pub fn init(dir: &Path, now: i64, force: bool) -> Result<Vec<PathBuf>> {
+    if !force
+        && dir.exists()
         && std::fs::read_dir(dir)
             .map_err(|e| Error::io(Kind::Io, dir, &e))?
             .next()
@@ -29,7 +31,7 @@ pub fn init(dir: &Path, now: i64) -> Result<Vec<PathBuf>> {
     {
         return Err(Error::one(
             Diagnostic::new(Kind::Io, dir, "the folder is not empty")
-                .hint("choose a new folder name"),
+                .hint("choose a new folder name, or add --force to add a site beside what is there (no file is replaced)"),
         ));
     }
     // Published, with a size card, so that the first build shows a note, its section, a
@@ -51,6 +53,9 @@ pub fn init(dir: &Path, now: i64) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
+        if force && path.exists() {
+            continue;
+        }
         write_new(&path, &text)?;
         written.push(path);
     }

@@ -405,3 +405,32 @@ fn new_with_edit_opens_the_note_in_the_editor() {
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("set $EDITOR"));
 }
+
+#[test]
+fn init_refuses_a_folder_with_files_unless_forced_and_then_replaces_none() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes.txt", b"mine");
+    write(dir.path(), "wisdom.toml", b"title = \"Mine\"\n");
+    let target = dir.path().to_str().unwrap();
+    let refused = wisdom(&["init", target]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    assert!(!dir.path().join("content").exists());
+
+    let forced = wisdom(&["init", target, "--force"]);
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("wisdom.toml")).unwrap(),
+        "title = \"Mine\"\n"
+    );
+    assert!(dir.path().join("content/wisdom/hello-wisdom.md").is_file());
+    build_ok(dir.path());
+}
