@@ -159,6 +159,6 @@ mod tests {
     fn init_refuses_a_non_empty_folder() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("x"), "").unwrap();
-        assert!(init(tmp.path(), 0).is_err());
+        assert!(init(tmp.path(), 0, false).is_err());
     }
 }
