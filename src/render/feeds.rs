@@ -5,7 +5,7 @@ use tera::Context;
 
 use super::Renderer;
 use crate::error::Diagnostic;
-use crate::site::{NoteId, TagId};
+use crate::site::{FEED_PATH, NoteId, TagId};
 
 #[derive(Serialize)]
 struct FeedItem<'a> {
@@ -38,7 +38,7 @@ pub(super) fn site_feed(r: &Renderer<'_>) -> Result<String, Diagnostic> {
     let site = r.site;
     feed(
         r,
-        "/rss.xml",
+        FEED_PATH,
         site.config.title.clone(),
         "/",
         &site.sections[0].notes,
@@ -48,13 +48,7 @@ pub(super) fn site_feed(r: &Renderer<'_>) -> Result<String, Diagnostic> {
 pub(super) fn tag_feed(r: &Renderer<'_>, t: TagId) -> Result<String, Diagnostic> {
     let tag = &r.site.tags[t];
     let title = format!("{} · #{}", r.site.config.title, tag.name);
-    feed(
-        r,
-        &format!("{}rss.xml", tag.path),
-        title,
-        &tag.path,
-        &tag.notes,
-    )
+    feed(r, &tag.feed_path(), title, &tag.path, &tag.notes)
 }
 
 fn feed(

@@ -283,8 +283,8 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::TaxonomyIndex(t) => site.taxonomies[t].path.clone(),
         Job::ComponentPage(c, p) => components::ALL[c].pages()[p].path.to_string(),
         Job::NotFound => "/404.html".into(),
-        Job::SiteFeed => "/rss.xml".into(),
-        Job::TagFeed(t) => format!("{}rss.xml", site.tags[t].path),
+        Job::SiteFeed => crate::site::FEED_PATH.into(),
+        Job::TagFeed(t) => site.tags[t].feed_path(),
         Job::Sitemap => "/sitemap.xml".into(),
         Job::Robots => "/robots.txt".into(),
         Job::Redirects => "/_redirects".into(),
@@ -508,10 +508,7 @@ impl Renderer<'_> {
                     None => None,
                 };
                 ctx.insert("tag_description", &description);
-                ctx.insert(
-                    "feed_url",
-                    &site.config.url(&format!("{}rss.xml", tag.path)),
-                );
+                ctx.insert("feed_url", &site.config.url(&tag.feed_path()));
                 ("tag.html", ctx)
             }
         };

@@ -103,6 +103,16 @@ pub enum SortBy {
     Title,
 }
 
+/// The site's feed.
+pub const FEED_PATH: &str = "/rss.xml";
+
+impl Tag {
+    /// The path of this term's feed (`/tags/ai/rss.xml`).
+    pub fn feed_path(&self) -> String {
+        format!("{}rss.xml", self.path)
+    }
+}
+
 /// A front matter key whose values group notes (`tags`, `categories`, `series`).
 #[derive(Debug)]
 pub struct Taxonomy {
