@@ -45,10 +45,13 @@ fn an_output_over_the_sources_is_refused_and_nothing_is_touched() {
             output.display()
         );
     }
+    // Only this site's: other tests run beside this one in the same temporary folder.
+    let site_name = root.file_name().unwrap().to_string_lossy().into_owned();
     let leftovers: Vec<_> = std::fs::read_dir(root.parent().unwrap())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("staging") && name.contains(&site_name))
         .collect();
     assert!(leftovers.is_empty(), "no staging folders: {leftovers:?}");
 }
@@ -182,11 +185,12 @@ fn serve_on_a_taken_port_moves_to_a_free_one_unless_strict() {
             }
         }
     });
+    // Up to the end of the first build, so that stopping it leaves nothing half-written.
     let mut seen = Vec::new();
     while let Ok(line) = received.recv_timeout(Duration::from_secs(60)) {
-        let moved = line.contains("is in use");
+        let built = line.starts_with("initial build");
         seen.push(line);
-        if moved {
+        if built {
             break;
         }
     }
