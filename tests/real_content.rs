@@ -306,6 +306,20 @@ fn a_hugo_sites_shortcodes_render_through_templates() {
     assert!(embeds[1].starts_with("https://player.vimeo.com/video/146022717"));
     assert!(select(&page, "iframe").is_empty());
     assert!(out.join("embed.js").is_file());
+    // param reads the page's front matter; gist, x and instagram are plain links.
+    assert!(
+        texts(&page, ".prose p")
+            .iter()
+            .any(|p| p == "This page is about Hugo 0.140.")
+    );
+    assert_eq!(
+        attrs(&page, ".embed-link a", "href"),
+        [
+            "https://gist.github.com/spf13/7896402",
+            "https://x.com/SanDiegoZoo/status/1453110110599868418",
+            "https://www.instagram.com/p/BWNjjyYFxVx/"
+        ]
+    );
     // The site's own: `{{% %}}` keeps its inner markdown in the page (its link resolved),
     // `{{< >}}` hands the raw text to the template.
     assert_eq!(

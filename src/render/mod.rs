@@ -462,6 +462,7 @@ impl Renderer<'_> {
                 let page = shortcodes::OnPage {
                     title: &section.title,
                     url: &section.url,
+                    params: &section.extra,
                     source: section.source.as_deref().unwrap_or(Path::new(CONTENT_DIR)),
                 };
                 let content = rewrite(linked, |h| self.shortcodes(h, &page))?;
@@ -497,9 +498,11 @@ impl Renderer<'_> {
                 ctx.insert("taxonomy", &TaxonomyView::new(tx));
                 let description = match &tag.description {
                     Some(d) => {
+                        let no_params = serde_json::Map::new();
                         let page = shortcodes::OnPage {
                             title: &title,
                             url: &tag.url,
+                            params: &no_params,
                             source: &d.source,
                         };
                         let linked = resolve_markers(&d.content.html, &d.links);

@@ -18,6 +18,8 @@ use crate::templates::{SHORTCODES_DIR, Theme};
 pub(super) struct OnPage<'a> {
     pub title: &'a str,
     pub url: &'a str,
+    /// Its front matter's other keys (Hugo's `.Page.Params`), for `{{< param >}}`.
+    pub params: &'a serde_json::Map<String, serde_json::Value>,
     /// Where errors point: the note's file.
     #[serde(skip)]
     pub source: &'a Path,

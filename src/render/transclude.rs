@@ -31,6 +31,7 @@ impl Renderer<'_> {
         let page = shortcodes::OnPage {
             title: &note.title,
             url: &note.url,
+            params: &note.extra,
             source: &note.source,
         };
         rewrite(html, |h| self.shortcodes(h, &page))
