@@ -572,6 +572,38 @@ fn embeds_show_the_note_its_section_or_its_block_in_place() {
 }
 
 #[test]
+fn embeds_nest() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    write(
+        root,
+        "content/a.md",
+        b"---\ntitle: A\n---\nA text.\n\n![[B]]\n",
+    );
+    write(
+        root,
+        "content/b.md",
+        b"---\ntitle: B\n---\nB text.\n\n![[C#Part]]\n",
+    );
+    write(
+        root,
+        "content/c.md",
+        b"---\ntitle: C\n---\nC intro.\n\n## Part\n\nC part.\n",
+    );
+    let out = build_ok(root);
+    let a = html(&out, "a/index.html");
+    let outer = select(&a, ".prose > .transclusion");
+    assert_eq!(outer.len(), 1);
+    let inner = outer[0].text().collect::<String>();
+    assert!(
+        inner.contains("B text.") && inner.contains("C part."),
+        "{inner}"
+    );
+    assert!(!inner.contains("C intro."), "{inner}");
+    assert_eq!(select(&a, ".transclusion .transclusion").len(), 1);
+}
+
+#[test]
 fn an_embed_cycle_is_an_error_naming_the_chain() {
     let site = tempfile::tempdir().unwrap();
     let root = site.path();
