@@ -204,6 +204,7 @@ pub fn render_jobs(
         site,
         theme,
         bodies,
+        frame: frame(site),
     };
     let one =
         |&job: &Job| sink.write_streamed(&output_path(site, job), &mut |out| r.render(job, out));
@@ -307,6 +308,39 @@ struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     bodies: &'a dyn Bodies,
+    /// What every page's context holds alike (see [`frame`]), made once per render.
+    frame: Context,
+}
+
+/// The variables every page template gets that are the same on every page: the config,
+/// the navigation (top-level folders, and the components' pages) and the tag index.
+fn frame(site: &Site) -> Context {
+    let config = &site.config;
+    let mut ctx = Context::new();
+    ctx.insert("config", config);
+    ctx.insert("base_path", config.base_path());
+    ctx.insert("tags_url", &site.tags_url());
+    // Top-level folders only: a vault's nested folders are the explorer's job.
+    let nav: Vec<NavLink> = site.sections[1..]
+        .iter()
+        .filter(|s| s.path.matches('/').count() == 2)
+        .map(|s| NavLink {
+            title: &s.title,
+            url: &s.url,
+        })
+        .collect();
+    ctx.insert("nav", &nav);
+    let component_nav: Vec<ComponentLink> = components::active(config)
+        .flat_map(|(_, c)| c.pages())
+        .filter_map(|p| {
+            Some(ComponentLink {
+                title: p.nav?,
+                url: config.url(p.path),
+            })
+        })
+        .collect();
+    ctx.insert("component_nav", &component_nav);
+    ctx
 }
 
 /// A component's page in the navigation.
@@ -345,35 +379,12 @@ impl Renderer<'_> {
             .map_err(|e| Diagnostic::new(Kind::Io, output_path(self.site, job), e.to_string()))
     }
 
-    /// The variables every page template gets.
+    /// The variables every page template gets: the frame, and where this page is.
     fn context(&self, current_path: &str, meta: Meta<'_>) -> Context {
         let config = &self.site.config;
-        let mut ctx = Context::new();
-        ctx.insert("config", config);
+        let mut ctx = self.frame.clone();
         ctx.insert("current_path", &config.url(current_path));
         ctx.insert("current_url", &config.permalink(current_path));
-        ctx.insert("base_path", config.base_path());
-        ctx.insert("tags_url", &self.site.tags_url());
-        // Top-level folders only: a vault's nested folders are the explorer's job.
-        let nav: Vec<NavLink> = self.site.sections[1..]
-            .iter()
-            .filter(|s| s.path.matches('/').count() == 2)
-            .map(|s| NavLink {
-                title: &s.title,
-                url: &s.url,
-            })
-            .collect();
-        ctx.insert("nav", &nav);
-        let component_nav: Vec<ComponentLink> = components::active(config)
-            .flat_map(|(_, c)| c.pages())
-            .filter_map(|p| {
-                Some(ComponentLink {
-                    title: p.nav?,
-                    url: config.url(p.path),
-                })
-            })
-            .collect();
-        ctx.insert("component_nav", &component_nav);
         ctx.insert("meta", &meta);
         ctx
     }
