@@ -175,6 +175,25 @@ impl Theme {
         self.tera.contains_template(name)
     }
 
+    /// Whether a template reads `variable` in one of its tags (`{{ … }}`, `{% … %}`).
+    pub fn uses_variable(&self, name: &str, variable: &str) -> bool {
+        let Some((text, _)) = self.sources.get(name) else {
+            return false;
+        };
+        let is_word = |c: char| c.is_alphanumeric() || c == '_';
+        let tags = ["{{", "{%"]
+            .into_iter()
+            .flat_map(|open| text.split(open).skip(1))
+            .filter_map(|tag| tag.split(['}', '%']).next());
+        tags.into_iter().any(|tag| {
+            tag.match_indices(variable).any(|(i, _)| {
+                let before = tag[..i].chars().next_back();
+                let after = tag[i + variable.len()..].chars().next();
+                !before.is_some_and(is_word) && !after.is_some_and(is_word) && before != Some('.')
+            })
+        })
+    }
+
     /// The names of the shortcodes this theme has templates for.
     pub fn shortcodes(&self) -> Vec<&str> {
         let prefix = format!("{SHORTCODES_DIR}/");
@@ -287,6 +306,29 @@ mod tests {
         let err = t.render("a.html", &ctx).unwrap_err();
         assert_eq!(err.path, Path::new("templates/a.html"));
         assert_eq!(err.line, Some(2), "{err:?}");
+    }
+
+    #[test]
+    fn knows_which_templates_read_a_variable() {
+        let t = theme(&[
+            (
+                "a.html",
+                "<table><tbody>{{ body | markdown }}</tbody></table>",
+            ),
+            (
+                "b.html",
+                "<tbody>{{ page.body }}{% if nobody %}{{ body_text }}{% endif %}</tbody>",
+            ),
+            ("c.html", "{% if body %}x{% endif %}"),
+        ])
+        .unwrap();
+        assert!(t.uses_variable("a.html", "body"));
+        assert!(
+            !t.uses_variable("b.html", "body"),
+            "tbody, page.body, nobody and body_text are not body"
+        );
+        assert!(t.uses_variable("c.html", "body"));
+        assert!(!t.uses_variable("missing.html", "body"));
     }
 
     #[test]

@@ -378,6 +378,10 @@ fn a_sites_template_replaces_a_built_in_shortcode_and_bad_ones_are_located() {
     for (body, expected) in [
         ("Text\n\n{{< nosuch a=\"b\" >}}\n", "content/a.md:6:1"),
         ("Text\n\nx {{< /details >}}\n", "closes no open"),
+        (
+            "Text\n\n{{< details summary=\"More\" >}}\n",
+            "takes inner text, but it is not closed",
+        ),
         ("Text\n\n{{< figure src=\"a.png >}}\n", "closing"),
         ("Text\n\n[x]({{< ref \"nowhere.md\" >}})\n", "names no page"),
     ] {

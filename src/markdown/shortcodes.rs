@@ -69,6 +69,8 @@ pub fn expand(body: &str, first_line: usize) -> Result<Option<String>, Shortcode
                         i = close;
                     }
                     Some(_) => marker.push_str(" {"),
+                    // `{{< x />}}`: closed, with no inner text.
+                    None if open.self_closing => push_arg(&mut marker, BODY_KEY, ""),
                     None => {}
                 }
                 // A marker that starts a line is an HTML block, which may span lines: it keeps
@@ -528,7 +530,8 @@ pub struct Call {
     /// Positional arguments, in order.
     pub positional: Vec<String>,
     pub named: Vec<(String, String)>,
-    /// The raw inner text of a `{{< >}}` pair.
+    /// The raw inner text of a `{{< >}}` pair (empty for `{{< x />}}`); `None` when the
+    /// shortcode was not closed.
     pub body: Option<String>,
     pub opens: bool,
 }

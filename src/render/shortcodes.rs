@@ -87,6 +87,13 @@ fn one(
             "define it in templates/{template} (a Tera template: named arguments are variables, `args` holds the positional ones and `body` the inner text); known shortcodes: {known}"
         )));
     }
+    // As Hugo does: a template that uses the inner text needs a closed shortcode.
+    if inner_html.is_none() && call.body.is_none() && theme.uses_variable(&template, "body") {
+        let name = &call.name;
+        return Err(at(format!("`{name}` takes inner text, but it is not closed")).hint(format!(
+            "close it: {{{{< {name} >}}}}…{{{{< /{name} >}}}}, or end it with />}}}} if it has none"
+        )));
+    }
     let mut ctx = base.clone();
     for (key, value) in &call.named {
         if !RESERVED.contains(&key.as_str()) {
