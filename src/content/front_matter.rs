@@ -318,8 +318,14 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
                     fm.lastmod = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
                 }
                 "draft" => fm.draft = map.next_value::<Option<bool>>()?.unwrap_or(false),
-                "tags" => fm.tags = text_list(&mut map)?,
-                "aliases" => fm.aliases = text_list(&mut map)?,
+                // Obsidian also reads the singular keys, and tags written with their `#`.
+                "tags" | "tag" => {
+                    fm.tags = text_list(&mut map)?
+                        .into_iter()
+                        .map(|t| t.strip_prefix('#').map(str::to_string).unwrap_or(t))
+                        .collect()
+                }
+                "aliases" | "alias" => fm.aliases = text_list(&mut map)?,
                 "summary" => fm.summary = map.next_value::<Option<Text>>()?.map(|t| t.0),
                 "description" => fm.description = map.next_value::<Option<Text>>()?.map(|t| t.0),
                 "slug" => fm.slug = map.next_value::<Option<Text>>()?.map(|t| t.0),
@@ -517,6 +523,22 @@ mod tests {
         assert_eq!(d.kind, Kind::Date);
         assert_eq!(d.line, Some(3));
         assert!(d.message.contains("yesterday"), "{}", d.message);
+    }
+
+    #[test]
+    fn obsidians_singular_keys_and_hashed_tags() {
+        let fm = parse(
+            Path::new("a.md"),
+            "---\nTags: [\"#ai\", models]\nalias: Other name\n---\n",
+        )
+        .unwrap()
+        .front;
+        assert_eq!(fm.tags, ["ai", "models"]);
+        assert_eq!(fm.aliases, ["Other name"]);
+        let fm = parse(Path::new("a.md"), "---\ntag: \"#one\"\n---\n")
+            .unwrap()
+            .front;
+        assert_eq!(fm.tags, ["one"]);
     }
 
     #[test]
