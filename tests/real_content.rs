@@ -577,24 +577,18 @@ fn embeds_show_the_note_its_section_or_its_block_in_place() {
 
 #[test]
 fn embeds_nest() {
-    let site = tempfile::tempdir().unwrap();
-    let root = site.path();
-    write(
-        root,
-        "content/a.md",
-        b"---\ntitle: A\n---\nA text.\n\n![[B]]\n",
-    );
-    write(
-        root,
-        "content/b.md",
-        b"---\ntitle: B\n---\nB text.\n\n![[C#Part]]\n",
-    );
-    write(
-        root,
-        "content/c.md",
-        b"---\ntitle: C\n---\nC intro.\n\n## Part\n\nC part.\n",
-    );
-    let out = build_ok(root);
+    let dir = site(&[
+        ("content/a.md", "---\ntitle: A\n---\nA text.\n\n![[B]]\n"),
+        (
+            "content/b.md",
+            "---\ntitle: B\n---\nB text.\n\n![[C#Part]]\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: C\n---\nC intro.\n\n## Part\n\nC part.\n",
+        ),
+    ]);
+    let out = build_ok(dir.path());
     let a = html(&out, "a/index.html");
     let outer = select(&a, ".prose > .transclusion");
     assert_eq!(outer.len(), 1);
@@ -609,23 +603,12 @@ fn embeds_nest() {
 
 #[test]
 fn an_embed_cycle_is_an_error_naming_the_chain() {
-    let site = tempfile::tempdir().unwrap();
-    let root = site.path();
-    write(
-        root,
-        "content/a.md",
-        b"---\ntitle: A\n---\nA text.\n\n![[B]]\n",
-    );
-    write(
-        root,
-        "content/b.md",
-        b"---\ntitle: B\n---\nB text.\n\n![[C]]\n",
-    );
-    write(
-        root,
-        "content/c.md",
-        b"---\ntitle: C\n---\nC text.\n\n![[A]]\n",
-    );
+    let dir = site(&[
+        ("content/a.md", "---\ntitle: A\n---\nA text.\n\n![[B]]\n"),
+        ("content/b.md", "---\ntitle: B\n---\nB text.\n\n![[C]]\n"),
+        ("content/c.md", "---\ntitle: C\n---\nC text.\n\n![[A]]\n"),
+    ]);
+    let root = dir.path();
     let run = build_into(root, &root.join("public"), &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
