@@ -129,12 +129,13 @@ pub fn write(site: &Site, theme: &Theme, pipeline: &Pipeline, output: &Path) -> 
         )
     })?;
     let staging = Staging::create(output, site.config.minify)?;
-    Progress::add(&pipeline.progress.to_write, render::plan(site).len());
+    let jobs = render::plan(site);
+    Progress::add(&pipeline.progress.to_write, jobs.len());
     let counted = Counted {
         sink: &staging,
         progress: &pipeline.progress,
     };
-    render::render_site(site, theme, pipeline, &counted).map_err(Error::one)?;
+    render::render_jobs(site, theme, pipeline, &jobs, &counted).map_err(Error::one)?;
     staging
         .put("syntax.css", css.as_bytes(), "syntax.css")
         .map_err(Error::one)?;

@@ -110,7 +110,7 @@ pub(super) fn sitemap(r: &Renderer<'_>) -> Result<String, Diagnostic> {
             lastmod: n.lastmod.or(n.date).map(|d| d.ymd()),
         });
     }
-    for t in (0..site.taxonomies.len()).filter(|&t| site.has_pages(t)) {
+    for t in site.taxonomies_with_pages() {
         entries.push(SitemapEntry {
             loc: site.config.permalink(&site.taxonomies[t].path),
             lastmod: None,

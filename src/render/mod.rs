@@ -178,9 +178,7 @@ pub fn redirects(site: &Site) -> String {
 
 /// The index page of each taxonomy that has pages.
 pub fn taxonomy_indexes(site: &Site) -> impl Iterator<Item = Job> + '_ {
-    (0..site.taxonomies.len())
-        .filter(|&t| site.has_pages(t))
-        .map(Job::TaxonomyIndex)
+    site.taxonomies_with_pages().map(Job::TaxonomyIndex)
 }
 
 /// Renders every job; stops at the first template error.

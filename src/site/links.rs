@@ -250,13 +250,10 @@ impl<'a> Resolver<'a> {
     /// The page of an inline `#tag` (a tag of the note, so it exists).
     fn tag(&self, name: &str, link: &NoteLink, file: &str) -> Result<String, Diagnostic> {
         let slug = slugify(name);
-        // Terms are sorted by taxonomy, then slug; tags are taxonomy 0.
-        let found = self
-            .tags
-            .binary_search_by(|t| (t.taxonomy, t.slug.as_str()).cmp(&(0, slug.as_str())));
-        match found {
-            Ok(t) => Ok(escape(&self.tags[t].url)),
-            Err(_) => Err(
+        // Tags are taxonomy 0.
+        match super::find_term(self.tags, 0, &slug) {
+            Some(t) => Ok(escape(&self.tags[t].url)),
+            None => Err(
                 Diagnostic::new(Kind::Link, file, format!("`#{name}` is no tag"))
                     .at_position(&link.at)
                     .hint("inline tags need `inline_tags = true` in wisdom.toml"),

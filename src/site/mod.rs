@@ -103,6 +103,17 @@ pub enum SortBy {
     Title,
 }
 
+/// Whether a taxonomy gets pages: `tags` always, the others once a note uses them.
+fn taxonomy_has_pages(tags: &[Tag], taxonomy: usize) -> bool {
+    taxonomy == 0 || tags.iter().any(|t| t.taxonomy == taxonomy)
+}
+
+/// The term of `taxonomy` with this slug. Terms are sorted by taxonomy, then slug.
+pub(crate) fn find_term(tags: &[Tag], taxonomy: usize, slug: &str) -> Option<TagId> {
+    tags.binary_search_by(|t| (t.taxonomy, t.slug.as_str()).cmp(&(taxonomy, slug)))
+        .ok()
+}
+
 /// The site's feed.
 pub const FEED_PATH: &str = "/rss.xml";
 
@@ -219,7 +230,12 @@ impl Site {
 
     /// Whether a taxonomy gets pages: `tags` always, the others once a note uses them.
     pub fn has_pages(&self, taxonomy: usize) -> bool {
-        taxonomy == 0 || self.tags.iter().any(|t| t.taxonomy == taxonomy)
+        taxonomy_has_pages(&self.tags, taxonomy)
+    }
+
+    /// The taxonomies that have pages, by index.
+    pub fn taxonomies_with_pages(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.taxonomies.len()).filter(|&t| self.has_pages(t))
     }
 
     /// The terms of one taxonomy, by slug.
@@ -593,9 +609,8 @@ fn describe_tags(tags: &mut [Tag], docs: Vec<&Source>, errors: &mut Vec<Diagnost
         }
         let stem = source.doc.source.rel.file_stem().unwrap_or_default();
         let slug = crate::slug::slugify(&stem.to_string_lossy());
-        // Terms are sorted by taxonomy, then slug; descriptions are of tags (taxonomy 0).
-        let Ok(t) = tags.binary_search_by(|tag| (tag.taxonomy, tag.slug.as_str()).cmp(&(0, &slug)))
-        else {
+        // Descriptions are of tags (taxonomy 0).
+        let Some(t) = find_term(tags, 0, &slug) else {
             errors.push(
                 Diagnostic::new(
                     Kind::Slug,
@@ -769,7 +784,7 @@ fn page_claims<'a>(
         claims.push((&s.path, owner));
     }
     for (i, taxonomy) in taxonomies.iter().enumerate() {
-        if i == 0 || tags.iter().any(|t| t.taxonomy == i) {
+        if taxonomy_has_pages(tags, i) {
             claims.push((&taxonomy.path, Owner::TaxonomyIndex(&taxonomy.name)));
         }
     }
