@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
-use crate::markdown;
 use crate::output::Sink;
 use crate::output::Staging;
 use crate::pipeline::{BodyStore, Pipeline, Timings};
@@ -118,16 +117,6 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 /// Renders and writes the site into a staging folder, then swaps it in for `output`.
 pub fn write(site: &Site, theme: &Theme, pipeline: &Pipeline, output: &Path) -> Result<()> {
     let root = &pipeline.root;
-    let css = markdown::highlight::theme_css(
-        &site.config.highlight_theme,
-        &site.config.highlight_theme_dark,
-    )
-    .map_err(|m| {
-        Error::one(
-            Diagnostic::new(Kind::Config, crate::config::CONFIG_FILE, m)
-                .hint("set highlight_theme (and highlight_theme_dark) to one of the known themes"),
-        )
-    })?;
     let staging = Staging::create(output, site.config.minify)?;
     let jobs = render::plan(site);
     Progress::add(&pipeline.progress.to_write, jobs.len());
@@ -136,17 +125,16 @@ pub fn write(site: &Site, theme: &Theme, pipeline: &Pipeline, output: &Path) -> 
         progress: &pipeline.progress,
     };
     render::render_jobs(site, theme, pipeline, &jobs, &counted).map_err(Error::one)?;
-    staging
-        .put("syntax.css", css.as_bytes(), "syntax.css")
+    theme
+        .assets
+        .write(&staging, site.config.base_path())
         .map_err(Error::one)?;
-    staging.copy_tree(&root.join(STATIC_DIR), Path::new(STATIC_DIR))?;
-    for (name, bytes) in crate::templates::builtin_statics(&site.config) {
-        if !staging.has(name) {
-            staging
-                .put(name, bytes, "(built-in) static")
-                .map_err(Error::one)?;
-        }
-    }
+    // `_headers` is the assets' (which start it with the site's lines).
+    staging.copy_tree(
+        &root.join(STATIC_DIR),
+        Path::new(STATIC_DIR),
+        &[crate::assets::HEADERS_FILE],
+    )?;
     let content_dir = root.join(content::CONTENT_DIR);
     for asset in &site.assets {
         let shown = Path::new(content::CONTENT_DIR).join(asset);

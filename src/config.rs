@@ -18,6 +18,10 @@ pub struct Config {
     pub description: String,
     pub language: String,
     pub author: Option<String>,
+    /// The site's clock (an IANA name such as `Europe/Paris`): front matter dates written
+    /// without offset or zone are read on it (UTC when unset), and `wisdom new` dates notes
+    /// with it (the machine's zone when unset).
+    pub timezone: Option<String>,
     /// Minify the HTML output.
     pub minify: bool,
     /// A syntect theme name for code blocks; a dark theme is used under `prefers-color-scheme: dark`.
@@ -81,6 +85,7 @@ impl Default for Config {
             description: String::new(),
             language: "en".into(),
             author: None,
+            timezone: None,
             minify: true,
             highlight_theme: "InspiredGitHub".into(),
             highlight_theme_dark: "base16-ocean.dark".into(),
@@ -118,7 +123,7 @@ impl Config {
                 d = d.at(text, line, col);
             }
             Error::one(d.hint(
-                "valid keys: title, base_url, description, language, author, minify, \
+                "valid keys: title, base_url, description, language, author, timezone, minify, \
                  highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, \
                  escape_html, search, broken_links (\"error\" or \"warn\"), strict, taxonomies, \
                  inline_tags, [components], [extra]",
@@ -167,6 +172,15 @@ impl Config {
                 "write e.g. [components] with calculator = false",
             )
         })?;
+        if let Some(name) = &self.timezone
+            && jiff::tz::TimeZone::get(name).is_err()
+        {
+            return Err(bad(
+                "timezone",
+                &format!("`{name}` is not a known time zone"),
+                "use an IANA name, e.g. timezone = \"Europe/Paris\" or \"America/New_York\" or \"UTC\"",
+            ));
+        }
         if self.summary_length == 0 {
             return Err(bad(
                 "summary_length",
@@ -175,6 +189,18 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// The site's clock, if `timezone` is set (checked when the config was read).
+    pub fn time_zone(&self) -> Option<jiff::tz::TimeZone> {
+        self.timezone
+            .as_deref()
+            .and_then(|name| jiff::tz::TimeZone::get(name).ok())
+    }
+
+    /// The clock that dates without offset or zone are read on: `timezone`, else UTC.
+    pub fn dates_zone(&self) -> jiff::tz::TimeZone {
+        self.time_zone().unwrap_or(jiff::tz::TimeZone::UTC)
     }
 
     /// Sets `base_url`, normalised to end in exactly one `/`.
@@ -249,5 +275,17 @@ mod tests {
         assert_eq!(c.url("/tags/"), "/wisdom/tags/");
         let err = Config::parse("base_url = \"a.org\"", Path::new("w")).unwrap_err();
         assert_eq!(err.diagnostics()[0].line, Some(1));
+    }
+
+    #[test]
+    fn the_time_zone_is_a_known_name() {
+        let c = Config::parse("timezone = \"Asia/Tokyo\"", Path::new("w")).unwrap();
+        assert_eq!(c.dates_zone().iana_name(), Some("Asia/Tokyo"));
+        assert_eq!(Config::default().dates_zone(), jiff::tz::TimeZone::UTC);
+        let err =
+            Config::parse("title = \"x\"\ntimezone = \"Asia/Tokio\"", Path::new("w")).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.line, Some(2));
+        assert!(d.message.contains("Asia/Tokio"), "{}", d.message);
     }
 }

@@ -5,6 +5,7 @@
 //! [`output`] (staged, then swapped in). [`build`] runs them in order; [`serve`] previews
 //! and rebuilds on change.
 
+pub mod assets;
 pub mod build;
 pub mod calc;
 pub mod check;

@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{CommandFactory, Parser, Subcommand};
 use wisdom::build::{BuildOptions, build};
@@ -329,10 +328,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+fn now() -> jiff::Timestamp {
+    jiff::Timestamp::now()
 }
 
 /// What a finished build says: its warnings, its stages (`--verbose`) and a summary line;

@@ -77,6 +77,8 @@ pub struct Pipeline {
     pub config: Config,
     pub visibility: Visibility,
     highlighter: Highlighter,
+    /// The clock of dates written without offset or zone (`timezone`).
+    clock: jiff::tz::TimeZone,
     bodies: BodyStore,
     /// Counts for the progress line.
     pub progress: Arc<Progress>,
@@ -86,6 +88,7 @@ impl Pipeline {
     pub fn new(root: &Path, config: Config, visibility: Visibility, bodies: BodyStore) -> Pipeline {
         Pipeline {
             root: root.to_path_buf(),
+            clock: config.dates_zone(),
             config,
             visibility,
             highlighter: Highlighter::default(),
@@ -168,7 +171,8 @@ impl Pipeline {
     }
 
     fn document(&self, rel: &Path) -> std::result::Result<Document, Diagnostic> {
-        content::read_file(&self.root, rel.to_path_buf()).and_then(content::parse)
+        content::read_file(&self.root, rel.to_path_buf())
+            .and_then(|source| content::parse(source, &self.clock))
     }
 
     /// A document's markdown rendered and, for a note, its data prepared.

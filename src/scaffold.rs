@@ -2,6 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::config::{CONFIG_FILE, Config};
 use crate::content::Date;
 use crate::error::{Diagnostic, Error, Kind, Result};
 
@@ -21,7 +25,7 @@ const SECTION: &str =
 
 /// Creates a site in `dir` (which must be empty or absent, unless `force`) and returns the
 /// files written. With `force`, files that already exist are kept as they are.
-pub fn init(dir: &Path, now: i64, force: bool) -> Result<Vec<PathBuf>> {
+pub fn init(dir: &Path, now: Timestamp, force: bool) -> Result<Vec<PathBuf>> {
     if !force
         && dir.exists()
         && std::fs::read_dir(dir)
@@ -38,7 +42,7 @@ pub fn init(dir: &Path, now: i64, force: bool) -> Result<Vec<PathBuf>> {
     // tag page and the calculator.
     let first = note_text(
         "Hello, wisdom",
-        now,
+        Date::at(now, &TimeZone::system()),
         &["notes"],
         "model: deepseek-r1-distill-qwen-7b\n",
     );
@@ -62,8 +66,9 @@ pub fn init(dir: &Path, now: i64, force: bool) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-/// Creates a note at `path` with a title from its file name and today's date.
-pub fn new_note(path: &Path, now: i64) -> Result<()> {
+/// Creates a note at `path` with a title from its file name and the date and time now on
+/// the site's clock (`timezone`, else the machine's).
+pub fn new_note(path: &Path, now: Timestamp) -> Result<()> {
     if path.extension().is_none_or(|e| e != "md") {
         return Err(Error::one(
             Diagnostic::new(Kind::Io, path, "a note's file name must end in .md")
@@ -75,7 +80,23 @@ pub fn new_note(path: &Path, now: i64) -> Result<()> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let title = title_from_stem(&stem);
-    write_new(path, &note_text(&title, now, &[], "draft: true\n"))
+    let date = Date::at(now, &site_clock(path)?);
+    write_new(path, &note_text(&title, date, &[], "draft: true\n"))
+}
+
+/// The clock of the site that `path` is in: the `timezone` of the nearest `wisdom.toml`
+/// above it, else the machine's.
+fn site_clock(path: &Path) -> Result<TimeZone> {
+    let absolute = std::path::absolute(path).map_err(|e| Error::io(Kind::Io, path, &e))?;
+    let site = absolute
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join(CONFIG_FILE).is_file());
+    let configured = match site {
+        Some(root) => Config::load(root)?.time_zone(),
+        None => None,
+    };
+    Ok(configured.unwrap_or_else(TimeZone::system))
 }
 
 /// Opens `path` in the user's editor (`$VISUAL`, else `$EDITOR`; the value may carry
@@ -119,12 +140,12 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
 }
 
 /// A note's text; `extra` is more front matter, whole lines.
-fn note_text(title: &str, now: i64, tags: &[&str], extra: &str) -> String {
+fn note_text(title: &str, date: Date, tags: &[&str], extra: &str) -> String {
     let tags: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
     let title = title.replace('\\', "\\\\").replace('"', "\\\"");
     format!(
         "---\ntitle: \"{title}\"\ndate: {}\n{extra}tags: [{}]\n---\n\nWrite the note here. Text before `<!--more-->` becomes the summary.\n",
-        Date::from_timestamp(now).rfc3339(),
+        date.rfc3339(),
         tags.join(", ")
     )
 }
@@ -143,22 +164,40 @@ fn title_from_stem(stem: &str) -> String {
 mod tests {
     use super::*;
 
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_second(seconds).unwrap()
+    }
+
     #[test]
     fn new_note_has_front_matter_that_parses() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("content/wisdom/my-note.md");
-        new_note(&path, 1_766_550_600).unwrap();
+        new_note(&path, at(1_766_550_600)).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         let parsed = crate::content::front_matter::parse(&path, &text).unwrap();
         assert_eq!(parsed.front.title.as_deref(), Some("My note"));
         assert_eq!(parsed.front.date.unwrap().timestamp(), 1_766_550_600);
-        assert!(new_note(&path, 0).is_err(), "never overwrites");
+        assert!(new_note(&path, at(0)).is_err(), "never overwrites");
+    }
+
+    #[test]
+    fn new_note_is_dated_on_the_sites_clock() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join(CONFIG_FILE),
+            "timezone = \"Asia/Kolkata\"\n",
+        )
+        .unwrap();
+        let path = tmp.path().join("content/deep/er/note.md");
+        new_note(&path, at(1_766_550_600)).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("date: 2025-12-24T10:00:00+05:30\n"), "{text}");
     }
 
     #[test]
     fn init_refuses_a_non_empty_folder() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("x"), "").unwrap();
-        assert!(init(tmp.path(), 0, false).is_err());
+        assert!(init(tmp.path(), at(0), false).is_err());
     }
 }

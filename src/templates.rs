@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
 
+use crate::assets::Assets;
 use crate::components::{self, Component};
 use crate::config::Config;
 use crate::error::{Diagnostic, Kind};
@@ -50,7 +51,6 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("search.js", include_bytes!("../static/search.js")),
-    ("_headers", include_bytes!("../static/_headers")),
 ];
 
 /// The built-in static files of the theme and of the site's active components.
@@ -69,6 +69,8 @@ pub struct Theme {
     tera: Tera,
     /// Kept for error messages: where each template came from and its lines.
     sources: Sources,
+    /// The files pages load, under hashed names (`asset(name=...)` in templates).
+    pub assets: Assets,
 }
 
 impl Theme {
@@ -90,7 +92,10 @@ impl Theme {
                 )
             })
             .collect();
-        let mut errors = Vec::new();
+        let (assets, mut errors) = match Assets::collect(root, config) {
+            Ok(assets) => (assets, Vec::new()),
+            Err(errors) => (Assets::default(), errors),
+        };
         let dir = root.join(TEMPLATES_DIR);
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
@@ -122,7 +127,28 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Theme::from_sources(sources, &active).map_err(|d| vec![d])
+        Theme::from_sources(sources, &active, assets, config.base_path()).map_err(|d| vec![d])
+    }
+
+    /// `{{ asset(name="style.css") }}` gives the link to the asset's hashed file.
+    fn register_assets(tera: &mut Tera, assets: &Assets, base_path: &str) {
+        let files: BTreeMap<String, String> = assets
+            .iter()
+            .map(|a| (a.name.clone(), format!("{base_path}{}", a.file)))
+            .collect();
+        tera.register_function(
+            "asset",
+            move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+                let name = kwargs.must_get::<&str>("name")?;
+                files.get(name).cloned().ok_or_else(|| {
+                    let known: Vec<&str> = files.keys().map(String::as_str).collect();
+                    tera::Error::message(format!(
+                        "asset(name=\"{name}\"): no such asset; the assets are {}",
+                        known.join(", ")
+                    ))
+                })
+            },
+        );
     }
 
     /// Compiles named templates; `sources` maps a name to its text and the path shown in
@@ -130,9 +156,12 @@ impl Theme {
     pub fn from_sources(
         sources: Sources,
         components: &[&dyn Component],
+        assets: Assets,
+        base_path: &str,
     ) -> Result<Theme, Diagnostic> {
         let mut tera = Tera::new();
         register_filters(&mut tera);
+        Theme::register_assets(&mut tera, &assets, base_path);
         for component in components {
             component.register(&mut tera);
         }
@@ -142,7 +171,11 @@ impl Theme {
                 .map(|(name, (text, _))| (name.as_str(), text.as_str())),
         )
         .map_err(|e| template_error(&e, &sources))?;
-        Ok(Theme { tera, sources })
+        Ok(Theme {
+            tera,
+            sources,
+            assets,
+        })
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
@@ -204,9 +237,19 @@ impl Theme {
     }
 }
 
-/// Filters for shortcode templates: `markdown` (`inline=true`: without the paragraph) renders a `{{< >}}` pair's inner text, and
-/// `highlight(lang=...)` colours code as the markdown stage does.
+/// Filters for templates: `markdown` (`inline=true`: without the paragraph) renders a
+/// `{{< >}}` pair's inner text, `highlight(lang=...)` colours code as the markdown stage
+/// does, and `date(format="%B %-d, %Y")` formats a date (`page.date`, any RFC 3339 text).
 fn register_filters(tera: &mut Tera) {
+    tera.register_filter(
+        "date",
+        |text: &str, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
+            let date = crate::content::Date::parse(text)
+                .map_err(|_| tera::Error::message(format!("date: `{text}` is not a date")))?;
+            date.strftime(format).map_err(tera::Error::message)
+        },
+    );
     tera.register_filter(
         "markdown",
         |text: &str, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
@@ -286,6 +329,8 @@ mod tests {
                 })
                 .collect(),
             &[],
+            Assets::default(),
+            "/",
         )
     }
 
@@ -296,6 +341,26 @@ mod tests {
         assert_eq!(err.path, Path::new("templates/a.html"));
         assert_eq!(err.line, Some(2));
         assert_eq!(err.source_line.as_deref(), Some("{% if %}"));
+    }
+
+    #[test]
+    fn the_date_filter_formats_and_names_bad_input() {
+        let t = theme(&[
+            (
+                "a.html",
+                "{{ d | date(format=\"%B %-d, %Y %H:%M %:z\") }}|{{ d | date }}",
+            ),
+            ("b.html", "{{ \"soon\" | date }}"),
+        ])
+        .unwrap();
+        let mut ctx = Context::new();
+        ctx.insert("d", "2025-12-24T10:00:00+05:30");
+        assert_eq!(
+            t.render("a.html", &ctx).unwrap(),
+            "December 24, 2025 10:00 +05:30|2025-12-24"
+        );
+        let err = t.render("b.html", &Context::new()).unwrap_err();
+        assert!(err.message.contains("`soon` is not a date"), "{err:?}");
     }
 
     #[test]
@@ -356,6 +421,9 @@ mod tests {
         let static_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
         for entry in std::fs::read_dir(static_dir).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name == crate::assets::HEADERS_FILE {
+                continue; // the first lines of the `_headers` that `crate::assets` writes
+            }
             let of_components = components::ALL.iter().flat_map(|c| c.statics().iter());
             assert!(
                 BUILTIN_STATIC

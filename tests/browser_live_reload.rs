@@ -19,6 +19,7 @@ fn an_edited_note_shows_its_new_text_without_touching_the_browser() {
         "content/wisdom/a.md",
         &note("Alpha", "2024-01-03", &["ai"], "Alpha first text."),
     )]);
+    std::fs::create_dir(dir.path().join("static")).unwrap();
     let server = Serving::start(dir.path(), None);
     let port = server.port;
     until(|| http_get(port, "/wisdom/a/").filter(|b| b.contains("Alpha first text.")));
@@ -41,6 +42,27 @@ fn an_edited_note_shows_its_new_text_without_touching_the_browser() {
     let text =
         until(|| Some(page.body_text()).filter(|t| t.contains("Alpha edited in the editor.")));
     assert!(!text.contains("Alpha first text."));
+
+    // The theme's stylesheet, replaced by the site's: its hashed name changes, and the page
+    // swaps it in without reloading (the marker set on the page survives).
+    page.eval("window.beforeCssEdit = 'kept'");
+    let before = page.eval("document.querySelector('link[rel=stylesheet]').getAttribute('href')");
+    write(
+        dir.path(),
+        "static/style.css",
+        b"body { background-color: rgb(1, 2, 3); }",
+    );
+    until(|| {
+        Some(()).filter(|_| {
+            page.eval("getComputedStyle(document.body).backgroundColor") == "rgb(1, 2, 3)"
+        })
+    });
+    assert_eq!(page.eval("window.beforeCssEdit"), "kept", "no reload");
+    let after = page.eval("document.querySelector('link[rel=stylesheet]').getAttribute('href')");
+    assert!(
+        after.contains("/style.") && !after.contains(&before),
+        "{before} → {after}"
+    );
 
     // A broken note: the page keeps its content and shows the error over it.
     std::thread::sleep(Duration::from_millis(300));

@@ -236,7 +236,7 @@ fn model_notes_get_a_size_card_and_shortcodes_render() {
     assert_eq!(widget[0].value().attr("data-quant"), Some("q8_0"));
     assert_eq!(
         widget[0].value().attr("data-wasm"),
-        Some("/model-size.wasm")
+        Some(format!("/{}", asset(&out, "model-size.wasm").unwrap()).as_str())
     );
     assert_eq!(
         texts(&page, ".prose .model-comparison tbody tr").len(),
@@ -244,7 +244,10 @@ fn model_notes_get_a_size_card_and_shortcodes_render() {
     );
     assert_eq!(
         attrs(&page, "script[src]", "src"),
-        ["/search.js", "/calculator.js"]
+        [
+            format!("/{}", asset(&out, "search.js").unwrap()),
+            format!("/{}", asset(&out, "calculator.js").unwrap())
+        ]
     );
 
     let code = html(&out, "code/index.html");
@@ -255,5 +258,5 @@ fn model_notes_get_a_size_card_and_shortcodes_render() {
 
     let calc = html(&out, "calculator/index.html");
     assert_eq!(select(&calc, ".calculator").len(), 1);
-    assert!(out.join("model-size.wasm").exists() && out.join("calculator.js").exists());
+    assert!(asset(&out, "model-size.wasm").is_some() && asset(&out, "calculator.js").is_some());
 }

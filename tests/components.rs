@@ -21,7 +21,7 @@ fn the_calculator_is_a_component_that_a_site_can_turn_off() {
     let on = site_with("title = \"On\"\n", "{{< calculator >}}");
     let out = build_ok(on.path());
     assert!(out.join("calculator/index.html").is_file());
-    assert!(out.join("calculator.js").is_file() && out.join("model-size.wasm").is_file());
+    assert!(asset(&out, "calculator.js").is_some() && asset(&out, "model-size.wasm").is_some());
     let page = html(&out, "wisdom/r1/index.html");
     assert_eq!(
         select(&page, "figure.model-size").len(),
@@ -38,9 +38,12 @@ fn the_calculator_is_a_component_that_a_site_can_turn_off() {
         "Plain text.",
     );
     let out = build_ok(off.path());
-    for gone in ["calculator", "calculator.js", "model-size.wasm"] {
-        assert!(!out.join(gone).exists(), "{gone} is still written");
+    assert!(!out.join("calculator").exists());
+    for gone in ["calculator.js", "model-size.wasm"] {
+        assert_eq!(asset(&out, gone), None, "{gone} is still written");
     }
+    let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
+    assert!(!headers.contains("calculator."), "{headers}");
     let page = html(&out, "wisdom/r1/index.html");
     assert!(select(&page, "figure.model-size").is_empty());
     assert!(!texts(&page, "nav a").contains(&"Calculator".to_string()));
@@ -65,7 +68,7 @@ fn the_calculator_is_a_component_that_a_site_can_turn_off() {
 fn video_shortcodes_are_a_second_component_on_the_same_interface() {
     let on = site_with("title = \"On\"\n", "{{< youtube abc >}}");
     let out = build_ok(on.path());
-    assert!(out.join("embed.js").is_file());
+    assert!(asset(&out, "embed.js").is_some());
     assert_eq!(
         select(&html(&out, "wisdom/r1/index.html"), "a.video-embed").len(),
         1
@@ -80,7 +83,7 @@ fn video_shortcodes_are_a_second_component_on_the_same_interface() {
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("unknown shortcode `youtube`"), "{stderr}");
     let off = site_with("[components]\nvideos = false\n", "plain");
-    assert!(!build_ok(off.path()).join("embed.js").exists());
+    assert_eq!(asset(&build_ok(off.path()), "embed.js"), None);
 }
 
 #[test]

@@ -82,7 +82,8 @@ fn the_github_workflow_is_valid_yaml_and_its_build_command_builds_the_example_si
     );
     let home = html(&out, "index.html");
     assert!(
-        attrs(&home, "link[rel=stylesheet]", "href").contains(&"/wisdom/style.css".to_string()),
+        attrs(&home, "link[rel=stylesheet]", "href")
+            .contains(&format!("/wisdom/{}", asset(&out, "style.css").unwrap())),
         "links carry the Pages path"
     );
 
@@ -162,5 +163,59 @@ fn the_build_writes_redirects_and_headers_for_static_hosts() {
     assert!(
         headers.contains("/*.wasm\n  Content-Type: application/wasm"),
         "{headers}"
+    );
+    // Every file a page loads is named by its content, and cached for a year.
+    let page = html(&out, "wisdom/a/index.html");
+    let calculator = html(&out, "calculator/index.html");
+    let loaded: Vec<String> = [
+        attrs(&page, "link[rel=stylesheet]", "href"),
+        attrs(&page, "script[src]", "src"),
+        attrs(&calculator, "script[src]", "src"),
+        attrs(&calculator, "[data-wasm]", "data-wasm"),
+    ]
+    .concat();
+    assert_eq!(loaded.len(), 6, "{loaded:?}");
+    for path in loaded {
+        let file = path.trim_start_matches('/');
+        assert!(out.join(file).is_file(), "{file} is not written");
+        let (name, ext) = file.rsplit_once('.').unwrap();
+        assert!(
+            asset(&out, &format!("{}.{ext}", &name[..name.len() - 11])).is_some(),
+            "{file} has no hash"
+        );
+        assert!(
+            headers.contains(&format!(
+                "{path}\n  Cache-Control: public, max-age=31536000, immutable"
+            )),
+            "{path} is not in _headers:\n{headers}"
+        );
+    }
+
+    // A site's own `_headers` and stylesheet: its lines first, the assets' rules after, and
+    // the stylesheet hashed from the site's bytes.
+    write(
+        dir.path(),
+        "static/_headers",
+        b"/*\n  X-Frame-Options: DENY\n",
+    );
+    write(dir.path(), "static/style.css", b"body { color: red }");
+    let out = build_ok(dir.path());
+    let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
+    assert!(
+        headers.starts_with("/*\n  X-Frame-Options: DENY\n"),
+        "{headers}"
+    );
+    let style = asset(&out, "style.css").unwrap();
+    assert_eq!(
+        std::fs::read(out.join(&style)).unwrap(),
+        b"body { color: red }"
+    );
+    assert!(
+        headers.contains(&format!("/{style}\n  Cache-Control")),
+        "{headers}"
+    );
+    assert!(
+        out.join("style.css").is_file(),
+        "the site's static files are copied as they are"
     );
 }

@@ -305,7 +305,7 @@ fn a_hugo_sites_shortcodes_render_through_templates() {
     assert!(embeds[0].starts_with("https://www.youtube-nocookie.com/embed/w7Ft2ymGmfc"));
     assert!(embeds[1].starts_with("https://player.vimeo.com/video/146022717"));
     assert!(select(&page, "iframe").is_empty());
-    assert!(out.join("embed.js").is_file());
+    assert!(asset(&out, "embed.js").is_some());
     // param reads the page's front matter; gist, x and instagram are plain links.
     assert!(
         texts(&page, ".prose p")
@@ -712,4 +712,71 @@ fn a_url_two_notes_share_is_an_error_naming_both() {
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("content/b.md:3"), "{stderr}");
     assert!(stderr.contains("not a path of this site"), "{stderr}");
+}
+
+#[test]
+fn dates_are_read_on_the_sites_clock_and_shown_in_its_language() {
+    let dir = site(&[
+        (
+            "wisdom.toml",
+            "language = \"de\"\ntimezone = \"Asia/Tokyo\"\n",
+        ),
+        ("content/a.md", "---\ntitle: A\ndate: 2025-12-24\n---\nA\n"),
+        (
+            "content/b.md",
+            "---\ntitle: B\ndate: 2025-01-01T10:00:00 Europe/Paris\n---\nB\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: C\ndate: 2025-07-01T10:00:00[Europe/Paris]\n---\nC\n",
+        ),
+        (
+            "content/d.md",
+            "---\ntitle: D\ndate: 2025-03-01T10:00:00+05:30\n---\nD\n",
+        ),
+    ]);
+    let out = build_ok(dir.path());
+    let shown = |note: &str| {
+        let page = html(&out, &format!("{note}/index.html"));
+        (
+            attrs(&page, "article time", "datetime")[0].clone(),
+            texts(&page, "article time")[0].clone(),
+        )
+    };
+    assert_eq!(
+        shown("a"),
+        ("2025-12-24T00:00:00+09:00".into(), "24. Dez. 2025".into()),
+        "no zone written: the site's"
+    );
+    assert_eq!(shown("b").0, "2025-01-01T10:00:00+01:00");
+    assert_eq!(
+        shown("c"),
+        ("2025-07-01T10:00:00+02:00".into(), "1. Juli 2025".into())
+    );
+    assert_eq!(
+        shown("d").0,
+        "2025-03-01T10:00:00+05:30",
+        "an offset is kept"
+    );
+    let feed = std::fs::read_to_string(out.join("rss.xml")).unwrap();
+    assert!(feed.contains("Wed, 24 Dec 2025 00:00:00 +0900"), "{feed}");
+
+    // A zone that does not exist: the file, the line, and how to write it.
+    write(
+        dir.path(),
+        "content/e.md",
+        b"---\ntitle: E\ndate: 2025-01-01T10:00:00 Europe/Pariss\n---\nE\n",
+    );
+    let run = build(dir.path());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/e.md:3"), "{stderr}");
+    assert!(
+        stderr.contains("`Europe/Pariss` is not a known time zone"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Europe/Paris (an IANA zone name)"),
+        "{stderr}"
+    );
 }

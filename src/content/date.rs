@@ -1,256 +1,265 @@
-//! Dates from front matter: RFC 3339 with an offset, or a bare `YYYY-MM-DD`.
-//! Small and exact on purpose: a date library would cost more build time than this file.
+//! Dates from front matter, read with jiff: `2025-12-24`, RFC 3339 (`2025-12-24T10:00:00+05:30`,
+//! `…Z`, a space for the `T`), local times (`2025-12-24 10:00`), and times in a named zone
+//! (`2025-12-24T10:00:00 Europe/Paris` or RFC 9557's `…[Europe/Paris]`). A date written
+//! without offset or zone is on the site's clock (`timezone` in `wisdom.toml`, UTC unless
+//! set), as Hugo reads it.
 
 use std::fmt::Write;
 
-/// A date as written: equal only to the same date written the same way (`10:00+01:00` and
-/// `09:00Z` are one instant but show differently). Order dates by [`Date::timestamp`].
+use jiff::civil::DateTime;
+use jiff::fmt::temporal::Pieces;
+use jiff::tz::{Offset, TimeZone};
+
+/// A date as written: the day and time on the note's clock, and that clock's offset. Equal
+/// only to the same date written the same way (`10:00+01:00` and `09:00Z` are one instant
+/// but show differently); order dates by [`Date::timestamp`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {
-    year: i32,
-    month: u8,
-    day: u8,
-    hour: u8,
-    minute: u8,
-    second: u8,
-    /// Minutes east of UTC; `None` for a bare date or a time without offset (read as UTC).
-    offset_minutes: Option<i16>,
+    civil: DateTime,
+    offset: Offset,
+    /// Written with no offset or zone: on the site's clock, set by [`Date::in_zone`].
+    floating: bool,
+}
+
+/// Why a text is not a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    NotADate,
+    UnknownZone(String),
 }
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 impl Date {
-    /// Accepts `2025-12-24`, `2025-12-24T10:00:00+05:30`, `…Z`, fractional seconds,
-    /// and a space instead of `T` (as YAML timestamps allow).
-    pub fn parse(text: &str) -> Option<Date> {
-        let s = text.trim();
-        let b = s.as_bytes();
-        if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let mut date = Date {
-            year: digits(&b[0..4])? as i32,
-            month: digits(&b[5..7])? as u8,
-            day: digits(&b[8..10])? as u8,
-            hour: 0,
-            minute: 0,
-            second: 0,
-            offset_minutes: None,
+    pub fn parse(text: &str) -> Result<Date, DateError> {
+        let text = text.trim();
+        let (written, zone_name) = split_zone_name(text);
+        let pieces = Pieces::parse(written).map_err(|_| DateError::NotADate)?;
+        let civil = pieces.date().to_datetime(pieces.time().unwrap_or_default());
+        let zone = match zone_name {
+            Some(name) => Some(zone_named(name)?),
+            None => pieces
+                .to_time_zone()
+                .map_err(|_| unknown_annotation(&pieces))?,
         };
-        if !(1..=12).contains(&date.month)
-            || date.day == 0
-            || date.day > days_in_month(date.year, date.month)
-        {
-            return None;
-        }
-        let rest = &b[10..];
-        if rest.is_empty() {
-            return Some(date);
-        }
-        if !(rest[0] == b'T' || rest[0] == b't' || rest[0] == b' ') || rest.len() < 6 {
-            return None;
-        }
-        let time = &rest[1..];
-        date.hour = digits(&time[0..2])? as u8;
-        if time[2] != b':' {
-            return None;
-        }
-        date.minute = digits(&time[3..5])? as u8;
-        let mut i = 5;
-        if time.len() >= 8 && time[5] == b':' {
-            date.second = digits(&time[6..8])? as u8;
-            i = 8;
-            if time.get(8) == Some(&b'.') {
-                i = 9;
-                while time.get(i).is_some_and(u8::is_ascii_digit) {
-                    i += 1;
-                }
-                if i == 9 {
-                    return None;
-                }
-            }
-        }
-        if date.hour > 23 || date.minute > 59 || date.second > 60 {
-            return None;
-        }
-        let zone = std::str::from_utf8(&time[i..]).ok()?.trim_start();
-        date.offset_minutes = match zone {
-            "" => None,
-            "Z" | "z" => Some(0),
-            _ => Some(parse_offset(zone.as_bytes())?),
+        let date = match (pieces.offset(), zone) {
+            (Some(offset), _) => Date {
+                civil,
+                offset: offset.to_numeric_offset(),
+                floating: false,
+            },
+            (None, Some(zone)) => Date::on_clock(civil, &zone).ok_or(DateError::NotADate)?,
+            (None, None) => Date {
+                civil,
+                offset: Offset::UTC,
+                floating: true,
+            },
         };
-        Some(date)
+        Ok(date)
     }
 
-    /// The UTC date and time of a Unix timestamp.
-    pub fn from_timestamp(secs: i64) -> Date {
-        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-        let (year, month, day) = civil_from_days(days);
+    /// This date on the site's clock, if it was written without offset or zone. A local
+    /// time that the clock skips (daylight saving) moves on by the gap, and one that it
+    /// repeats is the first, as RFC 5545 and Temporal's "compatible" do.
+    pub fn in_zone(self, zone: &TimeZone) -> Date {
+        if !self.floating {
+            return self;
+        }
+        Date::on_clock(self.civil, zone).unwrap_or(self)
+    }
+
+    fn on_clock(civil: DateTime, zone: &TimeZone) -> Option<Date> {
+        let instant = zone.to_ambiguous_timestamp(civil).compatible().ok()?;
+        Some(Date::at(instant, zone))
+    }
+
+    /// The date and time of an instant on a clock, as `wisdom new` writes it.
+    pub fn at(timestamp: jiff::Timestamp, zone: &TimeZone) -> Date {
+        let offset = zone.to_offset(timestamp);
         Date {
-            year,
-            month,
-            day,
-            hour: (rem / 3600) as u8,
-            minute: (rem % 3600 / 60) as u8,
-            second: (rem % 60) as u8,
-            offset_minutes: Some(0),
+            civil: offset.to_datetime(timestamp),
+            offset,
+            floating: false,
         }
     }
 
-    /// Seconds since the Unix epoch, in UTC.
+    /// Seconds since the Unix epoch.
     pub fn timestamp(&self) -> i64 {
-        let days = days_from_civil(self.year, self.month, self.day);
-        let secs = days * 86_400
-            + i64::from(self.hour) * 3600
-            + i64::from(self.minute) * 60
-            + i64::from(self.second);
-        secs - i64::from(self.offset_minutes.unwrap_or(0)) * 60
+        self.offset
+            .to_timestamp(self.civil)
+            .map_or(0, |t| t.as_second())
     }
 
     /// `2025-12-24T10:00:00+05:30`, for `datetime` attributes and JSON-LD.
     pub fn rfc3339(&self) -> String {
-        let mut s = format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        );
-        match self.offset_minutes {
-            None | Some(0) => s.push_str("+00:00"),
-            Some(m) => push_offset(&mut s, m, true),
-        }
+        let mut s = format!("{}T{}", self.ymd(), self.hms());
+        push_offset(&mut s, self.offset, true);
         s
     }
 
     /// `Wed, 24 Dec 2025 10:00:00 +0530`, as RSS wants.
     pub fn rfc2822(&self) -> String {
-        let weekday =
-            WEEKDAYS[days_from_civil(self.year, self.month, self.day).rem_euclid(7) as usize];
+        let c = self.civil;
+        let weekday = WEEKDAYS[c.weekday().to_sunday_zero_offset() as usize];
         let mut s = format!(
-            "{weekday}, {:02} {} {:04} {:02}:{:02}:{:02} ",
-            self.day,
-            MONTHS[usize::from(self.month) - 1],
-            self.year,
-            self.hour,
-            self.minute,
-            self.second
+            "{weekday}, {:02} {} {:04} {} ",
+            c.day(),
+            MONTHS[c.month() as usize - 1],
+            c.year(),
+            self.hms()
         );
-        push_offset(&mut s, self.offset_minutes.unwrap_or(0), false);
+        push_offset(&mut s, self.offset, false);
         s
     }
 
-    /// `24 Dec 2025`, for people.
-    pub fn human(&self) -> String {
-        format!(
-            "{} {} {}",
-            self.day,
-            MONTHS[usize::from(self.month) - 1],
-            self.year
+    /// `24 Dec 2025` in English, `24. Dez. 2025` in German: for people, in the site's
+    /// `language` (see [`super::locale`]).
+    pub fn human(&self, language: &str) -> String {
+        let c = self.civil;
+        super::locale::human_date(
+            language,
+            i32::from(c.year()),
+            c.month() as u8,
+            c.day() as u8,
         )
     }
 
     /// `2025-12-24`.
     pub fn ymd(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let c = self.civil;
+        format!("{:04}-{:02}-{:02}", c.year(), c.month(), c.day())
+    }
+
+    fn hms(&self) -> String {
+        let c = self.civil;
+        format!("{:02}:{:02}:{:02}", c.hour(), c.minute(), c.second())
+    }
+
+    /// Formats with strftime directives (`%Y`, `%B`, `%-d`, …; English names), for the
+    /// templates' `date` filter.
+    pub fn strftime(&self, format: &str) -> Result<String, String> {
+        let zoned = self
+            .offset
+            .to_timestamp(self.civil)
+            .map_err(|e| e.to_string())?
+            .to_zoned_datetime(TimeZone::fixed(self.offset));
+        let mut out = String::new();
+        write!(out, "{}", zoned.strftime(format)).map_err(|_| {
+            format!("`{format}` is not a date format; see the strftime directives of jiff")
+        })?;
+        Ok(out)
     }
 }
 
-fn digits(b: &[u8]) -> Option<u32> {
-    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
-        return None;
+/// `2025-12-24T10:00:00 Europe/Paris` → the time and `Europe/Paris`. A trailing word is a
+/// zone name when it is not a time or an offset (`2025-12-24 10:00` has none).
+fn split_zone_name(text: &str) -> (&str, Option<&str>) {
+    match text.rsplit_once(' ') {
+        Some((time, name))
+            if time.len() >= 10
+                && name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !name.eq_ignore_ascii_case("z") =>
+        {
+            (time.trim_end(), Some(name))
+        }
+        _ => (text, None),
     }
-    Some(b.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
 }
 
-fn parse_offset(b: &[u8]) -> Option<i16> {
-    let sign = match b.first()? {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
+fn zone_named(name: &str) -> Result<TimeZone, DateError> {
+    TimeZone::get(name).map_err(|_| DateError::UnknownZone(name.to_string()))
+}
+
+fn unknown_annotation(pieces: &Pieces) -> DateError {
+    use jiff::fmt::temporal::TimeZoneAnnotationKind;
+    let name = match pieces.time_zone_annotation().map(|a| a.kind()) {
+        Some(TimeZoneAnnotationKind::Named(name)) => name.as_str().to_string(),
+        _ => String::new(),
     };
-    let (h, m) = match b.len() {
-        6 if b[3] == b':' => (digits(&b[1..3])?, digits(&b[4..6])?),
-        5 => (digits(&b[1..3])?, digits(&b[3..5])?),
-        3 => (digits(&b[1..3])?, 0),
-        _ => return None,
-    };
-    if h > 23 || m > 59 {
-        return None;
-    }
-    Some(sign * (h * 60 + m) as i16)
+    DateError::UnknownZone(name)
 }
 
-fn push_offset(s: &mut String, minutes: i16, colon: bool) {
-    let sign = if minutes < 0 { '-' } else { '+' };
-    let m = minutes.unsigned_abs();
+fn push_offset(s: &mut String, offset: Offset, colon: bool) {
+    let seconds = offset.seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
     let sep = if colon { ":" } else { "" };
-    let _ = write!(s, "{sign}{:02}{sep}{:02}", m / 60, m % 60);
-}
-
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i32, m: u8) -> u8 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i32, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    (year, month, day)
+    let _ = write!(s, "{sign}{:02}{sep}{:02}", minutes / 60, minutes % 60);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap().in_zone(&TimeZone::UTC)
+    }
+
     #[test]
     fn parses_the_seed_date_with_its_offset() {
-        let d = Date::parse("2025-12-24T10:00:00+05:30").unwrap();
+        let d = date("2025-12-24T10:00:00+05:30");
         assert_eq!(d.rfc3339(), "2025-12-24T10:00:00+05:30");
         assert_eq!(d.rfc2822(), "Wed, 24 Dec 2025 10:00:00 +0530");
         assert_eq!(d.timestamp(), 1_766_550_600);
-        assert_eq!(d.human(), "24 Dec 2025");
+        assert_eq!(d.human("en"), "24 Dec 2025");
     }
 
     #[test]
     fn bare_dates_and_zulu() {
+        assert_eq!(date("2024-02-29").timestamp(), 1_709_164_800);
+        assert_eq!(date("2024-02-29").rfc3339(), "2024-02-29T00:00:00+00:00");
+        assert_eq!(date("1970-01-01T00:00:00Z").timestamp(), 0);
         assert_eq!(
-            Date::parse("2024-02-29").unwrap().timestamp(),
-            1_709_164_800
-        );
-        assert_eq!(Date::parse("1970-01-01T00:00:00Z").unwrap().timestamp(), 0);
-        assert_eq!(
-            Date::parse("2020-01-01 12:00:00.123-07:00")
-                .unwrap()
-                .rfc3339(),
+            date("2020-01-01 12:00:00.123-07:00").rfc3339(),
             "2020-01-01T12:00:00-07:00"
+        );
+        assert_eq!(date("2020-01-01t12:00z").timestamp(), 1_577_880_000);
+    }
+
+    #[test]
+    fn named_zones_with_a_space_or_in_brackets() {
+        for text in [
+            "2025-01-01T10:00:00 Europe/Paris",
+            "2025-01-01 10:00 Europe/Paris",
+            "2025-01-01T10:00:00[Europe/Paris]",
+        ] {
+            let d = date(text);
+            assert_eq!(d.rfc3339(), "2025-01-01T10:00:00+01:00", "{text}");
+        }
+        // Summer time is the zone's business.
+        assert_eq!(
+            date("2025-07-01T10:00:00 Europe/Paris").rfc3339(),
+            "2025-07-01T10:00:00+02:00"
+        );
+        assert_eq!(
+            Date::parse("2025-01-01T10:00:00 Europe/Pariss"),
+            Err(DateError::UnknownZone("Europe/Pariss".into()))
+        );
+        assert!(matches!(
+            Date::parse("2025-01-01T10:00:00[Mars/Olympus]"),
+            Err(DateError::UnknownZone(_))
+        ));
+    }
+
+    #[test]
+    fn dates_without_a_zone_are_on_the_sites_clock() {
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        let d = Date::parse("2025-12-24").unwrap().in_zone(&tokyo);
+        assert_eq!(d.rfc3339(), "2025-12-24T00:00:00+09:00");
+        assert_eq!(d.ymd(), "2025-12-24");
+        // Written with an offset: the site's zone changes nothing.
+        let fixed = Date::parse("2025-12-24T10:00:00+05:30").unwrap();
+        assert_eq!(fixed.in_zone(&tokyo), fixed);
+        // A local time the clock skips (Paris, 2025-03-30 02:30) moves on by the hour.
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        let skipped = Date::parse("2025-03-30T02:30").unwrap().in_zone(&paris);
+        assert_eq!(skipped.rfc3339(), "2025-03-30T03:30:00+02:00");
+        assert_eq!(
+            skipped.timestamp(),
+            date("2025-03-30T01:30:00Z").timestamp()
         );
     }
 
@@ -266,26 +275,39 @@ mod tests {
             "",
             "2025-1-1",
         ] {
-            assert_eq!(Date::parse(bad), None, "{bad}");
+            assert_eq!(Date::parse(bad), Err(DateError::NotADate), "{bad}");
         }
     }
 
     #[test]
-    fn timestamps_round_trip() {
+    fn instants_round_trip_on_any_clock() {
+        let paris = TimeZone::get("Europe/Paris").unwrap();
         for t in [0, 1_766_550_600, 951_782_400, -86_400] {
-            assert_eq!(Date::from_timestamp(t).timestamp(), t);
+            let instant = jiff::Timestamp::from_second(t).unwrap();
+            assert_eq!(Date::at(instant, &TimeZone::UTC).timestamp(), t);
+            let d = Date::at(instant, &paris);
+            assert_eq!(d.timestamp(), t);
+            assert_eq!(Date::parse(&d.rfc3339()).unwrap(), d);
         }
-        assert_eq!(Date::from_timestamp(951_782_400).ymd(), "2000-02-29");
+        let leap_day = jiff::Timestamp::from_second(951_782_400).unwrap();
+        assert_eq!(Date::at(leap_day, &TimeZone::UTC).ymd(), "2000-02-29");
     }
 
     #[test]
     fn orders_by_instant_not_by_text() {
-        let a = Date::parse("2025-01-01T10:00:00+05:30").unwrap();
-        let b = Date::parse("2025-01-01T06:00:00Z").unwrap();
+        let a = date("2025-01-01T10:00:00+05:30");
+        let b = date("2025-01-01T06:00:00Z");
         assert!(a.timestamp() < b.timestamp());
         // Equal only as written: one instant in two offsets shows two different times.
-        let c = Date::parse("2025-01-01T04:30:00Z").unwrap();
+        let c = date("2025-01-01T04:30:00Z");
         assert_eq!(a.timestamp(), c.timestamp());
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn strftime_for_templates() {
+        let d = date("2025-12-24T10:00:00+05:30");
+        assert_eq!(d.strftime("%B %-d, %Y").unwrap(), "December 24, 2025");
+        assert_eq!(d.strftime("%Y").unwrap(), "2025");
     }
 }

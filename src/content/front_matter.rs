@@ -12,7 +12,7 @@ use gray_matter::{Matter, Pod};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::date::Date;
+use super::date::{Date, DateError};
 use crate::error::{Diagnostic, Kind, line_col};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,6 +46,23 @@ pub struct FrontMatter {
     pub images: Vec<String>,
     /// Every key not listed above, for templates.
     pub extra: Map<String, Value>,
+}
+
+impl FrontMatter {
+    /// Puts the dates written without offset or zone on the site's clock.
+    pub fn in_zone(&mut self, zone: &jiff::tz::TimeZone) {
+        for date in [
+            &mut self.date,
+            &mut self.lastmod,
+            &mut self.publish_date,
+            &mut self.expiry_date,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *date = date.in_zone(zone);
+        }
+    }
 }
 
 /// A note split into its front matter and its markdown body.
@@ -192,7 +209,7 @@ fn classify(message: &str, key: &str, line: &str) -> (Kind, String) {
     if message.contains(NOT_A_DATE) {
         return (
             Kind::Date,
-            "write dates as 2025-12-24 or 2025-12-24T10:00:00+05:30".into(),
+            "write dates as 2025-12-24, 2025-12-24T10:00:00+05:30 or 2025-12-24T10:00:00 Europe/Paris (an IANA zone name)".into(),
         );
     }
     if line.starts_with('\t') || line.contains(":\t") {
@@ -444,7 +461,12 @@ impl<'de> Visitor<'de> for DateVisitor {
         f.write_str("a date such as 2025-12-24 or 2025-12-24T10:00:00+05:30")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
-        Date::parse(v).ok_or_else(|| E::custom(format!("`{v}` {NOT_A_DATE}")))
+        Date::parse(v).map_err(|e| match e {
+            DateError::NotADate => E::custom(format!("`{v}` {NOT_A_DATE}")),
+            DateError::UnknownZone(zone) => E::custom(format!(
+                "`{v}` {NOT_A_DATE}: `{zone}` is not a known time zone"
+            )),
+        })
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Date, E> {
         Err(E::custom(format!("`{v}` {NOT_A_DATE}")))
@@ -486,7 +508,7 @@ mod tests {
         );
         for p in [&yaml, &toml, &json] {
             assert_eq!(p.front.title.as_deref(), Some("A: b"));
-            assert_eq!(p.front.date, Date::parse("2025-12-24"));
+            assert_eq!(p.front.date, Date::parse("2025-12-24").ok());
             assert_eq!(p.front.tags, ["ai", "models"]);
             assert_eq!(p.front.extra["model"], "x");
             assert_eq!(p.body, "Body\n");

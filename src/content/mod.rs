@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod front_matter;
+mod locale;
 
 use std::path::{Path, PathBuf};
 
@@ -282,10 +283,12 @@ impl Document {
     }
 }
 
-pub fn parse(source: SourceFile) -> Result<Document, Diagnostic> {
+/// Parses a file's front matter; dates written without offset or zone are on `clock`.
+pub fn parse(source: SourceFile, clock: &jiff::tz::TimeZone) -> Result<Document, Diagnostic> {
     let parsed = front_matter::parse(&source.path, &source.text)?;
     let body_start = source.text.len() - parsed.body.len();
-    let (front, body_line) = (parsed.front, parsed.body_line);
+    let (mut front, body_line) = (parsed.front, parsed.body_line);
+    front.in_zone(clock);
     let kind = if source.rel.parent() == Some(Path::new(TAGS_DIR)) {
         DocKind::TagDescription
     } else if source.rel.file_name().is_some_and(|n| n == SECTION_FILE) {
@@ -330,7 +333,7 @@ mod tests {
             rel: "a.md".into(),
             text: "---\ntitle: x\nslug: \"../a\"\n---\nslug: not this\n".into(),
         };
-        let doc = parse(source).unwrap();
+        let doc = parse(source, &jiff::tz::TimeZone::UTC).unwrap();
         assert_eq!(doc.key_line("slug"), 3);
         assert_eq!(doc.body(), "slug: not this\n");
         assert_eq!(doc.kind, DocKind::Note);

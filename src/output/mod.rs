@@ -83,8 +83,9 @@ impl Staging {
     }
 
     /// Copies a folder's files into the output under the same relative paths, skipping editor
-    /// droppings. A file that a page already wrote is an error naming both.
-    pub fn copy_tree(&self, from: &Path, shown: &Path) -> Result<()> {
+    /// droppings and the top-level files named in `except`. A file that a page already wrote
+    /// is an error naming both.
+    pub fn copy_tree(&self, from: &Path, shown: &Path, except: &[&str]) -> Result<()> {
         if !from.is_dir() {
             return Ok(());
         }
@@ -103,6 +104,9 @@ impl Staging {
             }
             let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
             let rel_str = rel.to_string_lossy().replace('\\', "/");
+            if except.contains(&rel_str.as_str()) {
+                continue;
+            }
             let bytes = std::fs::read(entry.path())
                 .map_err(|e| Error::io(Kind::Io, &shown.join(rel), &e))?;
             self.put(&rel_str, &bytes, &shown.join(rel).display().to_string())
@@ -133,14 +137,6 @@ impl Staging {
             .hint("a static or content file has the same path as a generated page; rename one"));
         }
         Ok(())
-    }
-
-    /// Whether a file of this path was written already (built-in static files yield to it).
-    pub fn has(&self, rel: &str) -> bool {
-        self.written
-            .lock()
-            .expect("no panics while held")
-            .contains(rel)
     }
 
     /// The folders this process stages a build of `target` in: the new site, and the old

@@ -401,7 +401,7 @@ impl Renderer<'_> {
             additions: components::note_html(&note.additions, self.theme)?,
             toc: &note.content.toc,
             lastmod: note.lastmod.map(|d| d.rfc3339()),
-            lastmod_human: note.lastmod.map(|d| d.human()),
+            lastmod_human: note.lastmod.map(|d| d.human(&site.config.language)),
             section: SectionLink::new(&site.sections[note.section]),
             crumbs: SectionLink::crumbs(site, note.section, true),
             extra: &note.extra,

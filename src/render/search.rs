@@ -92,7 +92,10 @@ fn encode(site: &Site, terms: &[(Cow<str>, Postings)]) -> Vec<u8> {
                 Some(d) => d.chars().take(SNIPPET_CHARS).collect(),
                 None => plain_text(n.summary_html(), SNIPPET_CHARS),
             };
-            let date = n.date.map(|d| d.human()).unwrap_or_default();
+            let date = n
+                .date
+                .map(|d| d.human(&site.config.language))
+                .unwrap_or_default();
             (n.url.as_str(), n.title.as_str(), date, tags, snippet)
         })
         .collect();

@@ -105,7 +105,7 @@ impl<'a> Card<'a> {
             url: &note.url,
             permalink: &note.permalink,
             date: note.date.map(|d| d.rfc3339()),
-            date_human: note.date.map(|d| d.human()),
+            date_human: note.date.map(|d| d.human(&site.config.language)),
             reading_time: note.content.reading_minutes(),
             word_count: note.content.words,
             tags: note
@@ -186,7 +186,7 @@ impl<'a> NoteLinkView<'a> {
                     title: note.link_title.as_deref().unwrap_or(&note.title),
                     url: &note.url,
                     date: note.date.map(|d| d.rfc3339()),
-                    date_human: note.date.map(|d| d.human()),
+                    date_human: note.date.map(|d| d.human(&site.config.language)),
                 }
             })
             .collect()

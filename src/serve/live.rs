@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::assets::{Assets, HEADERS_FILE};
 use crate::build::{self, BuildOptions, STATIC_DIR};
 use crate::config::CONFIG_FILE;
 use crate::content::{self, CONTENT_DIR};
@@ -48,6 +49,9 @@ pub struct Update {
 struct Changes {
     config: bool,
     templates: bool,
+    /// A file of `static/` that replaces a theme asset or `_headers`: the theme is reloaded
+    /// (its assets are hashed anew) and every page links the new names.
+    assets: bool,
     /// Relative to `content/`.
     content: BTreeSet<PathBuf>,
     /// Relative to `static/`.
@@ -101,7 +105,7 @@ impl LiveSite {
             });
         }
         let mut files = 0;
-        if !changes.content.is_empty() || changes.templates {
+        if !changes.content.is_empty() || changes.templates || changes.assets {
             files += self.apply_content(&changes)?;
         }
         files += self.apply_static(&changes.statics)?;
@@ -130,6 +134,9 @@ impl LiveSite {
             } else if let Ok(r) = rel.strip_prefix(CONTENT_DIR) {
                 changes.content.insert(r.to_path_buf());
             } else if let Ok(r) = rel.strip_prefix(STATIC_DIR) {
+                let name = r.to_string_lossy().replace('\\', "/");
+                // `static/` itself: the folder appeared or went, with whatever it holds.
+                changes.assets |= name.is_empty() || self.theme.assets.is_replaced_by(&name);
                 changes.statics.insert(r.to_path_buf());
             }
         }
@@ -141,7 +148,7 @@ impl LiveSite {
     fn apply_content(&mut self, changes: &Changes) -> Result<usize> {
         let content_dir = self.options.root.join(CONTENT_DIR);
         let (replaced, removed, assets) = self.reread(&changes.content)?;
-        let theme = if changes.templates {
+        let theme = if changes.templates || changes.assets {
             Some(Theme::load(&self.options.root, &self.pipeline.config).map_err(Error::Site)?)
         } else {
             None
@@ -204,9 +211,28 @@ impl LiveSite {
             written += self.sync_file(&content_dir, asset)?;
         }
         if let Some(theme) = theme {
+            written += self.replace_assets(&theme.assets, &new_site)?;
             self.theme = theme;
         }
         self.site = new_site;
+        Ok(written)
+    }
+
+    /// Writes the assets of a reloaded theme, and removes the files of those it no longer has.
+    fn replace_assets(&self, new: &Assets, site: &Site) -> Result<usize> {
+        let sink = InPlace {
+            dir: &self.output,
+            minify: site.config.minify,
+        };
+        new.write(&sink, site.config.base_path())
+            .map_err(Error::one)?;
+        let mut written = new.iter().count() + 1;
+        for old in self.theme.assets.iter() {
+            if new.file(&old.name) != Some(old.file.as_str()) {
+                remove_file(&self.output, &old.file);
+                written += 1;
+            }
+        }
         Ok(written)
     }
 
@@ -350,18 +376,12 @@ impl LiveSite {
             return Ok(0);
         }
         let rel_str = rel.to_string_lossy().replace('\\', "/");
-        let builtin = crate::templates::builtin_statics(&self.pipeline.config)
-            .find(|(n, _)| *n == rel_str)
-            .map(|(_, b)| *b);
-        match (std::fs::read(&from), builtin) {
-            (Ok(bytes), _) => {
-                write_file(&self.output.join(&rel_str), &bytes).map_err(Error::one)?
-            }
-            // The site's own copy is gone: the built-in one shows again.
-            (Err(_), Some(bytes)) => {
-                write_file(&self.output.join(&rel_str), bytes).map_err(Error::one)?
-            }
-            (Err(_), None) => remove_file(&self.output, &rel_str),
+        if rel_str == HEADERS_FILE && dir == self.options.root.join(STATIC_DIR) {
+            return Ok(0); // part of the assets (`replace_assets`)
+        }
+        match std::fs::read(&from) {
+            Ok(bytes) => write_file(&self.output.join(&rel_str), &bytes).map_err(Error::one)?,
+            Err(_) => remove_file(&self.output, &rel_str),
         }
         Ok(1)
     }

@@ -15,13 +15,19 @@
     pre.textContent = text;
     overlay.appendChild(pre);
   }
+  // Stylesheets are named by their content (style.<hash>.css): take the new names from the
+  // page as it is now, and reload the others in place.
   function swapCss() {
-    var links = document.querySelectorAll('link[rel="stylesheet"]');
-    for (var i = 0; i < links.length; i++) {
-      var url = new URL(links[i].href);
-      url.searchParams.set("reload", Date.now());
-      links[i].href = url.toString();
-    }
+    fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelectorAll('link[rel="stylesheet"]');
+      var links = document.querySelectorAll('link[rel="stylesheet"]');
+      if (fresh.length !== links.length) { location.reload(); return; }
+      for (var i = 0; i < links.length; i++) {
+        var url = new URL(fresh[i].getAttribute("href"), location.href);
+        url.searchParams.set("reload", Date.now());
+        links[i].href = url.toString();
+      }
+    }).catch(function () { location.reload(); });
   }
   function connect() {
     var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__wisdom/livereload");

@@ -7,7 +7,7 @@ fn doc(rel: &str, text: &str) -> Source {
         rel: rel.into(),
         text: text.into(),
     };
-    let d = parse(source).unwrap();
+    let d = parse(source, &jiff::tz::TimeZone::UTC).unwrap();
     crate::pipeline::Pipeline::in_memory(Config::default()).prepare(d)
 }
 

@@ -146,3 +146,23 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The file a theme asset is written under at the top of `out` (`style.css` →
+/// `style.<ten hex digits>.css`), if there is one.
+pub fn asset(out: &Path, name: &str) -> Option<String> {
+    let (stem, ext) = name
+        .rsplit_once('.')
+        .expect("an asset name has an extension");
+    let is_hash = |h: &str| h.len() == 10 && h.chars().all(|c| c.is_ascii_hexdigit());
+    std::fs::read_dir(out)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|file| {
+            file.strip_prefix(stem)
+                .and_then(|r| r.strip_prefix('.'))
+                .and_then(|r| r.strip_suffix(ext))
+                .and_then(|r| r.strip_suffix('.'))
+                .is_some_and(is_hash)
+        })
+}

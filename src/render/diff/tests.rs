@@ -17,11 +17,14 @@ fn sources(files: &[(&str, String)]) -> Vec<Source> {
     let docs: Vec<_> = files
         .iter()
         .map(|(rel, text)| {
-            parse(SourceFile {
-                path: Path::new("content").join(rel),
-                rel: rel.into(),
-                text: text.clone(),
-            })
+            parse(
+                SourceFile {
+                    path: Path::new("content").join(rel),
+                    rel: rel.into(),
+                    text: text.clone(),
+                },
+                &jiff::tz::TimeZone::UTC,
+            )
             .unwrap()
         })
         .collect();
