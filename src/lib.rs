@@ -5,24 +5,24 @@
 //! [`output`] (staged, then swapped in). [`build`] runs them in order; [`serve`] previews
 //! and rebuilds on change.
 
-pub mod assets;
+pub(crate) mod assets;
 pub mod build;
 pub mod calc;
 pub mod check;
-pub mod components;
+pub(crate) mod components;
 pub mod config;
 pub mod content;
 pub mod deploy;
 pub mod error;
-pub mod html;
+pub(crate) mod html;
 pub mod markdown;
-pub mod output;
+pub(crate) mod output;
 pub mod pipeline;
-pub mod progress;
-pub mod render;
+pub(crate) mod progress;
+pub(crate) mod render;
 pub mod report;
 pub mod scaffold;
 pub mod serve;
-pub mod site;
-pub mod slug;
-pub mod templates;
+pub(crate) mod site;
+pub(crate) mod slug;
+pub(crate) mod templates;

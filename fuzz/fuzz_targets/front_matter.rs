@@ -19,7 +19,7 @@ fuzz_target!(|bytes: &[u8]| {
         rel: PathBuf::from("fuzz.md"),
         text,
     };
-    match content::parse(source) {
+    match content::parse(source, &wisdom::config::Config::default().dates_zone()) {
         Ok(doc) => {
             let _ = doc.body();
             for key in ["title", "date", "tags", "slug", "model"] {

@@ -2,7 +2,7 @@
 //! anchors, templates), without writing anything; with `--external`, also every `http(s)`
 //! link, over the network.
 
-pub mod external;
+pub(crate) mod external;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,8 +1,8 @@
 //! Reading the notes: walk `content/`, decode each file, split front matter from body.
 //! Only [`read`] touches the disk; [`decode`] and [`parse`] work on bytes and text.
 
-pub mod date;
-pub mod front_matter;
+pub(crate) mod date;
+pub(crate) mod front_matter;
 mod locale;
 
 use std::path::{Path, PathBuf};

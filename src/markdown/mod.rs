@@ -3,13 +3,13 @@
 //! the summary is cut from the same events.
 
 mod callouts;
-pub mod highlight;
+pub(crate) mod highlight;
 mod inline_tags;
-pub mod links;
+pub(crate) mod links;
 mod math;
 pub mod shortcodes;
 mod summary;
-pub mod terms;
+pub(crate) mod terms;
 
 use std::collections::{HashMap, HashSet};
 use std::iter::Peekable;

@@ -78,10 +78,6 @@ impl Staging {
         Ok(staging)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.dir
-    }
-
     /// Copies a folder's files into the output under the same relative paths, skipping editor
     /// droppings and the top-level files named in `except`. A file that a page already wrote
     /// is an error naming both.
@@ -338,7 +334,7 @@ mod tests {
             .write("index.html", b"<p>  a   b  </p>\n\n".to_vec())
             .unwrap();
         staging.write("rss.xml", b"<a>  x  </a>".to_vec()).unwrap();
-        let dir = staging.path().to_path_buf();
+        let dir = staging.dir.clone();
         assert_eq!(
             std::fs::read_to_string(dir.join("index.html")).unwrap(),
             "<p>a b"

@@ -29,7 +29,7 @@ use views::{
     json_ld, plain_text,
 };
 
-pub use crate::output::{Sink, write_collected};
+pub use crate::output::Sink;
 
 /// Where a note's body HTML comes from when its page is rendered.
 pub trait Bodies: Sync {

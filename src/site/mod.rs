@@ -21,7 +21,6 @@ mod note;
 mod related;
 
 pub use note::NoteData;
-pub use related::MAX_RELATED;
 
 pub type NoteId = usize;
 pub type TagId = usize;
