@@ -32,6 +32,8 @@ pub enum Kind {
     ExternalLink,
     /// LaTeX that cannot be converted to MathML.
     Math,
+    /// A model's `config.json` or GGUF file that does not describe a model.
+    ModelFile,
 }
 
 impl Kind {
@@ -50,6 +52,7 @@ impl Kind {
             Kind::Link => "broken link",
             Kind::ExternalLink => "broken external link",
             Kind::Math => "math error",
+            Kind::ModelFile => "model file error",
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod deploy;
 pub mod error;
 pub(crate) mod html;
 pub mod markdown;
+pub mod model_file;
 pub(crate) mod output;
 pub mod pipeline;
 pub(crate) mod progress;

@@ -100,6 +100,12 @@ enum Command {
         /// Parameter count of another model, e.g. 13e9.
         #[arg(long, allow_negative_numbers = true)]
         params: Option<f64>,
+        /// Any model, from its Hugging Face config.json.
+        #[arg(long, value_name = "config.json")]
+        config: Option<PathBuf>,
+        /// A GGUF file: its exact layout and memory (only the header is read).
+        #[arg(long, value_name = "FILE.gguf")]
+        gguf: Option<PathBuf>,
         /// Storage format as llama.cpp names it (q4_k_m, q8_0, iq1_s, bf16, ...).
         #[arg(long, default_value = "q4_k_m")]
         quant: String,
@@ -245,6 +251,8 @@ fn main() -> ExitCode {
         Command::Calc {
             model,
             params,
+            config,
+            gguf,
             quant,
             context,
             batch,
@@ -254,6 +262,8 @@ fn main() -> ExitCode {
         } => wisdom::calc::estimate(&wisdom::calc::CalcOptions {
             model,
             params,
+            config,
+            gguf,
             quant,
             context,
             batch,

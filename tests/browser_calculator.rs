@@ -32,8 +32,8 @@ fn the_calculator_page_computes_what_the_crate_computes() {
 
     for (model, format, context) in [
         ("deepseek-r1-distill-llama-70b", Format::Q8_0, 16_384u64),
-        ("deepseek-r1", Format::IQ1S, 4_096),
-        ("deepseek-r1-distill-qwen-1.5b", Format::Bf16, 131_072),
+        ("deepseek-r1", Format::IQ1_S, 4_096),
+        ("deepseek-r1-distill-qwen-1.5b", Format::BF16, 131_072),
     ] {
         let m = PRESETS.iter().position(|p| p.id == model).unwrap();
         let f = FORMATS.iter().position(|x| *x == format).unwrap();

@@ -133,10 +133,10 @@ fn wasm_grid() {
     // A custom model by parameter count, past the presets.
     let custom = PRESETS.len() as u32;
     let arch = model_size::Architecture::from_params(13_000_000_000);
-    let native = model_size::file_size(&arch, model_size::Format::Q4KM).file_bytes() as f64;
+    let native = model_size::file_size(&arch, model_size::Format::Q4_K_M).file_bytes() as f64;
     let q4 = FORMATS
         .iter()
-        .position(|f| *f == model_size::Format::Q4KM)
+        .position(|f| *f == model_size::Format::Q4_K_M)
         .unwrap() as u32;
     assert_eq!(wasm.f64_3("file_bytes", custom, 13e9, q4), native);
     // Bad input is NaN, never a trap.
@@ -178,10 +178,10 @@ fn wisdom_calc_json_matches_the_crate() {
         batch: 1,
         cache: model_size::CacheType::F16,
     };
-    let memory = model_size::memory(&arch, model_size::Format::Q4KM, &run);
+    let memory = model_size::memory(&arch, model_size::Format::Q4_K_M, &run);
     assert_eq!(
         json["file_bytes"],
-        model_size::file_size(&arch, model_size::Format::Q4KM).file_bytes()
+        model_size::file_size(&arch, model_size::Format::Q4_K_M).file_bytes()
     );
     assert_eq!(json["weights_bytes"], memory.weights);
     assert_eq!(json["kv_cache_bytes"], 1_879_048_192u64);
@@ -192,6 +192,105 @@ fn wisdom_calc_json_matches_the_crate() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("q4_k_m"));
     let list = wisdom(&["calc", "--list"]);
     assert!(String::from_utf8_lossy(&list.stdout).contains("deepseek-r1-distill-llama-70b"));
+}
+
+#[test]
+fn any_model_from_its_config_json() {
+    let config = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/model-size/testdata/configs/qwen3-30b-a3b.json"
+    );
+    let out = wisdom(&["calc", "--config", config, "--quant", "q4_k_m", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arch =
+        model_size::Architecture::from_config(&std::fs::read_to_string(config).unwrap()).unwrap();
+    let size = model_size::file_size(&arch, model_size::Format::Q4_K_M);
+    assert_eq!(json["file_bytes"], size.file_bytes());
+    assert!(json["active_params"].as_u64().unwrap() < json["params"].as_u64().unwrap() / 5);
+    let types: Vec<&str> = json["by_type"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types[0], "q4_K", "{types:?}");
+
+    // A broken one: the file, the line and the field.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("config.json");
+    let text = std::fs::read_to_string(config).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l.contains("\"hidden_size\""))
+        .unwrap();
+    std::fs::write(
+        &broken,
+        text.replace("\"hidden_size\": 2048", "\"hidden_size\": -4"),
+    )
+    .unwrap();
+    let out = wisdom(&["calc", "--config", broken.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("config.json:{line}:3")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`hidden_size`"), "{stderr}");
+    std::fs::write(&broken, "{\"model_type\": \"rwkv\"}").unwrap();
+    let out = wisdom(&["calc", "--config", broken.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("known: llama, mistral"));
+}
+
+#[test]
+fn a_gguf_is_read_from_its_header_however_large_the_file() {
+    // R1 in BF16: a 1.3 TB file, sparse on disk; only its header is written and read.
+    let (header, file_len) =
+        model_size::gguf::writer::gguf_of("deepseek-r1", model_size::Format::BF16);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r1.gguf");
+    let file = std::fs::File::create(&path).unwrap();
+    std::io::Write::write_all(&mut &file, &header).unwrap();
+    file.set_len(file_len).unwrap();
+    let started = std::time::Instant::now();
+    let out = wisdom(&["calc", "--gguf", path.to_str().unwrap(), "--json"]);
+    let elapsed = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["file_bytes"], file_len);
+    let arch = model_size::preset("deepseek-r1").unwrap().arch;
+    let run = Run {
+        context: 8192,
+        batch: 1,
+        cache: model_size::CacheType::F16,
+    };
+    assert_eq!(
+        json["kv_cache_bytes"],
+        model_size::memory::kv_cache_bytes(&arch, &run)
+    );
+    assert_eq!(json["by_type"][0]["type"], "bf16");
+    eprintln!("read the header of a {file_len}-byte file in {elapsed:?}");
+
+    // Cut short, or not a GGUF at all: an error that says so.
+    file.set_len(header.len() as u64 - 100).unwrap();
+    let out = wisdom(&["calc", "--gguf", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("r1.gguf") && stderr.contains("damaged"),
+        "{stderr}"
+    );
+    std::fs::write(&path, "not a model").unwrap();
+    let out = wisdom(&["calc", "--gguf", path.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a GGUF file"));
 }
 
 #[test]

@@ -115,11 +115,18 @@ impl LinkServer {
                 let (in_flight, most, requests) =
                     (in_flight.clone(), most.clone(), requests.clone());
                 thread::spawn(move || {
-                    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                    most.fetch_max(now, Ordering::SeqCst);
-                    requests.fetch_add(1, Ordering::SeqCst);
-                    answer(stream);
-                    in_flight.fetch_sub(1, Ordering::SeqCst);
+                    // Busy from a read request to its answer: the client cannot send its
+                    // next request before then, so overlap here is real concurrency (not
+                    // a thread still closing its connection).
+                    answer(stream, &|busy| {
+                        if busy {
+                            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            requests.fetch_add(1, Ordering::SeqCst);
+                        } else {
+                            in_flight.fetch_sub(1, Ordering::SeqCst);
+                        }
+                    });
                 });
             }
         });
@@ -137,7 +144,7 @@ impl Drop for LinkServer {
     }
 }
 
-fn answer(stream: TcpStream) {
+fn answer(stream: TcpStream, busy: &dyn Fn(bool)) {
     stream.set_nonblocking(false).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
@@ -151,6 +158,7 @@ fn answer(stream: TcpStream) {
     while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
         line.clear();
     }
+    busy(true);
     let mut parts = request.split_whitespace();
     let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     thread::sleep(Duration::from_millis(20)); // long enough for requests to overlap
@@ -166,6 +174,7 @@ fn answer(stream: TcpStream) {
         _ => "404 Not Found".to_string(),
     };
     let mut stream = stream;
+    busy(false);
     let _ = write!(
         stream,
         "HTTP/1.1 {head}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"

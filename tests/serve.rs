@@ -117,6 +117,14 @@ impl Socket {
     fn next_message(&mut self) -> String {
         read_frame(&mut self.0)
     }
+
+    /// The next message if one comes within `window`.
+    fn message_within(&mut self, window: Duration) -> Option<String> {
+        self.0.set_read_timeout(Some(window)).unwrap();
+        let message = try_read_frame(&mut self.0).ok();
+        self.0.set_read_timeout(Some(DEADLINE)).unwrap();
+        message
+    }
 }
 
 #[test]
@@ -204,7 +212,8 @@ fn edits_rebuild_and_tell_the_browser_to_reload() {
     assert!(get(&server, "/wisdom/a/").2.contains("Alpha second text."));
     ws.expect_silence(Duration::from_millis(800)); // the build's own reads trigger nothing
 
-    // A burst of saves becomes one rebuild.
+    // A burst of saves is batched: one rebuild, or a few when the machine is so busy that
+    // the saves come more than the watcher's quiet time apart.
     for i in 0..20 {
         std::fs::write(
             &a,
@@ -213,7 +222,11 @@ fn edits_rebuild_and_tell_the_browser_to_reload() {
         .unwrap();
     }
     assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
-    ws.expect_silence(Duration::from_millis(800));
+    let mut reloads = 1;
+    while ws.message_within(Duration::from_millis(800)).is_some() {
+        reloads += 1;
+    }
+    assert!(reloads < 10, "{reloads} rebuilds for one burst of 20 saves");
     assert!(get(&server, "/wisdom/a/").2.contains("Alpha burst 19."));
 
     // An editor's atomic save: write a temp file, rename it over the note.

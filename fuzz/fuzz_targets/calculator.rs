@@ -22,6 +22,8 @@ fuzz_target!(|input: Input| {
     let mut options = CalcOptions {
         model: input.model,
         params: input.params,
+        config: None,
+        gguf: None,
         quant: input.quant,
         context: input.context,
         batch: input.batch,

@@ -4,12 +4,18 @@
 //! No I/O and no dependencies: the same code runs in `wisdom` (CLI, build-time cards) and,
 //! compiled to `wasm32-unknown-unknown`, in the browser widget (see `wasm.rs`).
 
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "writer")), no_std)]
+#[cfg(any(test, feature = "writer"))]
+extern crate std;
 
+pub mod config;
 pub mod formats;
+pub mod gguf;
+pub mod json;
 pub mod memory;
 pub mod models;
 pub mod quant;
+pub mod rules;
 pub mod tensors;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -17,7 +23,8 @@ mod wasm;
 pub use formats::TensorType;
 pub use memory::{CACHE_TYPES, CacheType, DEVICES, Device, DeviceKind, Run};
 pub use models::{Architecture, PRESETS, Preset, preset};
-pub use quant::{FORMATS, Format, Mix};
+pub use quant::{FORMATS, FileType, Format, Recipe};
+pub use rules::Mix;
 
 /// The size of a model file.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,19 +51,31 @@ const GGUF_ALIGNMENT: u64 = 32;
 /// `general.*` keys and the GGUF header of a typical converted file.
 const GGUF_GENERAL_BYTES: u64 = 1_500;
 
-pub fn file_size(arch: &Architecture, format: Format) -> FileSize {
-    let mut mix = Mix::default();
-    let (mut tensor_bytes, mut index_bytes, mut params, mut count) = (0u64, 0u64, 0u64, 0u64);
+/// Calls `f` for every tensor with its storage type and the bytes it takes in the file
+/// (padded to the alignment as GGUF stores it).
+pub fn for_each_stored(
+    arch: &Architecture,
+    format: Format,
+    mut f: impl FnMut(&tensors::Tensor, TensorType, u64),
+) {
+    let mut mix = Mix::new(arch);
     tensors::for_each(arch, |t| {
         let ty = mix.tensor_type(arch, format, &t);
         let bytes = ty.matrix_bytes(t.rows, t.cols) * t.experts;
-        tensor_bytes += bytes.div_ceil(GGUF_ALIGNMENT) * GGUF_ALIGNMENT;
+        f(&t, ty, bytes.div_ceil(GGUF_ALIGNMENT) * GGUF_ALIGNMENT);
+    });
+}
+
+pub fn file_size(arch: &Architecture, format: Format) -> FileSize {
+    let (mut tensor_bytes, mut index_bytes, mut params, mut count) = (0u64, 0u64, 0u64, 0u64);
+    for_each_stored(arch, format, |t, _, stored| {
+        tensor_bytes += stored;
         index_bytes += t.index_bytes();
         params += t.elements();
         count += 1;
     });
     let metadata_bytes = if format.is_gguf() {
-        GGUF_GENERAL_BYTES + arch.tokenizer.gguf_bytes() + index_bytes
+        GGUF_GENERAL_BYTES + arch.tokenizer.gguf_bytes(arch.vocab) + index_bytes
     } else {
         // The JSON header: about 100 bytes a tensor.
         8 + count * 100
@@ -102,9 +121,16 @@ pub fn memory(arch: &Architecture, format: Format, run: &Run) -> Memory {
 /// only its active experts, so it runs like a much smaller model while needing all of its
 /// memory.
 pub fn bytes_per_token(arch: &Architecture, format: Format) -> u64 {
-    let size = file_size(arch, format);
-    let (total, active) = tensors::parameters(arch);
-    (size.tensor_bytes as u128 * active as u128 / total.max(1) as u128) as u64
+    let mut read = 0u64;
+    for_each_stored(arch, format, |t, _, stored| {
+        read += match arch.moe {
+            Some(moe) if t.experts > 1 => {
+                (u128::from(stored) * u128::from(moe.active) / u128::from(t.experts)) as u64
+            }
+            _ => stored,
+        };
+    });
+    read
 }
 
 #[cfg(test)]

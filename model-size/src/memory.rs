@@ -51,13 +51,17 @@ pub struct Run {
 
 /// Bytes of the KV cache. With grouped-query attention that is
 /// `2 × layers × kv_heads × head_dim × context × batch × bytes`; DeepSeek's MLA caches one
-/// compressed latent plus the RoPE key per token and layer instead.
+/// compressed latent plus the RoPE key per token and layer instead; a sliding-window layer
+/// keeps only the window's tokens.
 pub fn kv_cache_bytes(arch: &Architecture, run: &Run) -> u64 {
     let per_token_per_layer = match arch.mla {
         Some(m) => m.kv_lora_rank + m.qk_rope_head_dim,
         None => 2 * arch.kv_heads * arch.head_dim,
     };
-    let elements = arch.layers * per_token_per_layer * run.context * run.batch;
+    let sliding = (0..arch.layers).filter(|&i| arch.is_sliding(i)).count() as u64;
+    let window = run.context.min(arch.sliding_window);
+    let token_layers = (arch.layers - sliding) * run.context + sliding * window;
+    let elements = token_layers * per_token_per_layer * run.batch;
     let (bytes, per) = run.cache.tensor_type().block();
     elements.div_ceil(per) * bytes
 }

@@ -12,11 +12,18 @@ pub struct Moe {
     pub expert_ffn: u64,
     /// The first layers are dense, not MoE.
     pub dense_layers: u64,
+    /// A learned bias on the routing scores (DeepSeek V3's `exp_probs_b`).
+    pub score_bias: bool,
+    /// A gate on the shared expert's output (Qwen2-MoE's `ffn_gate_inp_shexp`).
+    pub shared_gate: bool,
+    /// Biases on the router and every expert (gpt-oss).
+    pub biases: bool,
 }
 
 /// DeepSeek's multi-head latent attention: keys and values go through a small latent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Mla {
+    /// 0: queries are projected directly (DeepSeek-V2-Lite).
     pub q_lora_rank: u64,
     pub kv_lora_rank: u64,
     pub qk_nope_head_dim: u64,
@@ -30,7 +37,7 @@ pub enum Tokenizer {
     Qwen2,
     Llama3,
     DeepSeekV3,
-    /// Unknown: a typical tokenizer's size.
+    /// Unknown: sized by the vocabulary.
     Generic,
 }
 
@@ -39,12 +46,14 @@ impl Tokenizer {
     /// template). Qwen2 and Llama 3 are measured from published files (the residual after
     /// all tensor data and the tensor index); DeepSeek V3 is scaled from Qwen2 by its
     /// token and merge counts.
-    pub const fn gguf_bytes(self) -> u64 {
+    /// A tokenizer not measured is sized at 48 bytes a token, between Qwen2's 39 and
+    /// Llama 3's 61.
+    pub const fn gguf_bytes(self, vocab: u64) -> u64 {
         match self {
             Tokenizer::Qwen2 => 5_934_500,
             Tokenizer::Llama3 => 7_819_870,
             Tokenizer::DeepSeekV3 => 4_980_000,
-            Tokenizer::Generic => 6_000_000,
+            Tokenizer::Generic => vocab * 48,
         }
     }
 }
@@ -65,7 +74,41 @@ pub struct Architecture {
     pub moe: Option<Moe>,
     pub mla: Option<Mla>,
     pub tokenizer: Tokenizer,
+    /// Sliding-window attention (Gemma 2 and 3, gpt-oss): the window in tokens, 0 for none.
+    pub sliding_window: u64,
+    /// With a window, every `full_every`-th layer still attends to the whole context.
+    pub full_every: u64,
+    /// Norms of queries and keys (Qwen3, Gemma 3).
+    pub qk_norm: bool,
+    /// Norms after attention and after the FFN as well (Gemma 2 and 3).
+    pub post_norms: bool,
+    /// One tensor for q, k and v, and one for gate and up (Phi-3).
+    pub fused: bool,
+    /// Biases on the attention output, and attention sinks (gpt-oss).
+    pub attn_out_bias: bool,
 }
+
+/// What most architectures do not have.
+pub const PLAIN: Architecture = Architecture {
+    layers: 0,
+    hidden: 0,
+    heads: 1,
+    kv_heads: 1,
+    head_dim: 0,
+    ffn: 0,
+    vocab: 0,
+    tied_embeddings: false,
+    qkv_bias: false,
+    moe: None,
+    mla: None,
+    tokenizer: Tokenizer::Generic,
+    sliding_window: 0,
+    full_every: 1,
+    qk_norm: false,
+    post_norms: false,
+    fused: false,
+    attn_out_bias: false,
+};
 
 /// A model the calculator knows by name.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -92,11 +135,9 @@ const fn dense(
         head_dim: hidden / heads,
         ffn,
         vocab,
-        tied_embeddings: false,
         qkv_bias: matches!(tokenizer, Tokenizer::Qwen2),
-        moe: None,
-        mla: None,
         tokenizer,
+        ..PLAIN
     }
 }
 
@@ -112,14 +153,15 @@ pub const PRESETS: &[Preset] = &[
             head_dim: 192,
             ffn: 18432,
             vocab: 129280,
-            tied_embeddings: false,
-            qkv_bias: false,
             moe: Some(Moe {
                 experts: 256,
                 active: 8,
                 shared: 1,
                 expert_ffn: 2048,
                 dense_layers: 3,
+                score_bias: true,
+                shared_gate: false,
+                biases: false,
             }),
             mla: Some(Mla {
                 q_lora_rank: 1536,
@@ -129,6 +171,7 @@ pub const PRESETS: &[Preset] = &[
                 v_head_dim: 128,
             }),
             tokenizer: Tokenizer::DeepSeekV3,
+            ..PLAIN
         },
     },
     Preset {
@@ -195,10 +238,7 @@ impl Architecture {
             ffn,
             vocab,
             tied_embeddings: tied,
-            qkv_bias: false,
-            moe: None,
-            mla: None,
-            tokenizer: Tokenizer::Generic,
+            ..PLAIN
         }
     }
 
@@ -209,7 +249,12 @@ impl Architecture {
 
     /// Query heads per KV head.
     pub const fn gqa(&self) -> u64 {
-        self.heads / self.kv_heads
+        self.heads / if self.kv_heads == 0 { 1 } else { self.kv_heads }
+    }
+
+    /// Whether layer `i` attends only to the last `sliding_window` tokens.
+    pub const fn is_sliding(&self, i: u64) -> bool {
+        self.sliding_window > 0 && !(i + 1).is_multiple_of(self.full_every)
     }
 }
 

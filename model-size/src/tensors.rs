@@ -1,6 +1,6 @@
 //! Every tensor of a model, as llama.cpp's GGUF converter names and shapes them.
 
-use crate::models::Architecture;
+use crate::models::{Architecture, Mla, Moe};
 
 /// What a tensor does, which decides its storage type in a quantization mix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,6 +12,8 @@ pub enum Role {
     AttnQ,
     AttnK,
     AttnV,
+    /// Fused q, k and v (Phi-3): treated like `attn_v`.
+    AttnQkv,
     /// MLA's key/value up-projection: treated like `attn_v`.
     AttnKvB,
     AttnOutput,
@@ -82,7 +84,7 @@ pub fn for_each(arch: &Architecture, mut f: impl FnMut(Tensor)) {
     }
     f(global(Role::Small, "output_norm.weight", 1, h, 1));
     for layer in 0..arch.layers {
-        let t = |role, name, rows, cols, experts, dims| Tensor {
+        let t = &|role, name, rows, cols, experts, dims| Tensor {
             role,
             layer: Some(layer),
             name,
@@ -94,94 +96,23 @@ pub fn for_each(arch: &Architecture, mut f: impl FnMut(Tensor)) {
         let vector = |name, len| t(Role::Small, name, 1, len, 1, 1);
         f(vector("attn_norm.weight", h));
         f(vector("ffn_norm.weight", h));
+        if arch.post_norms {
+            f(vector("post_attention_norm.weight", h));
+            f(vector("post_ffw_norm.weight", h));
+        }
+        if arch.qk_norm {
+            f(vector("attn_q_norm.weight", arch.head_dim));
+            f(vector("attn_k_norm.weight", arch.head_dim));
+        }
         match arch.mla {
-            Some(m) => {
-                let qk_head = m.qk_nope_head_dim + m.qk_rope_head_dim;
-                f(vector("attn_q_a_norm.weight", m.q_lora_rank));
-                f(vector("attn_kv_a_norm.weight", m.kv_lora_rank));
-                f(t(
-                    Role::AttnOther,
-                    "attn_q_a.weight",
-                    m.q_lora_rank,
-                    h,
-                    1,
-                    2,
-                ));
-                f(t(
-                    Role::AttnOther,
-                    "attn_q_b.weight",
-                    arch.heads * qk_head,
-                    m.q_lora_rank,
-                    1,
-                    2,
-                ));
-                f(t(
-                    Role::AttnOther,
-                    "attn_kv_a_mqa.weight",
-                    m.kv_lora_rank + m.qk_rope_head_dim,
-                    h,
-                    1,
-                    2,
-                ));
-                f(t(
-                    Role::AttnKvB,
-                    "attn_kv_b.weight",
-                    arch.heads * (m.qk_nope_head_dim + m.v_head_dim),
-                    m.kv_lora_rank,
-                    1,
-                    2,
-                ));
-                f(t(
-                    Role::AttnOutput,
-                    "attn_output.weight",
-                    h,
-                    arch.heads * m.v_head_dim,
-                    1,
-                    2,
-                ));
-            }
-            None => {
-                let q = arch.heads * arch.head_dim;
-                let kv = arch.kv_heads * arch.head_dim;
-                f(t(Role::AttnQ, "attn_q.weight", q, h, 1, 2));
-                f(t(Role::AttnK, "attn_k.weight", kv, h, 1, 2));
-                f(t(Role::AttnV, "attn_v.weight", kv, h, 1, 2));
-                f(t(Role::AttnOutput, "attn_output.weight", h, q, 1, 2));
-                if arch.qkv_bias {
-                    f(vector("attn_q.bias", q));
-                    f(vector("attn_k.bias", kv));
-                    f(vector("attn_v.bias", kv));
-                }
-            }
+            Some(m) => mla_attention(arch, &m, &t, &mut f),
+            None => attention(arch, &t, &mut f),
         }
         match arch.moe {
-            Some(moe) if layer >= moe.dense_layers => {
-                let e = moe.expert_ffn;
-                f(t(Role::Small, "ffn_gate_inp.weight", moe.experts, h, 1, 2));
-                f(vector("exp_probs_b.bias", moe.experts));
-                f(t(
-                    Role::FfnGate,
-                    "ffn_gate_exps.weight",
-                    e,
-                    h,
-                    moe.experts,
-                    3,
-                ));
-                f(t(Role::FfnUp, "ffn_up_exps.weight", e, h, moe.experts, 3));
-                f(t(
-                    Role::FfnDown,
-                    "ffn_down_exps.weight",
-                    h,
-                    e,
-                    moe.experts,
-                    3,
-                ));
-                if moe.shared > 0 {
-                    let s = e * moe.shared;
-                    f(t(Role::FfnGate, "ffn_gate_shexp.weight", s, h, 1, 2));
-                    f(t(Role::FfnUp, "ffn_up_shexp.weight", s, h, 1, 2));
-                    f(t(Role::FfnDown, "ffn_down_shexp.weight", h, s, 1, 2));
-                }
+            Some(moe) if layer >= moe.dense_layers => experts(h, &moe, &t, &mut f),
+            _ if arch.fused => {
+                f(t(Role::FfnUp, "ffn_up.weight", 2 * arch.ffn, h, 1, 2));
+                f(t(Role::FfnDown, "ffn_down.weight", h, arch.ffn, 1, 2));
             }
             _ => {
                 f(t(Role::FfnGate, "ffn_gate.weight", arch.ffn, h, 1, 2));
@@ -189,6 +120,119 @@ pub fn for_each(arch: &Architecture, mut f: impl FnMut(Tensor)) {
                 f(t(Role::FfnDown, "ffn_down.weight", h, arch.ffn, 1, 2));
             }
         }
+    }
+}
+
+/// A block's tensor, made by name, shape and expert count.
+type Make<'a> = &'a dyn Fn(Role, &'static str, u64, u64, u64, u32) -> Tensor;
+
+fn attention(arch: &Architecture, t: Make, f: &mut impl FnMut(Tensor)) {
+    let h = arch.hidden;
+    let q = arch.heads * arch.head_dim;
+    let kv = arch.kv_heads * arch.head_dim;
+    let vector = |name, len| t(Role::Small, name, 1, len, 1, 1);
+    if arch.fused {
+        f(t(Role::AttnQkv, "attn_qkv.weight", q + 2 * kv, h, 1, 2));
+    } else {
+        f(t(Role::AttnQ, "attn_q.weight", q, h, 1, 2));
+        f(t(Role::AttnK, "attn_k.weight", kv, h, 1, 2));
+        f(t(Role::AttnV, "attn_v.weight", kv, h, 1, 2));
+    }
+    f(t(Role::AttnOutput, "attn_output.weight", h, q, 1, 2));
+    if arch.qkv_bias {
+        f(vector("attn_q.bias", q));
+        f(vector("attn_k.bias", kv));
+        f(vector("attn_v.bias", kv));
+    }
+    if arch.attn_out_bias {
+        f(vector("attn_output.bias", h));
+        f(vector("attn_sinks.weight", arch.heads));
+    }
+}
+
+fn mla_attention(arch: &Architecture, m: &Mla, t: Make, f: &mut impl FnMut(Tensor)) {
+    let h = arch.hidden;
+    let qk_head = m.qk_nope_head_dim + m.qk_rope_head_dim;
+    let vector = |name, len| t(Role::Small, name, 1, len, 1, 1);
+    if m.q_lora_rank > 0 {
+        f(vector("attn_q_a_norm.weight", m.q_lora_rank));
+        f(t(
+            Role::AttnOther,
+            "attn_q_a.weight",
+            m.q_lora_rank,
+            h,
+            1,
+            2,
+        ));
+        f(t(
+            Role::AttnOther,
+            "attn_q_b.weight",
+            arch.heads * qk_head,
+            m.q_lora_rank,
+            1,
+            2,
+        ));
+    } else {
+        f(t(
+            Role::AttnQ,
+            "attn_q.weight",
+            arch.heads * qk_head,
+            h,
+            1,
+            2,
+        ));
+    }
+    f(vector("attn_kv_a_norm.weight", m.kv_lora_rank));
+    f(t(
+        Role::AttnOther,
+        "attn_kv_a_mqa.weight",
+        m.kv_lora_rank + m.qk_rope_head_dim,
+        h,
+        1,
+        2,
+    ));
+    f(t(
+        Role::AttnKvB,
+        "attn_kv_b.weight",
+        arch.heads * (m.qk_nope_head_dim + m.v_head_dim),
+        m.kv_lora_rank,
+        1,
+        2,
+    ));
+    f(t(
+        Role::AttnOutput,
+        "attn_output.weight",
+        h,
+        arch.heads * m.v_head_dim,
+        1,
+        2,
+    ));
+}
+
+fn experts(h: u64, moe: &Moe, t: Make, f: &mut impl FnMut(Tensor)) {
+    let e = moe.expert_ffn;
+    let n = moe.experts;
+    f(t(Role::Small, "ffn_gate_inp.weight", n, h, 1, 2));
+    if moe.score_bias {
+        f(t(Role::Small, "exp_probs_b.bias", 1, n, 1, 1));
+    }
+    if moe.biases {
+        f(t(Role::Small, "ffn_gate_inp.bias", 1, n, 1, 1));
+        f(t(Role::Small, "ffn_gate_exps.bias", n, e, 1, 2));
+        f(t(Role::Small, "ffn_up_exps.bias", n, e, 1, 2));
+        f(t(Role::Small, "ffn_down_exps.bias", n, h, 1, 2));
+    }
+    f(t(Role::FfnGate, "ffn_gate_exps.weight", e, h, n, 3));
+    f(t(Role::FfnUp, "ffn_up_exps.weight", e, h, n, 3));
+    f(t(Role::FfnDown, "ffn_down_exps.weight", h, e, n, 3));
+    if moe.shared > 0 {
+        let s = e * moe.shared;
+        if moe.shared_gate {
+            f(t(Role::Small, "ffn_gate_inp_shexp.weight", 1, h, 1, 1));
+        }
+        f(t(Role::FfnGate, "ffn_gate_shexp.weight", s, h, 1, 2));
+        f(t(Role::FfnUp, "ffn_up_shexp.weight", s, h, 1, 2));
+        f(t(Role::FfnDown, "ffn_down_shexp.weight", h, s, 1, 2));
     }
 }
 

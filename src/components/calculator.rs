@@ -114,22 +114,22 @@ pub fn human_params(n: u64) -> String {
 
 /// The formats the card and chart show, largest first.
 const CARD_FORMATS: &[Format] = &[
-    Format::Bf16,
+    Format::BF16,
     Format::Q8_0,
-    Format::Q6K,
-    Format::Q5KM,
-    Format::Q4KM,
-    Format::Q3KM,
-    Format::Q2K,
-    Format::IQ2XXS,
-    Format::IQ1S,
+    Format::Q6_K,
+    Format::Q5_K_M,
+    Format::Q4_K_M,
+    Format::Q3_K_M,
+    Format::Q2_K,
+    Format::IQ2_XXS,
+    Format::IQ1_S,
 ];
 const COMPARISON_FORMATS: &[Format] = &[
-    Format::Bf16,
+    Format::BF16,
     Format::Q8_0,
-    Format::Q4KM,
-    Format::Q2K,
-    Format::IQ1S,
+    Format::Q4_K_M,
+    Format::Q2_K,
+    Format::IQ1_S,
 ];
 
 const CHART_LABEL: f64 = 80.0;
@@ -287,7 +287,7 @@ pub fn comparison() -> ComparisonView {
         .collect();
     let q4: Vec<u64> = PRESETS
         .iter()
-        .map(|p| model_size::file_size(&p.arch, Format::Q4KM).file_bytes())
+        .map(|p| model_size::file_size(&p.arch, Format::Q4_K_M).file_bytes())
         .collect();
     let floor = 5e8_f64.ln();
     let top = (*q4.iter().max().unwrap_or(&1) as f64).ln();
