@@ -3,8 +3,10 @@
 use crate::components::calculator::human_params;
 use std::fmt::Write;
 
+use model_size::run::{self, Setup};
 use model_size::{
-    Architecture, CACHE_TYPES, CacheType, DEVICES, FORMATS, Format, PRESETS, Recipe, Run,
+    Architecture, CACHE_TYPES, CacheType, DEVICES, Device, DeviceKind, FORMATS, Format, PRESETS,
+    Recipe, Run,
 };
 use serde::Serialize;
 
@@ -19,6 +21,13 @@ pub struct CalcOptions {
     pub config: Option<std::path::PathBuf>,
     /// A GGUF file, of which only the header is read.
     pub gguf: Option<std::path::PathBuf>,
+    /// Where it runs: a GPU or Mac (`--device`), how many GPUs, the system RAM, and
+    /// llama.cpp's `-ngl` and `--n-cpu-moe` (`u64::MAX`: all experts in RAM).
+    pub device: Option<String>,
+    pub gpus: u64,
+    pub ram: Option<String>,
+    pub gpu_layers: Option<u64>,
+    pub cpu_moe: u64,
     pub quant: String,
     pub context: u64,
     pub batch: u64,
@@ -45,6 +54,9 @@ pub struct Estimate {
     pub devices: Vec<DeviceFit>,
     /// Bytes of the file by storage type (ggml's names), largest first.
     pub by_type: Vec<TypeBytes>,
+    /// With `--device`/`--gpus`/`--ram`/`--ngl`/`--cpu-moe`: the run on that machine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunPlan>,
 }
 
 #[derive(Debug, Serialize)]
@@ -59,6 +71,9 @@ struct Sized {
     name: String,
     format: &'static str,
     arch: Architecture,
+    source: Source,
+    /// The file to name in the command, when the model is one.
+    file_name: Option<String>,
     params: u64,
     active_params: u64,
     file_bytes: u64,
@@ -71,10 +86,35 @@ struct Sized {
 pub struct DeviceFit {
     pub name: &'static str,
     pub usable_bytes: u64,
+    /// The whole run (weights, cache, buffers) fits on it.
     pub fits: bool,
-    /// Layers that fit on it when the rest is offloaded to system RAM.
+    /// It runs with what does not fit in 64 GB of system RAM (a GPU), or all in its memory.
+    pub runs: bool,
+    /// Blocks on it (`-ngl`, counting the output layer) when the rest is in system RAM.
+    pub gpu_layers: u64,
+    /// Blocks, counting the output layer.
+    pub layers: u64,
+    /// Estimates, with the rest in 64 GB of dual-channel RAM where it does not fit.
+    pub decode_tokens_per_s: f64,
+    pub prompt_tokens_per_s: f64,
+}
+
+/// The run on the machine given with `--device`, `--gpus` and `--ram`.
+#[derive(Debug, Serialize)]
+pub struct RunPlan {
+    pub device: &'static str,
+    pub gpus: u64,
+    pub ram: &'static str,
     pub gpu_layers: u64,
     pub layers: u64,
+    pub cpu_moe_layers: u64,
+    pub vram_per_gpu_bytes: u64,
+    pub ram_bytes: u64,
+    pub fits: bool,
+    pub decode_tokens_per_s: f64,
+    pub prompt_tokens_per_s: f64,
+    pub llama_server: String,
+    pub ollama: String,
 }
 
 pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
@@ -131,16 +171,52 @@ pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
         kv_cache: model_size::memory::kv_cache_bytes(arch, &run),
         compute: model_size::memory::compute_bytes(arch, &run),
     };
+    let model = sized.source.model(arch);
+    let default_ram = Device::from_id(DEFAULT_RAM).unwrap_or(&DEVICES[0]);
     let devices = DEVICES
         .iter()
-        .map(|d| DeviceFit {
-            name: d.name,
-            usable_bytes: d.usable(),
-            fits: memory.total() <= d.usable(),
-            gpu_layers: memory.gpu_layers(arch, d.usable()),
-            layers: arch.layers,
+        .map(|d| {
+            let p = run::plan(&model, &run, &Setup::alone(d, default_ram));
+            DeviceFit {
+                name: d.name,
+                usable_bytes: d.usable(),
+                fits: memory.total() <= d.usable(),
+                runs: p.fits,
+                gpu_layers: p.gpu_layers,
+                layers: arch.layers + 1,
+                decode_tokens_per_s: rounded(p.decode_tokens_per_s),
+                prompt_tokens_per_s: rounded(p.prompt_tokens_per_s),
+            }
         })
         .collect();
+    let run_plan = machine(options)?.map(|setup| {
+        let p = run::plan(&model, &run, &setup);
+        RunPlan {
+            device: setup.gpu.map_or("none (CPU)", |g| g.name),
+            gpus: setup.gpus,
+            ram: setup.ram.name,
+            gpu_layers: p.gpu_layers,
+            layers: arch.layers + 1,
+            cpu_moe_layers: p.cpu_moe_layers,
+            vram_per_gpu_bytes: p.vram_per_gpu,
+            ram_bytes: p.ram,
+            fits: p.fits,
+            decode_tokens_per_s: rounded(p.decode_tokens_per_s),
+            prompt_tokens_per_s: rounded(p.prompt_tokens_per_s),
+            llama_server: run::LlamaServer {
+                file: sized.file_name.as_deref().unwrap_or("MODEL.gguf"),
+                run: &run,
+                setup: &setup,
+                plan: &p,
+            }
+            .to_string(),
+            ollama: run::OllamaOptions {
+                run: &run,
+                plan: &p,
+            }
+            .to_string(),
+        }
+    });
     let bits = sized.weights_bytes as f64 * 8.0 / sized.params.max(1) as f64;
     Ok(Estimate {
         model: sized.name,
@@ -159,7 +235,84 @@ pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
         cache: cache.id(),
         devices,
         by_type: sized.by_type,
+        run: run_plan,
     })
+}
+
+/// The RAM a GPU offloads to unless `--ram` says otherwise.
+const DEFAULT_RAM: &str = "ram-64";
+
+fn rounded(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Where the model comes from, for placing it block by block.
+enum Source {
+    Shape(Format),
+    File(Box<model_size::gguf::Gguf>),
+}
+
+impl Source {
+    fn model<'a>(&'a self, arch: &'a Architecture) -> run::Model<'a> {
+        match self {
+            Source::Shape(format) => run::Model::Shape(arch, *format),
+            Source::File(g) => run::Model::File(g),
+        }
+    }
+}
+
+/// The machine of `--device`, `--gpus`, `--ram`, `--ngl` and `--cpu-moe`, if one is given.
+fn machine(options: &CalcOptions) -> Result<Option<Setup>> {
+    let given = options.device.is_some()
+        || options.ram.is_some()
+        || options.gpu_layers.is_some()
+        || options.cpu_moe > 0
+        || options.gpus > 1;
+    if !given {
+        return Ok(None);
+    }
+    let find = |id: &str, kinds: &[DeviceKind], what: &str| {
+        Device::from_id(id)
+            .filter(|d| kinds.contains(&d.kind))
+            .ok_or_else(|| {
+                let ids: Vec<&str> = DEVICES
+                    .iter()
+                    .filter(|d| kinds.contains(&d.kind))
+                    .map(|d| d.id)
+                    .collect();
+                Error::Usage(format!(
+                    "unknown {what} `{id}`; choose one of: {}",
+                    ids.join(", ")
+                ))
+            })
+    };
+    let gpu = match options.device.as_deref() {
+        None | Some("cpu") => None,
+        Some(id) => Some(find(id, &[DeviceKind::Gpu, DeviceKind::Apple], "--device")?),
+    };
+    let ram = match (options.ram.as_deref(), gpu) {
+        (Some(id), _) => find(id, &[DeviceKind::Cpu], "--ram")?,
+        (None, Some(g)) if g.kind == DeviceKind::Apple => g,
+        (None, _) => find(DEFAULT_RAM, &[DeviceKind::Cpu], "--ram")?,
+    };
+    if !(1..=16).contains(&options.gpus) {
+        return Err(Error::Usage(format!(
+            "--gpus {} is out of range: use 1 to 16",
+            options.gpus
+        )));
+    }
+    if gpu.is_some_and(|g| g.kind == DeviceKind::Apple) && options.gpus > 1 {
+        return Err(Error::Usage(
+            "--gpus is for GPU cards; a Mac has one".into(),
+        ));
+    }
+    Ok(Some(Setup {
+        gpu,
+        gpus: options.gpus,
+        ram,
+        gpu_layers: options.gpu_layers,
+        cpu_moe: options.cpu_moe,
+    }))
 }
 
 fn from_shape(name: String, arch: Architecture, format: Format) -> Result<Sized> {
@@ -183,6 +336,8 @@ fn from_shape(name: String, arch: Architecture, format: Format) -> Result<Sized>
         name,
         format: format.id(),
         arch,
+        source: Source::Shape(format),
+        file_name: None,
         params,
         active_params,
         file_bytes: size.file_bytes(),
@@ -209,6 +364,8 @@ fn from_gguf(path: &std::path::Path) -> Result<Sized> {
         name: path.display().to_string(),
         format,
         arch: g.arch,
+        file_name: Some(path.display().to_string()),
+        source: Source::File(Box::new(g)),
         params: g.params,
         active_params: g.active_params(),
         file_bytes: g.file_bytes(),
@@ -354,26 +511,74 @@ pub fn table(e: &Estimate) -> String {
             human_params(e.active_params)
         );
     }
-    out.push_str("\nFits on:\n");
+    if let Some(r) = &e.run {
+        let _ = writeln!(
+            out,
+            "\nOn {}{} with {}:",
+            if r.gpus > 1 {
+                format!("{} × ", r.gpus)
+            } else {
+                String::new()
+            },
+            r.device,
+            r.ram
+        );
+        let _ = writeln!(
+            out,
+            "  {} of {} blocks on the GPU{}{}, {} GiB on each; {} GiB of system RAM; {}",
+            r.gpu_layers,
+            r.layers,
+            if r.gpus > 1 { "s" } else { "" },
+            if r.cpu_moe_layers > 0 {
+                format!(" (the experts of {} in RAM)", r.cpu_moe_layers)
+            } else {
+                String::new()
+            },
+            gib(r.vram_per_gpu_bytes),
+            gib(r.ram_bytes),
+            if r.fits { "fits" } else { "does not fit" }
+        );
+        let _ = writeln!(
+            out,
+            "  about {} tokens/s generating, {} tokens/s reading the prompt (estimates)",
+            speed(r.decode_tokens_per_s),
+            speed(r.prompt_tokens_per_s)
+        );
+        let _ = writeln!(out, "  {}\n  Ollama: {}", r.llama_server, r.ollama);
+    }
+    out.push_str("\nFits on (tokens/s generating, estimated):\n");
     for d in &e.devices {
         let verdict = if d.fits {
             "yes".to_string()
-        } else if d.gpu_layers > 0 {
+        } else if d.runs && d.gpu_layers > 0 {
             format!(
-                "no; {} of {} layers, the rest in system RAM",
+                "no; {} of {} blocks, the rest in 64 GB of RAM",
                 d.gpu_layers, d.layers
             )
         } else {
             "no".to_string()
         };
+        let tokens = if d.runs {
+            speed(d.decode_tokens_per_s)
+        } else {
+            "–".to_string()
+        };
         let _ = writeln!(
             out,
-            "  {:<22}{:>10} GiB usable  {verdict}",
+            "  {:<34}{:>8} GiB usable  {tokens:>7}  {verdict}",
             d.name,
-            gib(d.usable_bytes)
+            gib(d.usable_bytes),
         );
     }
     out
+}
+
+fn speed(tokens_per_s: f64) -> String {
+    if tokens_per_s >= 10.0 {
+        format!("{tokens_per_s:.0}")
+    } else {
+        format!("{tokens_per_s:.1}")
+    }
 }
 
 fn gb(bytes: u64) -> String {
@@ -407,6 +612,11 @@ mod tests {
             params: None,
             config: None,
             gguf: None,
+            device: None,
+            gpus: 1,
+            ram: None,
+            gpu_layers: None,
+            cpu_moe: 0,
             quant: quant.into(),
             context: 32_768,
             batch: 1,

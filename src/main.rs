@@ -106,6 +106,24 @@ enum Command {
         /// A GGUF file: its exact layout and memory (only the header is read).
         #[arg(long, value_name = "FILE.gguf")]
         gguf: Option<PathBuf>,
+        /// Run it on this GPU or Mac (see --list), or `cpu`: placement, speed and command.
+        #[arg(long)]
+        device: Option<String>,
+        /// How many of that GPU (layers are split between them).
+        #[arg(long, default_value_t = 1)]
+        gpus: u64,
+        /// The system RAM beside the GPU (see --list); default 64 GB, dual channel.
+        #[arg(long)]
+        ram: Option<String>,
+        /// Blocks on the GPUs, counting the output layer, as llama.cpp's -ngl (default: as many as fit).
+        #[arg(long)]
+        ngl: Option<u64>,
+        /// Keep the routed experts of the first N blocks in system RAM (llama.cpp's --n-cpu-moe).
+        #[arg(long, value_name = "N")]
+        n_cpu_moe: Option<u64>,
+        /// Keep all routed experts in system RAM (llama.cpp's -ot exps=CPU).
+        #[arg(long)]
+        cpu_moe: bool,
         /// Storage format as llama.cpp names it (q4_k_m, q8_0, iq1_s, bf16, ...).
         #[arg(long, default_value = "q4_k_m")]
         quant: String,
@@ -253,6 +271,12 @@ fn main() -> ExitCode {
             params,
             config,
             gguf,
+            device,
+            gpus,
+            ram,
+            ngl,
+            n_cpu_moe,
+            cpu_moe,
             quant,
             context,
             batch,
@@ -264,6 +288,11 @@ fn main() -> ExitCode {
             params,
             config,
             gguf,
+            device,
+            gpus,
+            ram,
+            gpu_layers: ngl,
+            cpu_moe: if cpu_moe { u64::MAX } else { n_cpu_moe.unwrap_or(0) },
             quant,
             context,
             batch,

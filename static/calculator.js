@@ -1,5 +1,6 @@
 // wisdom's model-size calculator: the model-size crate compiled to WebAssembly, driven by
 // this small script. Without JavaScript (or WebAssembly) the build-time table stays.
+// The state lives in the address (#model=…&quant=…), so a note can link to one setup.
 (function () {
   "use strict";
   var widgets = document.querySelectorAll(".calculator");
@@ -14,37 +15,63 @@
     return WebAssembly.instantiateStreaming(fetch(url), {}).catch(fallback);
   }
 
+  var KINDS = ["gpu", "apple", "cpu"];
+
   function wrap(e) {
     var decoder = new TextDecoder();
     var text = function (ptr, len) { return decoder.decode(new Uint8Array(e.memory.buffer, ptr, len)); };
     var list = function (count, f) { var out = []; for (var i = 0; i < count; i++) out.push(f(i)); return out; };
-    return {
-      models: list(e.model_count(), function (i) {
-        return { id: text(e.model_id(i), e.model_id_len(i)), name: text(e.model_name(i), e.model_name_len(i)) };
-      }),
+    var models = list(e.model_count(), function (i) {
+      return { id: text(e.model_id(i), e.model_id_len(i)), name: text(e.model_name(i), e.model_name_len(i)) };
+    });
+    var api = {
+      models: models,
+      // Model indexes past the presets (see model-size/src/wasm.rs).
+      CUSTOM: models.length, CONFIG: models.length + 1, GGUF: models.length + 2,
       formats: list(e.format_count(), function (i) {
         return { id: text(e.format_id(i), e.format_id_len(i)), label: text(e.format_label(i), e.format_label_len(i)) };
       }),
       caches: list(e.cache_count(), function (i) { return text(e.cache_id(i), e.cache_id_len(i)); }),
       devices: list(e.device_count(), function (i) {
-        return { name: text(e.device_name(i), e.device_name_len(i)), usable: e.device_usable(i) };
-      }),
-      // s: {model, params, format, context, batch, cache, device}; indexes as the lists above.
-      estimate: function (s) {
-        var file = e.file_bytes(s.model, s.params, s.format);
-        var weights = e.weights_bytes(s.model, s.params, s.format);
-        var kv = e.kv_cache_bytes(s.model, s.params, s.context, s.batch, s.cache);
-        var compute = e.compute_bytes(s.model, s.params, s.context, s.batch, s.cache);
-        var device = this.devices[s.device];
         return {
-          file: file, weights: weights, kv: kv, compute: compute, total: weights + kv + compute,
-          bits: e.bits_per_weight(s.model, s.params, s.format),
-          layers: e.layer_count(s.model, s.params),
-          gpuLayers: e.gpu_layers(s.model, s.params, s.format, s.context, s.batch, s.cache, device.usable),
-          usable: device.usable, deviceName: device.name
+          id: text(e.device_id(i), e.device_id_len(i)), name: text(e.device_name(i), e.device_name_len(i)),
+          detail: text(e.device_detail(i), e.device_detail_len(i)), usable: e.device_usable(i), kind: KINDS[e.device_kind(i)]
+        };
+      }),
+      // Puts a file's bytes where the module reads them.
+      input: function (bytes) {
+        var ptr = e.input_buffer(bytes.length);
+        if (!ptr) return false;
+        new Uint8Array(e.memory.buffer, ptr, bytes.length).set(bytes);
+        return true;
+      },
+      // 0: a model; > 0: a GGUF header needs that many bytes; else {error}.
+      status: function (model, params) {
+        var r = e.input_status(model, params);
+        return r >= 0 ? r : { error: text(e.output_ptr(), -r - 1) };
+      },
+      // s: {model, params, format, context, batch, cache, device, gpus, ram, ngl, moe}.
+      estimate: function (s) {
+        var figure = function (which) { return e.model_figure(s.model, s.params, s.format, which); };
+        var run = function (which) { return e.run_figure(s.model, s.params, s.context, s.batch, s.cache, which); };
+        var args = [s.model, s.params, s.format, s.context, s.batch, s.cache, s.device, s.gpus, s.ram, s.ngl, s.moe];
+        var plan = [];
+        if (e.plan_figures.apply(null, args)) {
+          var view = new DataView(e.memory.buffer, e.output_ptr(), 56);
+          for (var i = 0; i < 7; i++) plan.push(view.getFloat64(8 * i, true));
+        }
+        var command = function (which) { return text(e.output_ptr(), e.plan_command.apply(null, args.concat([which]))); };
+        var weights = figure(1), kv = run(0), compute = run(1);
+        return {
+          file: figure(0), weights: weights, kv: kv, compute: compute, total: weights + kv + compute,
+          bits: figure(2), layers: figure(5) + 1,
+          gpuLayers: plan[0], vram: plan[1], ram: plan[2], fits: plan[3] === 1,
+          decode: plan[4], prompt: plan[5], moeLayers: plan[6],
+          command: command(0), ollama: command(1)
         };
       }
     };
+    return api;
   }
 
   function el(tag, attrs, children) {
@@ -65,24 +92,52 @@
   }
 
   function number(name, label, value, min, max, step) {
-    return el("label", {}, [label, el("input", { name: name, type: "number", value: String(value), min: String(min), max: String(max), step: String(step || 1), inputmode: "numeric" })]);
+    var attrs = { name: name, type: "number", min: String(min), max: String(max), step: String(step || 1), inputmode: "numeric" };
+    if (value !== "") attrs.value = String(value);
+    return el("label", {}, [label, el("input", attrs)]);
   }
 
   var GB = 1e9, GIB = Math.pow(2, 30);
   function fmt(bytes, unit) { return isFinite(bytes) ? (bytes / unit).toFixed(2) : "–"; }
+  function speed(x) { return !isFinite(x) || x <= 0 ? "–" : x >= 10 ? x.toFixed(0) : x.toFixed(1); }
+
+  function readHash() {
+    var state = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
+      var kv = pair.split("=");
+      if (kv[0]) state[decodeURIComponent(kv[0])] = decodeURIComponent(kv[1] || "");
+    });
+    return state;
+  }
 
   function mount(root, api) {
-    var start = api.models.findIndex(function (m) { return m.id === root.dataset.model; });
-    var fmtStart = api.formats.findIndex(function (f) { return f.id === (root.dataset.quant || "q4_k_m"); });
-    var gpu24 = api.devices.findIndex(function (d) { return /24 GB/.test(d.name); });
+    var hash = readHash();
+    var byId = function (items, id) { return items.findIndex(function (x) { return x.id === id; }); };
+    var pick = function (i, fallback) { return i >= 0 ? i : fallback; };
+    var modelStart = hash.model === "custom" ? api.CUSTOM : pick(byId(api.models, hash.model || root.dataset.model), 0);
+    var gpus = api.devices.filter(function (d) { return d.kind !== "cpu"; });
+    var rams = api.devices.filter(function (d) { return d.kind === "cpu"; });
     var form = el("form", { class: "calc-form", onsubmit: "return false" }, [
-      select("model", "Model", api.models.map(function (m) { return m.name; }).concat(["Custom (by parameter count)"]), Math.max(start, 0)),
-      number("params", "Parameters (billions, custom)", 13, 0.001, 10000, "any"),
-      select("format", "Format", api.formats.map(function (f) { return f.label; }), Math.max(fmtStart, 0)),
-      number("context", "Context (tokens)", 8192, 1, 10000000),
-      number("batch", "Batch (sequences)", 1, 1, 1024),
-      select("cache", "KV cache type", api.caches, 0),
-      select("device", "Device", api.devices.map(function (d) { return d.name; }), Math.max(gpu24, 0))
+      select("model", "Model", api.models.map(function (m) { return m.name; })
+        .concat(["Custom (by parameter count)", "From a config.json", "From a GGUF file"]), modelStart),
+      number("params", "Parameters (billions, custom)", hash.params || 13, 0.001, 10000, "any"),
+      el("label", { "data-for": "config" }, ["config.json (paste it, or drop the file here)",
+        el("textarea", { name: "config", rows: "4", spellcheck: "false", placeholder: "{ \"model_type\": \"llama\", … }" })]),
+      el("label", { "data-for": "gguf" }, ["GGUF file (only its header is read)",
+        el("input", { name: "gguf", type: "file", accept: ".gguf" })]),
+      select("format", "Format", api.formats.map(function (f) { return f.label; }),
+        pick(byId(api.formats, hash.quant || root.dataset.quant || "q4_k_m"), 0)),
+      number("context", "Context (tokens)", hash.ctx || 8192, 1, 10000000),
+      number("batch", "Batch (sequences)", hash.batch || 1, 1, 1024),
+      select("cache", "KV cache type", api.caches, Math.max(api.caches.indexOf(hash.cache), 0)),
+      select("device", "Device", gpus.map(function (d) { return d.name + " (" + d.detail + ")"; }).concat(["CPU only"]),
+        pick(byId(gpus, hash.device || "rtx-4090"), hash.device === "cpu" ? gpus.length : 0)),
+      number("gpus", "GPUs", hash.gpus || 1, 1, 16),
+      select("ram", "System RAM", rams.map(function (d) { return d.name + " (" + d.detail + ")"; }),
+        pick(byId(rams, hash.ram || "ram-64"), 0)),
+      number("ngl", "Blocks on the GPU (-ngl; empty: as many as fit)", hash.ngl || "", 0, 100000),
+      el("label", { class: "calc-check" }, [el("input", Object.assign({ name: "moe", type: "checkbox" }, hash.moe === "cpu" ? { checked: "" } : {})),
+        "MoE experts in system RAM (--cpu-moe)"])
     ]);
     var rows = [["file", "Model file"], ["weights", "Weights in memory"], ["kv", "KV cache"], ["compute", "Compute buffers (estimate)"], ["total", "Total"]];
     var body = el("tbody");
@@ -92,16 +147,76 @@
     var table = el("table", { class: "size-table calc-result" }, [el("thead", {}, [el("tr", {}, [el("th", {}, ["Memory"]), el("th", {}, ["GB"]), el("th", {}, ["GiB"])])]), body]);
     var verdict = el("p", { class: "calc-verdict", "aria-live": "polite" });
     var bits = el("p", { class: "meta" });
-    var paramsField = form.elements.params.parentNode;
+    var speedLine = el("p", { class: "calc-speed" });
+    var command = el("pre", { class: "calc-command" }, [el("code")]);
+    var problem = el("p", { class: "calc-problem", role: "alert", hidden: "" });
+    var show = function (name, on) { form.querySelector('[data-for="' + name + '"]').hidden = !on; };
+    form.elements.params.parentNode.setAttribute("data-for", "params");
+    form.elements.gpus.parentNode.setAttribute("data-for", "gpus");
+    form.elements.ram.parentNode.setAttribute("data-for", "ram");
+    form.elements.moe.parentNode.setAttribute("data-for", "moe");
+
+    // The file in the module's input region, and what it is.
+    var held = null; // {kind: "config"|"gguf", bytes, fileLength}
+    function hold(file) {
+      if (held !== file) { api.input(file.bytes); held = file; }
+    }
+    var configFile = null, ggufFile = null;
+
+    function state() {
+      var f = form.elements;
+      var device = Number(f.device.value);
+      var gpu = gpus[device];
+      var model = Number(f.model.value);
+      return {
+        model: model,
+        params: model === api.GGUF ? (ggufFile ? ggufFile.fileLength : NaN) : Number(f.params.value) * 1e9,
+        format: Number(f.format.value), context: Number(f.context.value), batch: Number(f.batch.value),
+        cache: Number(f.cache.value),
+        device: api.devices.indexOf(gpu || rams[Number(f.ram.value)]),
+        gpus: Number(f.gpus.value) || 1,
+        ram: api.devices.indexOf(rams[Number(f.ram.value)]),
+        ngl: f.ngl.value === "" ? -1 : Number(f.ngl.value),
+        moe: f.moe.checked ? -1 : 0,
+        kind: gpu ? gpu.kind : "cpu"
+      };
+    }
+
+    function writeHash(s) {
+      var f = form.elements;
+      var model = s.model < api.models.length ? api.models[s.model].id : s.model === api.CUSTOM ? "custom" : null;
+      var parts = [];
+      var add = function (k, v) { parts.push(k + "=" + encodeURIComponent(v)); };
+      if (model) add("model", model);
+      if (s.model === api.CUSTOM) add("params", f.params.value);
+      add("quant", api.formats[s.format].id);
+      add("ctx", s.context);
+      if (s.batch !== 1) add("batch", s.batch);
+      if (s.cache) add("cache", api.caches[s.cache]);
+      add("device", s.kind === "cpu" ? "cpu" : gpus[Number(f.device.value)].id);
+      if (s.gpus > 1) add("gpus", s.gpus);
+      if (s.kind === "gpu" || s.kind === "cpu") add("ram", rams[Number(f.ram.value)].id);
+      if (s.ngl >= 0) add("ngl", s.ngl);
+      if (s.moe) add("moe", "cpu");
+      history.replaceState(null, "", "#" + parts.join("&"));
+    }
 
     function update() {
-      var f = form.elements;
-      var custom = Number(f.model.value) >= api.models.length;
-      paramsField.hidden = !custom;
-      var s = {
-        model: Number(f.model.value), params: Number(f.params.value) * 1e9, format: Number(f.format.value),
-        context: Number(f.context.value), batch: Number(f.batch.value), cache: Number(f.cache.value), device: Number(f.device.value)
-      };
+      var s = state();
+      show("params", s.model === api.CUSTOM);
+      show("config", s.model === api.CONFIG);
+      show("gguf", s.model === api.GGUF);
+      show("gpus", s.kind === "gpu");
+      show("ram", s.kind !== "apple");
+      show("moe", s.kind !== "cpu");
+      form.elements.format.disabled = s.model === api.GGUF;
+      problem.hidden = true;
+      var file = s.model === api.CONFIG ? configFile : s.model === api.GGUF ? ggufFile : null;
+      if (file) {
+        hold(file);
+        var status = api.status(s.model, s.params);
+        if (status.error) { problem.textContent = "This file is not a model the calculator reads: " + status.error; problem.hidden = false; }
+      }
       var r = api.estimate(s);
       rows.forEach(function (row) {
         var tr = body.querySelector('[data-row="' + row[0] + '"]');
@@ -109,21 +224,64 @@
         tr.children[1].dataset.bytes = String(r[row[0]]);
         tr.children[2].textContent = fmt(r[row[0]], GIB);
       });
-      bits.textContent = isFinite(r.bits) ? r.bits.toFixed(2) + " bits per weight (GB = 10⁹ bytes, GiB = 2³⁰ bytes)" : "Check the inputs: a number is out of range.";
-      var fits = r.total <= r.usable;
-      verdict.className = "calc-verdict " + (fits ? "yes" : "no");
-      verdict.textContent = !isFinite(r.total) ? "" : fits
-        ? "Fits on " + r.deviceName + " (" + fmt(r.usable, GIB) + " GiB usable)."
-        : r.gpuLayers > 0
-          ? "Does not fit on " + r.deviceName + ": " + r.gpuLayers + " of " + r.layers + " layers on it, the rest offloaded to system RAM."
-          : "Does not fit on " + r.deviceName + ", not even one layer.";
+      bits.textContent = isFinite(r.bits) ? r.bits.toFixed(2) + " bits per weight (GB = 10⁹ bytes, GiB = 2³⁰ bytes)" : "Check the inputs: a number is out of range, or no model is given.";
+      var where = s.kind === "cpu" ? "system RAM" : (s.gpus > 1 ? s.gpus + " × " : "") + api.devices[s.device].name;
+      verdict.className = "calc-verdict " + (r.fits ? "yes" : "no");
+      verdict.textContent = !isFinite(r.total) ? "" : s.kind === "gpu" && r.gpuLayers < r.layers
+        ? (r.fits ? "Runs" : "Does not fit") + " with " + r.gpuLayers + " of " + r.layers + " blocks on " + where + " (" + fmt(r.vram, GIB) + " GiB each), the rest in system RAM (" + fmt(r.ram, GIB) + " GiB)."
+        : (r.fits ? "Fits on " : "Does not fit on ") + where + " (" + fmt(r.vram + r.ram, GIB) + " GiB).";
+      speedLine.textContent = r.fits && isFinite(r.decode)
+        ? "About " + speed(r.decode) + " tokens/s generating and " + speed(r.prompt) + " tokens/s reading the prompt (estimates from bandwidth and compute)."
+        : "";
+      speedLine.dataset.decode = String(r.decode);
+      command.firstChild.textContent = isFinite(r.total) ? r.command + "\n# Ollama: " + r.ollama : "";
+      writeHash(s);
     }
 
-    form.addEventListener("input", update);
-    form.addEventListener("change", update);
+    function readFile(file) {
+      var size = file.size, want = Math.min(size, 1 << 20);
+      function next() {
+        return file.slice(0, want).arrayBuffer().then(function (buffer) {
+          ggufFile = { kind: "gguf", bytes: new Uint8Array(buffer), fileLength: size };
+          held = null;
+          hold(ggufFile);
+          var status = api.status(api.GGUF, size);
+          if (typeof status === "number" && status > 0 && want < size) {
+            want = Math.min(size, Math.max(status, want * 2));
+            return next();
+          }
+        });
+      }
+      return next().then(update);
+    }
+
+    function readConfig(text) {
+      configFile = { kind: "config", bytes: new TextEncoder().encode(text) };
+      held = null;
+      update();
+    }
+
+    form.addEventListener("input", function (event) {
+      if (event.target.name === "config") return readConfig(event.target.value);
+      if (event.target.name !== "gguf") update();
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "gguf" && event.target.files[0]) readFile(event.target.files[0]);
+      else update();
+    });
+    // Dropping a file anywhere on the widget: a .gguf is read from its header, else as a config.json.
+    root.addEventListener("dragover", function (event) { event.preventDefault(); });
+    root.addEventListener("drop", function (event) {
+      var file = event.dataTransfer && event.dataTransfer.files[0];
+      if (!file) return;
+      event.preventDefault();
+      var f = form.elements;
+      if (/\.gguf$/i.test(file.name)) { f.model.value = String(api.GGUF); readFile(file); }
+      else file.text().then(function (t) { f.model.value = String(api.CONFIG); f.config.value = t; readConfig(t); });
+    });
     var staticCard = root.querySelector(".calculator-static");
     if (staticCard) staticCard.hidden = true;
-    root.prepend(el("div", { class: "calculator-live" }, [form, table, verdict, bits]));
+    root.prepend(el("div", { class: "calculator-live" }, [form, problem, table, verdict, speedLine, command, bits]));
     update();
     root.dataset.ready = "true";
   }

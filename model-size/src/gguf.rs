@@ -103,6 +103,13 @@ pub struct Gguf {
     pub expert_bytes: u64,
     /// Tensor bytes by ggml type id.
     pub bytes_by_type: [u64; TYPE_IDS],
+    /// The token embedding and the output layer (`output.weight`, `output_norm.weight`):
+    /// bytes and parameters; everything else is in the blocks.
+    pub embedding_bytes: u64,
+    pub output_bytes: u64,
+    pub outer_params: u64,
+    /// An `output.weight` of its own (else the embedding is tied to the output).
+    pub has_output: bool,
     /// The model's shape as far as the metadata states it (for the KV cache and the
     /// compute buffers).
     pub arch: Architecture,
@@ -126,6 +133,10 @@ impl Gguf {
         self.params += part.params;
         self.expert_params += part.expert_params;
         self.expert_bytes += part.expert_bytes;
+        self.embedding_bytes += part.embedding_bytes;
+        self.output_bytes += part.output_bytes;
+        self.outer_params += part.outer_params;
+        self.has_output |= part.has_output;
         for (total, more) in self.bytes_by_type.iter_mut().zip(part.bytes_by_type) {
             *total += more;
         }
@@ -491,8 +502,10 @@ pub fn read(bytes: &[u8], file_len: u64) -> Result<Gguf, GgufError> {
     }
     let (mut tensor_bytes, mut params, mut expert_bytes, mut expert_params) = (0u64, 0, 0, 0);
     let mut bytes_by_type = [0u64; TYPE_IDS];
+    let (mut embedding_bytes, mut output_bytes, mut outer_params) = (0u64, 0u64, 0u64);
+    let mut has_output = false;
     for tensor in 0..tensor_count {
-        c.string()?;
+        let name = c.string()?;
         let n_dims = c.u32()?;
         if n_dims == 0 || n_dims > 4 {
             return Err(c.corrupt("a tensor with more than 4 dimensions"));
@@ -525,8 +538,27 @@ pub fn read(bytes: &[u8], file_len: u64) -> Result<Gguf, GgufError> {
             expert_bytes += stored;
             expert_params += elements;
         }
+        match name {
+            b"token_embd.weight" => embedding_bytes += stored,
+            b"output.weight" => {
+                output_bytes += stored;
+                has_output = true;
+            }
+            b"output_norm.weight" => output_bytes += stored,
+            _ => {}
+        }
+        if !name.starts_with(b"blk.") {
+            outer_params += elements;
+        }
     }
     let data_offset = c.at.div_ceil(alignment) * alignment;
+    if data_offset.saturating_add(tensor_bytes) > file_len {
+        // A download that stopped early: the header is whole, the weights are not.
+        return Err(GgufError::Corrupt {
+            at: file_len,
+            what: "the file ends before its tensors do",
+        });
+    }
     let arch = shape.architecture(arch_name);
     Ok(Gguf {
         version,
@@ -540,6 +572,10 @@ pub fn read(bytes: &[u8], file_len: u64) -> Result<Gguf, GgufError> {
             .and_then(|id| FileType::from_llama_ftype(u32::try_from(id).ok()?)),
         expert_bytes,
         bytes_by_type,
+        embedding_bytes,
+        output_bytes,
+        outer_params,
+        has_output,
         arch,
         context_length: shape.context,
         split_count: shape.split_count.max(1),

@@ -16,6 +16,7 @@ pub mod memory;
 pub mod models;
 pub mod quant;
 pub mod rules;
+pub mod run;
 pub mod tensors;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -58,6 +59,17 @@ pub fn for_each_stored(
     format: Format,
     mut f: impl FnMut(&tensors::Tensor, TensorType, u64),
 ) {
+    stored(arch, format, &mut f);
+}
+
+/// One copy of the walk for every caller: in the WebAssembly module each inlined copy of
+/// the rules costs kilobytes.
+#[inline(never)]
+fn stored(
+    arch: &Architecture,
+    format: Format,
+    f: &mut dyn FnMut(&tensors::Tensor, TensorType, u64),
+) {
     let mut mix = Mix::new(arch);
     tensors::for_each(arch, |t| {
         let ty = mix.tensor_type(arch, format, &t);
@@ -98,14 +110,6 @@ pub struct Memory {
 impl Memory {
     pub const fn total(&self) -> u64 {
         self.weights + self.kv_cache + self.compute
-    }
-
-    /// Layers a device of `usable` bytes can hold when the rest stays in system RAM
-    /// (llama.cpp's `--n-gpu-layers`); the cache and buffers go on the device first.
-    pub fn gpu_layers(&self, arch: &Architecture, usable: u64) -> u64 {
-        let room = usable.saturating_sub(self.kv_cache + self.compute);
-        let per_layer = self.weights / arch.layers.max(1);
-        (room / per_layer.max(1)).min(arch.layers)
     }
 }
 

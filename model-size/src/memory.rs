@@ -54,16 +54,22 @@ pub struct Run {
 /// compressed latent plus the RoPE key per token and layer instead; a sliding-window layer
 /// keeps only the window's tokens.
 pub fn kv_cache_bytes(arch: &Architecture, run: &Run) -> u64 {
-    let per_token_per_layer = match arch.mla {
+    (0..arch.layers).map(|i| kv_layer_bytes(arch, run, i)).sum()
+}
+
+/// The KV cache of block `layer`.
+pub fn kv_layer_bytes(arch: &Architecture, run: &Run, layer: u64) -> u64 {
+    let per_token = match arch.mla {
         Some(m) => m.kv_lora_rank + m.qk_rope_head_dim,
         None => 2 * arch.kv_heads * arch.head_dim,
     };
-    let sliding = (0..arch.layers).filter(|&i| arch.is_sliding(i)).count() as u64;
-    let window = run.context.min(arch.sliding_window);
-    let token_layers = (arch.layers - sliding) * run.context + sliding * window;
-    let elements = token_layers * per_token_per_layer * run.batch;
+    let tokens = if arch.is_sliding(layer) {
+        run.context.min(arch.sliding_window)
+    } else {
+        run.context
+    };
     let (bytes, per) = run.cache.tensor_type().block();
-    elements.div_ceil(per) * bytes
+    (tokens * per_token * run.batch).div_ceil(per) * bytes
 }
 
 /// llama.cpp's compute buffers, estimated: the logits of one micro-batch (512 tokens) and
@@ -79,7 +85,8 @@ pub fn compute_bytes(arch: &Architecture, run: &Run) -> u64 {
     logits + activations
 }
 
-/// A device people run models on, with the memory a model may use.
+/// A device people run models on, with the memory a model may use and how fast it reads
+/// that memory (what bounds generating a token) and computes (what bounds reading a prompt).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Device {
     pub id: &'static str,
@@ -89,6 +96,12 @@ pub struct Device {
     /// The memory as the maker labels it (GPU makers say GB and mean GiB).
     pub memory_label: &'static str,
     pub kind: DeviceKind,
+    /// Memory bandwidth, bytes per second, as the maker states it.
+    pub bandwidth: u64,
+    /// Dense FP16 throughput, operations per second (tensor cores where there are).
+    pub flops: u64,
+    /// Which chip or memory the figures are of.
+    pub detail: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,112 +116,239 @@ pub enum DeviceKind {
 
 const GB: u64 = 1_000_000_000;
 const GIB: u64 = 1 << 30;
+const GFLOPS: u64 = 1_000_000_000;
 
-const fn device(
-    id: &'static str,
-    name: &'static str,
-    memory: u64,
-    memory_label: &'static str,
-    kind: DeviceKind,
-) -> Device {
+/// (id, name, memory, label, kind, GB/s, GFLOPS, detail)
+type Spec = (
+    &'static str,
+    &'static str,
+    u64,
+    &'static str,
+    DeviceKind,
+    u64,
+    u64,
+    &'static str,
+);
+
+const fn device(spec: Spec) -> Device {
+    let (id, name, memory, memory_label, kind, gb_per_s, gflops, detail) = spec;
     Device {
         id,
         name,
         memory,
         memory_label,
         kind,
+        bandwidth: gb_per_s * GB,
+        flops: gflops * GFLOPS,
+        detail,
     }
 }
 
+use DeviceKind::{Apple, Cpu, Gpu};
+
+/// Makers' figures: NVIDIA's data sheets (FP16 tensor, dense, FP16 accumulate for GeForce),
+/// Apple's (GPU FP32 = FP16 rate), and DDR5 at its rated transfer rate × 8 bytes × channels.
 pub const DEVICES: &[Device] = &[
-    device(
+    device((
         "rtx-4060",
         "RTX 4060 8 GB",
         8 * GIB,
         "8 GB",
-        DeviceKind::Gpu,
-    ),
-    device(
+        Gpu,
+        272,
+        60000,
+        "AD107",
+    )),
+    device((
         "rtx-3060",
         "RTX 3060 12 GB",
         12 * GIB,
         "12 GB",
-        DeviceKind::Gpu,
-    ),
-    device(
+        Gpu,
+        360,
+        51000,
+        "GA106",
+    )),
+    device((
         "rtx-4060-ti-16",
         "RTX 4060 Ti 16 GB",
         16 * GIB,
         "16 GB",
-        DeviceKind::Gpu,
-    ),
-    device(
+        Gpu,
+        288,
+        88000,
+        "AD106",
+    )),
+    device((
+        "rtx-3090",
+        "RTX 3090 24 GB",
+        24 * GIB,
+        "24 GB",
+        Gpu,
+        936,
+        142000,
+        "GA102",
+    )),
+    device((
         "rtx-4090",
         "RTX 4090 24 GB",
         24 * GIB,
         "24 GB",
-        DeviceKind::Gpu,
-    ),
-    device(
+        Gpu,
+        1008,
+        330000,
+        "AD102",
+    )),
+    device((
         "rtx-5090",
         "RTX 5090 32 GB",
         32 * GIB,
         "32 GB",
-        DeviceKind::Gpu,
-    ),
-    device(
+        Gpu,
+        1792,
+        419000,
+        "GB202",
+    )),
+    device((
         "rtx-6000-ada",
         "RTX 6000 Ada 48 GB",
         48 * GIB,
         "48 GB",
-        DeviceKind::Gpu,
-    ),
-    device(
+        Gpu,
+        960,
+        364000,
+        "AD102",
+    )),
+    device((
         "h100-80",
         "A100/H100 80 GB",
         80 * GIB,
         "80 GB",
-        DeviceKind::Gpu,
-    ),
-    device("h200", "H200 141 GB", 141 * GB, "141 GB", DeviceKind::Gpu),
-    device("mac-16", "Mac 16 GB", 16 * GIB, "16 GB", DeviceKind::Apple),
-    device("mac-36", "Mac 36 GB", 36 * GIB, "36 GB", DeviceKind::Apple),
-    device("mac-64", "Mac 64 GB", 64 * GIB, "64 GB", DeviceKind::Apple),
-    device(
+        Gpu,
+        2039,
+        312000,
+        "A100 80 GB figures",
+    )),
+    device((
+        "h200",
+        "H200 141 GB",
+        141 * GB,
+        "141 GB",
+        Gpu,
+        4800,
+        989000,
+        "GH100",
+    )),
+    device((
+        "mac-16",
+        "Mac 16 GB",
+        16 * GIB,
+        "16 GB",
+        Apple,
+        120,
+        4260,
+        "M4",
+    )),
+    device((
+        "mac-36",
+        "Mac 36 GB",
+        36 * GIB,
+        "36 GB",
+        Apple,
+        300,
+        12300,
+        "M3 Max, 30-core GPU",
+    )),
+    device((
+        "mac-64",
+        "Mac 64 GB",
+        64 * GIB,
+        "64 GB",
+        Apple,
+        546,
+        17000,
+        "M4 Max, 40-core GPU",
+    )),
+    device((
         "mac-128",
         "Mac 128 GB",
         128 * GIB,
         "128 GB",
-        DeviceKind::Apple,
-    ),
-    device(
+        Apple,
+        546,
+        17000,
+        "M4 Max, 40-core GPU",
+    )),
+    device((
         "mac-192",
         "Mac 192 GB",
         192 * GIB,
         "192 GB",
-        DeviceKind::Apple,
-    ),
-    device(
+        Apple,
+        800,
+        27200,
+        "M2 Ultra, 76-core GPU",
+    )),
+    device((
+        "mac-512",
+        "Mac 512 GB",
+        512 * GIB,
+        "512 GB",
+        Apple,
+        819,
+        28400,
+        "M3 Ultra, 80-core GPU",
+    )),
+    device((
         "ram-32",
         "32 GB RAM (CPU)",
         32 * GIB,
         "32 GB",
-        DeviceKind::Cpu,
-    ),
-    device(
+        Cpu,
+        89,
+        1000,
+        "DDR5-5600, 2 channels",
+    )),
+    device((
         "ram-64",
         "64 GB RAM (CPU)",
         64 * GIB,
         "64 GB",
-        DeviceKind::Cpu,
-    ),
-    device(
+        Cpu,
+        89,
+        1000,
+        "DDR5-5600, 2 channels",
+    )),
+    device((
         "ram-128",
         "128 GB RAM (CPU)",
         128 * GIB,
         "128 GB",
-        DeviceKind::Cpu,
-    ),
+        Cpu,
+        89,
+        1000,
+        "DDR5-5600, 2 channels",
+    )),
+    device((
+        "ram-384-8ch",
+        "384 GB RAM, 8 channels (server)",
+        384 * GIB,
+        "384 GB",
+        Cpu,
+        307,
+        3000,
+        "DDR5-4800, 8 channels",
+    )),
+    device((
+        "ram-768-12ch",
+        "768 GB RAM, 12 channels (server)",
+        768 * GIB,
+        "768 GB",
+        Cpu,
+        460,
+        5000,
+        "DDR5-4800, 12 channels",
+    )),
 ];
 
 impl Device {

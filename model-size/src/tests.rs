@@ -129,20 +129,6 @@ fn a_custom_model_from_its_parameter_count() {
 }
 
 #[test]
-fn offload_splits_layers() {
-    let arch = preset("deepseek-r1-distill-llama-70b").unwrap().arch;
-    let run = Run {
-        context: 8192,
-        batch: 1,
-        cache: CacheType::F16,
-    };
-    let m = memory(&arch, Format::Q4_K_M, &run);
-    let layers = m.gpu_layers(&arch, 24 << 30);
-    assert!((35..=45).contains(&layers), "{layers}");
-    assert_eq!(m.gpu_layers(&arch, 200 << 30), 80);
-}
-
-#[test]
 fn the_sizes_ollama_lists_for_every_distill() {
     // `ollama.com/library/deepseek-r1` tags, Q4_K_M, in GB as shown (rounded).
     for (id, shown) in [

@@ -72,6 +72,14 @@ fn hostile_and_damaged_headers_are_errors() {
         read(&header, header.len() as u64 + 10),
         Err(GgufError::Corrupt { .. })
     ));
+    // A download cut short after its header.
+    assert_eq!(
+        read(&header, file_len - 1),
+        Err(GgufError::Corrupt {
+            at: file_len - 1,
+            what: "the file ends before its tensors do"
+        })
+    );
     // A truncated header: the file ends inside it.
     assert!(matches!(
         read(&header[..200], 200),
