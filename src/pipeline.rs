@@ -184,7 +184,7 @@ impl Pipeline {
                 if drop_body {
                     rendered.html = String::new();
                 }
-                let mut source = Source::new(doc, Arc::new(rendered), &self.config);
+                let mut source = Source::new(doc, Arc::new(rendered), &self.config, &self.root);
                 if drop_body {
                     source.doc.forget_text();
                 }

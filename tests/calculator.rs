@@ -547,3 +547,47 @@ fn model_notes_get_a_size_card_and_shortcodes_render() {
     assert_eq!(select(&calc, ".calculator").len(), 1);
     assert!(asset(&out, "model-size.wasm").is_some() && asset(&out, "calculator.js").is_some());
 }
+
+#[test]
+fn a_note_about_any_model_names_its_config_json() {
+    let config = include_str!("../model-size/testdata/configs/mixtral-8x7b.json");
+    let dir = site(&[
+        (
+            "content/mixtral.md",
+            "---\ntitle: Mixtral\nmodel_config: /models/mixtral-8x7b/config.json\n---\nText.\n",
+        ),
+        (
+            "content/notes/gemma.md",
+            "---\ntitle: Gemma\nmodel_config: gemma/config.json\nmodel_name: Gemma 3 27B\n---\nText.\n",
+        ),
+        ("models/mixtral-8x7b/config.json", config),
+        (
+            "content/notes/gemma/config.json",
+            include_str!("../model-size/testdata/configs/gemma-3-27b-it.json"),
+        ),
+    ]);
+    let out = build_ok(dir.path());
+    let page = html(&out, "mixtral/index.html");
+    let arch = model_size::Architecture::from_config(config).unwrap();
+    let q4 = model_size::file_size(&arch, Format::Q4_K_M).file_bytes();
+    let row = texts(
+        &page,
+        "article.note > figure.model-size tr[data-format=q4_k_m] td",
+    );
+    assert_eq!(row[1], format!("{:.1}", q4 as f64 / 1e9), "{row:?}");
+    assert!(page.html().contains("mixtral-8x7b file size per format"));
+    let gemma = html(&out, "notes/gemma/index.html");
+    assert!(gemma.html().contains("Gemma 3 27B file size per format"));
+
+    // A config that is not there: its path, and the note that names it.
+    write(
+        dir.path(),
+        "content/broken.md",
+        b"---\ntitle: Broken\nmodel_config: nowhere/config.json\n---\nText.\n",
+    );
+    let run = build(dir.path());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/nowhere/config.json"), "{stderr}");
+    assert!(stderr.contains("content/broken.md:3"), "{stderr}");
+}

@@ -1,10 +1,13 @@
 //! The model-size calculator as a component: its page (`/calculator/`), its shortcodes
-//! (`{{< calculator >}}`, `{{< model_comparison >}}`), the `model:` front matter key (a size
+//! (`{{< calculator >}}`, `{{< model_comparison >}}`), the `model:` and `model_config:` front
+//! matter keys (a size
 //! card on the note's page), its script and WebAssembly module, and the build-time faces of
 //! the size math: a size card with an SVG bar chart for a model, and a comparison of every
 //! known model. Geometry is computed here; the markup is in its templates.
 
-use model_size::{DEVICES, DeviceKind, Format, PRESETS, Preset};
+use std::path::{Path, PathBuf};
+
+use model_size::{Architecture, DEVICES, DeviceKind, Format, PRESETS};
 use serde::Serialize;
 use serde_json::Value;
 use tera::Context;
@@ -67,37 +70,81 @@ impl Component for Calculator {
         }]
     }
 
-    /// `model: deepseek-r1-distill-qwen-7b`: the note is about that model.
-    fn read_note(&self, doc: &Document) -> Result<Option<Value>, Diagnostic> {
-        let Some(value) = doc.front.extra.get("model") else {
-            return Ok(None);
-        };
-        let id = value.as_str().unwrap_or("");
-        match model_size::preset(id) {
-            Some(preset) => Ok(Some(Value::from(preset.id))),
-            None => {
-                let ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
-                Err(Diagnostic::new(
-                    Kind::FieldType,
-                    &doc.source.path,
-                    format!("unknown model `{value}`"),
-                )
-                .at_line(&doc.source.text, doc.key_line("model"))
-                .hint(format!("model ids: {}", ids.join(", "))))
+    /// `model: deepseek-r1-distill-qwen-7b`, or `model_config: path/config.json` for any
+    /// model: the note is about that model, and gets its size card.
+    fn read_note(&self, doc: &Document, root: &Path) -> Result<Option<Value>, Diagnostic> {
+        let front = &doc.front.extra;
+        let view = match (front.get("model"), front.get("model_config")) {
+            (Some(value), _) => {
+                let id = value.as_str().unwrap_or("");
+                let preset = model_size::preset(id).ok_or_else(|| {
+                    let ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+                    Diagnostic::new(
+                        Kind::FieldType,
+                        &doc.source.path,
+                        format!("unknown model `{value}`"),
+                    )
+                    .at_line(&doc.source.text, doc.key_line("model"))
+                    .hint(format!(
+                        "model ids: {}; or give any model's config.json as model_config",
+                        ids.join(", ")
+                    ))
+                })?;
+                model_size(preset.id, preset.name, &preset.arch)
             }
-        }
+            (None, Some(path)) => {
+                let written = path.as_str().unwrap_or("");
+                let (file, shown) = config_path(doc, root, written);
+                let arch = crate::model_file::read_config(&file, &shown).map_err(|d| {
+                    d.hint(format!(
+                        "model_config at {}:{} names it",
+                        doc.source.path.display(),
+                        doc.key_line("model_config")
+                    ))
+                })?;
+                let name = front
+                    .get("model_name")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| folder_name(&shown), str::to_string);
+                model_size(written, &name, &arch)
+            }
+            (None, None) => return Ok(None),
+        };
+        serde_json::to_value(view)
+            .map(Some)
+            .map_err(|e| super::error("calculator", e.to_string()))
     }
 
-    /// The size card of the note's model.
+    /// The size card of the note's model, as `read_note` worked it out.
     fn note_html(&self, value: &Value, theme: &Theme) -> Result<String, Diagnostic> {
-        let preset = value
-            .as_str()
-            .and_then(model_size::preset)
-            .ok_or_else(|| super::error("calculator", format!("no model {value}")))?;
         let mut ctx = Context::new();
-        ctx.insert("size", &model_size(preset));
+        ctx.insert("size", value);
         theme.render("partials/note_model_size.html", &ctx)
     }
+}
+
+/// A `model_config` path: from the site's folder when it starts with `/`, else from the
+/// note's folder (beside it, as a page bundle keeps its files). Returns the file and how
+/// errors show it.
+fn config_path(doc: &Document, root: &Path, written: &str) -> (PathBuf, PathBuf) {
+    let shown = match written.strip_prefix('/') {
+        Some(from_root) => Path::new(from_root).to_path_buf(),
+        None => doc
+            .source
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(written),
+    };
+    (root.join(&shown), shown)
+}
+
+/// `models/qwen3-30b-a3b/config.json` → `qwen3-30b-a3b`.
+fn folder_name(config: &Path) -> String {
+    config.parent().and_then(Path::file_name).map_or_else(
+        || config.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// `671000000000` as `671B`, `1500000000` as `1.5B`.
@@ -138,8 +185,8 @@ const BAR_HEIGHT: f64 = 22.0;
 
 #[derive(Debug, Serialize)]
 pub struct ModelSizeView {
-    pub id: &'static str,
-    pub name: &'static str,
+    pub id: String,
+    pub name: String,
     pub params: String,
     /// For MoE models: parameters a token uses.
     pub active_params: Option<String>,
@@ -191,8 +238,7 @@ fn gib(bytes: u64) -> String {
     format!("{:.1}", bytes as f64 / (1u64 << 30) as f64)
 }
 
-pub fn model_size(preset: &'static Preset) -> ModelSizeView {
-    let arch = &preset.arch;
+pub fn model_size(id: &str, name: &str, arch: &Architecture) -> ModelSizeView {
     let (total, active) = model_size::tensors::parameters(arch);
     let sizes: Vec<(Format, model_size::FileSize)> = CARD_FORMATS
         .iter()
@@ -232,8 +278,8 @@ pub fn model_size(preset: &'static Preset) -> ModelSizeView {
         })
         .collect();
     ModelSizeView {
-        id: preset.id,
-        name: preset.name,
+        id: id.to_string(),
+        name: name.to_string(),
         params: human_params(total),
         active_params: (active < total).then(|| human_params(active)),
         rows,
@@ -243,10 +289,7 @@ pub fn model_size(preset: &'static Preset) -> ModelSizeView {
             label_width: CHART_LABEL,
             bars,
             lines,
-            caption: format!(
-                "{} file size per format, with GPU memory sizes",
-                preset.name
-            ),
+            caption: format!("{name} file size per format, with GPU memory sizes"),
         },
     }
 }
@@ -329,7 +372,8 @@ mod tests {
 
     #[test]
     fn card_rows_and_bars_follow_the_calculator() {
-        let v = model_size(model_size::preset("deepseek-r1-distill-qwen-14b").unwrap());
+        let preset = model_size::preset("deepseek-r1-distill-qwen-14b").unwrap();
+        let v = model_size(preset.id, preset.name, &preset.arch);
         let q4 = v.rows.iter().find(|r| r.id == "q4_k_m").unwrap();
         assert_eq!(q4.file_gb, "9.0");
         assert_eq!(q4.smallest_gpu, Some("RTX 3060 12 GB"));
@@ -377,7 +421,7 @@ pub fn calculator(model: Option<&str>, quant: Option<&str>) -> Result<Calculator
     Ok(CalculatorView {
         model: preset.id,
         quant: format.id(),
-        size: model_size(preset),
+        size: model_size(preset.id, preset.name, &preset.arch),
     })
 }
 

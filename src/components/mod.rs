@@ -10,6 +10,8 @@
 pub mod calculator;
 mod videos;
 
+use std::path::Path;
+
 use serde_json::Value;
 
 use crate::config::Config;
@@ -55,8 +57,9 @@ pub trait Component: Sync {
     }
 
     /// Reads its keys of a note's front matter: what [`Component::note_html`] gets later,
-    /// nothing, or an error that names the key's line.
-    fn read_note(&self, _doc: &Document) -> Result<Option<Value>, Diagnostic> {
+    /// nothing, or an error that names the key's line. `root` is the site's folder, for
+    /// keys that name a file.
+    fn read_note(&self, _doc: &Document, _root: &Path) -> Result<Option<Value>, Diagnostic> {
         Ok(None)
     }
 
@@ -99,11 +102,12 @@ pub fn check_names(config: &Config) -> Result<(), String> {
 pub fn read_note(
     config: &Config,
     doc: &Document,
+    root: &Path,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<(usize, Value)> {
     let mut found = Vec::new();
     for (id, component) in active(config) {
-        match component.read_note(doc) {
+        match component.read_note(doc, root) {
             Ok(Some(value)) => found.push((id, value)),
             Ok(None) => {}
             Err(e) => errors.push(e),

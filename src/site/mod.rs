@@ -297,11 +297,12 @@ pub enum Prepared {
 }
 
 impl Source {
-    pub fn new(doc: Document, rendered: Arc<Rendered>, config: &Config) -> Source {
+    /// `root` is the site's folder, for front matter keys that name a file.
+    pub fn new(doc: Document, rendered: Arc<Rendered>, config: &Config, root: &Path) -> Source {
         let prepared = match doc.kind {
             DocKind::Section => Prepared::Section,
             DocKind::TagDescription => Prepared::TagDescription,
-            DocKind::Note => match note::prepare(&doc, &rendered, config) {
+            DocKind::Note => match note::prepare(&doc, &rendered, config, root) {
                 Ok(data) => Prepared::Note(Arc::new(data)),
                 Err(errors) => Prepared::Invalid(errors),
             },

@@ -63,6 +63,7 @@ pub fn prepare(
     doc: &Document,
     rendered: &Arc<Rendered>,
     config: &Config,
+    root: &Path,
 ) -> Result<NoteData, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let rel = &doc.source.rel;
@@ -131,7 +132,7 @@ pub fn prepare(
             );
         }
     }
-    let additions = crate::components::read_note(config, doc, &mut errors);
+    let additions = crate::components::read_note(config, doc, root, &mut errors);
     let path = match &doc.front.url {
         Some(url) => {
             if url.split(['/', '\\']).any(|c| c == ".." || c == ".") || url.contains(['?', '#']) {
