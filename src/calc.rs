@@ -130,23 +130,17 @@ pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
         None => {
             let (name, arch) = resolve_model(options)?;
             let format = Format::from_id(&options.quant).ok_or_else(|| {
-                let ids: Vec<&str> = FORMATS.iter().map(|f| f.id()).collect();
-                Error::Usage(format!(
-                    "unknown quant `{}`; choose one of: {}",
-                    options.quant,
-                    ids.join(", ")
-                ))
+                unknown_choice("quant", &options.quant, FORMATS.iter().map(|f| f.id()))
             })?;
             from_shape(name, arch, format)?
         }
     };
     let cache = CacheType::from_id(&options.cache).ok_or_else(|| {
-        let ids: Vec<&str> = CACHE_TYPES.iter().map(|c| c.id()).collect();
-        Error::Usage(format!(
-            "unknown cache type `{}`; choose one of: {}",
-            options.cache,
-            ids.join(", ")
-        ))
+        unknown_choice(
+            "cache type",
+            &options.cache,
+            CACHE_TYPES.iter().map(|c| c.id()),
+        )
     })?;
     if !(1..=10_000_000).contains(&options.context) {
         return Err(Error::Usage(format!(
@@ -239,6 +233,15 @@ pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
     })
 }
 
+/// "unknown quant `q9`; choose one of: …"
+fn unknown_choice<'a>(what: &str, given: &str, ids: impl Iterator<Item = &'a str>) -> Error {
+    let ids: Vec<&str> = ids.collect();
+    Error::Usage(format!(
+        "unknown {what} `{given}`; choose one of: {}",
+        ids.join(", ")
+    ))
+}
+
 /// The RAM a GPU offloads to unless `--ram` says otherwise.
 const DEFAULT_RAM: &str = "ram-64";
 
@@ -275,15 +278,8 @@ fn machine(options: &CalcOptions) -> Result<Option<Setup>> {
         Device::from_id(id)
             .filter(|d| kinds.contains(&d.kind))
             .ok_or_else(|| {
-                let ids: Vec<&str> = DEVICES
-                    .iter()
-                    .filter(|d| kinds.contains(&d.kind))
-                    .map(|d| d.id)
-                    .collect();
-                Error::Usage(format!(
-                    "unknown {what} `{id}`; choose one of: {}",
-                    ids.join(", ")
-                ))
+                let ids = DEVICES.iter().filter(|d| kinds.contains(&d.kind));
+                unknown_choice(what, id, ids.map(|d| d.id))
             })
     };
     let gpu = match options.device.as_deref() {

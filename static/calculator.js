@@ -56,18 +56,18 @@
         var run = function (which) { return e.run_figure(s.model, s.params, s.context, s.batch, s.cache, which); };
         var args = [s.model, s.params, s.format, s.context, s.batch, s.cache, s.device, s.gpus, s.ram, s.ngl, s.moe];
         var plan = [];
-        if (e.plan_figures.apply(null, args)) {
+        if (e.plan.apply(null, [0].concat(args))) {
           var view = new DataView(e.memory.buffer, e.output_ptr(), 56);
           for (var i = 0; i < 7; i++) plan.push(view.getFloat64(8 * i, true));
         }
-        var command = function (which) { return text(e.output_ptr(), e.plan_command.apply(null, args.concat([which]))); };
+        var command = function (which) { return text(e.output_ptr(), e.plan.apply(null, [which].concat(args))); };
         var weights = figure(1), kv = run(0), compute = run(1);
         return {
           file: figure(0), weights: weights, kv: kv, compute: compute, total: weights + kv + compute,
           bits: figure(2), layers: figure(5) + 1,
           gpuLayers: plan[0], vram: plan[1], ram: plan[2], fits: plan[3] === 1,
           decode: plan[4], prompt: plan[5], moeLayers: plan[6],
-          command: command(0), ollama: command(1)
+          command: command(1), ollama: command(2)
         };
       }
     };

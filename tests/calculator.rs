@@ -58,7 +58,7 @@ impl Wasm {
             .unwrap()
     }
 
-    /// `plan_figures`, read back from the output region.
+    /// `plan`'s figures, read back from the output region.
     #[allow(clippy::too_many_arguments)]
     fn plan(
         &mut self,
@@ -66,13 +66,13 @@ impl Wasm {
         (context, batch, cache): (f64, f64, u32),
         (device, gpus, ram, ngl, moe): (u32, f64, u32, f64, f64),
     ) -> Vec<f64> {
-        let f = self
-            .func::<(u32, f64, u32, f64, f64, u32, u32, f64, u32, f64, f64), u32>("plan_figures");
+        let f =
+            self.func::<(u32, u32, f64, u32, f64, f64, u32, u32, f64, u32, f64, f64), u32>("plan");
         let n = f
             .call(
                 &mut self.store,
                 (
-                    m, params, format, context, batch, cache, device, gpus, ram, ngl, moe,
+                    0, m, params, format, context, batch, cache, device, gpus, ram, ngl, moe,
                 ),
             )
             .unwrap();

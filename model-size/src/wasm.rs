@@ -373,12 +373,15 @@ impl Args {
     }
 }
 
-/// The run on a machine, as seven `f64` in the output region: blocks on the GPUs (`-ngl`),
-/// memory on each GPU, system RAM, fits (1 or 0), tokens/s generating, tokens/s reading the
-/// prompt, blocks whose experts stay in RAM. Returns how many were written (0 on bad input).
+/// The run on a machine, written to the output region as `output` asks: 0 seven `f64`
+/// (blocks on the GPUs, memory on each GPU, system RAM, fits as 1 or 0, tokens/s generating,
+/// tokens/s reading the prompt, blocks whose experts stay in RAM), 1 the `llama-server`
+/// command, 2 Ollama's options. Returns how many numbers or bytes were written (0 on bad
+/// input).
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
-pub extern "C" fn plan_figures(
+pub extern "C" fn plan(
+    output_kind: u32,
     model: u32,
     params: f64,
     format: u32,
@@ -404,61 +407,9 @@ pub extern "C" fn plan_figures(
         ngl,
         cpu_moe,
     };
-    args.plan(|p, _, _| {
-        let figures = [
-            p.gpu_layers as f64,
-            p.vram_per_gpu as f64,
-            p.ram as f64,
-            f64::from(u8::from(p.fits)),
-            p.decode_tokens_per_s,
-            p.prompt_tokens_per_s,
-            p.cpu_moe_layers as f64,
-        ];
-        if !reach(free_memory() + OUTPUT_LEN) {
-            return 0;
-        }
-        for (i, x) in figures.iter().enumerate() {
-            // SAFETY: the output region exists (`reach`) and lies past all Rust data.
-            unsafe { core::ptr::write_unaligned((free_memory() + 8 * i) as *mut f64, *x) };
-        }
-        figures.len() as u32
-    })
-    .unwrap_or(0)
-}
-
-/// Writes the `llama-server` command (`which` 0) or Ollama's options (1) for the run to the
-/// output region; returns its length.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub extern "C" fn plan_command(
-    model: u32,
-    params: f64,
-    format: u32,
-    context: f64,
-    batch: f64,
-    cache: u32,
-    device: u32,
-    gpus: f64,
-    ram: u32,
-    ngl: f64,
-    cpu_moe: f64,
-    which: u32,
-) -> u32 {
-    let args = Args {
-        model,
-        params,
-        format,
-        context,
-        batch,
-        cache,
-        device,
-        gpus,
-        ram,
-        ngl,
-        cpu_moe,
-    };
-    args.plan(|plan, run, setup| match which {
-        0 => output(LlamaServer {
+    args.plan(|plan, run, setup| match output_kind {
+        0 => figures(plan),
+        1 => output(LlamaServer {
             file: "MODEL.gguf",
             run,
             setup,
@@ -467,4 +418,24 @@ pub extern "C" fn plan_command(
         _ => output(OllamaOptions { run, plan }),
     })
     .unwrap_or(0)
+}
+
+fn figures(p: &Plan) -> u32 {
+    let figures = [
+        p.gpu_layers as f64,
+        p.vram_per_gpu as f64,
+        p.ram as f64,
+        f64::from(u8::from(p.fits)),
+        p.decode_tokens_per_s,
+        p.prompt_tokens_per_s,
+        p.cpu_moe_layers as f64,
+    ];
+    if !reach(free_memory() + OUTPUT_LEN) {
+        return 0;
+    }
+    for (i, x) in figures.iter().enumerate() {
+        // SAFETY: the output region exists (`reach`) and lies past all Rust data.
+        unsafe { core::ptr::write_unaligned((free_memory() + 8 * i) as *mut f64, *x) };
+    }
+    figures.len() as u32
 }
