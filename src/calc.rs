@@ -312,7 +312,7 @@ fn machine(options: &CalcOptions) -> Result<Option<Setup>> {
 }
 
 fn from_shape(name: String, arch: Architecture, format: Format) -> Result<Sized> {
-    if matches!(format.recipe, Recipe::DynamicR1 { .. }) && arch.moe.is_none() {
+    if !format.applies_to(&arch) {
         return Err(Error::Usage(format!(
             "--quant {} is Unsloth's recipe for DeepSeek-R1's experts, and {name} has none; \
              choose a llama.cpp type such as iq1_s or q2_k_l (wisdom calc --list)",

@@ -29,8 +29,10 @@
       // Model indexes past the presets (see model-size/src/wasm.rs).
       CUSTOM: models.length, CONFIG: models.length + 1, GGUF: models.length + 2,
       formats: list(e.format_count(), function (i) {
-        return { id: text(e.format_id(i), e.format_id_len(i)), label: text(e.format_label(i), e.format_label_len(i)) };
+        var label = text(e.format_label(i), e.format_label_len(i));
+        return { id: text(e.format_id(i), e.format_id_len(i)), label: label, gguf: !/safetensors|GPTQ/.test(label) };
       }),
+      fileBytes: function (s, format) { return e.model_figure(s.model, s.params, format, 0); },
       caches: list(e.cache_count(), function (i) { return text(e.cache_id(i), e.cache_id_len(i)); }),
       devices: list(e.device_count(), function (i) {
         return {
@@ -101,6 +103,39 @@
   function fmt(bytes, unit) { return isFinite(bytes) ? (bytes / unit).toFixed(2) : "–"; }
   function speed(x) { return !isFinite(x) || x <= 0 ? "–" : x >= 10 ? x.toFixed(0) : x.toFixed(1); }
 
+  // The file size of every GGUF format of the model, as the build-time card draws it, with
+  // a line at the memory of the chosen device (all its GPUs, or RAM).
+  var SVG = "http://www.w3.org/2000/svg", LABEL = 110, BARS = 430, BAR = 22;
+  function svg(tag, attrs, text) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function drawChart(chart, api, s, memory, memoryLabel) {
+    var bars = api.formats.map(function (f, i) { return { label: f.label.replace(/ \(.*\)$/, ""), index: i, bytes: api.fileBytes(s, i) }; })
+      .filter(function (b) { return isFinite(b.bytes) && api.formats[b.index].gguf; });
+    if (s.model === api.GGUF) bars = [];
+    chart.hidden = !bars.length;
+    while (chart.firstChild) chart.removeChild(chart.firstChild);
+    if (!bars.length) return;
+    var max = Math.max.apply(null, bars.map(function (b) { return b.bytes; }).concat([memory || 0]));
+    var height = bars.length * BAR + 24;
+    chart.setAttribute("viewBox", "0 0 " + (LABEL + BARS + 90) + " " + height);
+    var x = function (bytes) { return (LABEL + bytes / max * BARS).toFixed(1); };
+    if (memory > 0) {
+      chart.append(svg("line", { x1: x(memory), x2: x(memory), y1: 0, y2: height - 14 }));
+      chart.append(svg("text", { class: "device", x: x(memory), y: height - 2 }, memoryLabel));
+    }
+    bars.forEach(function (b, i) {
+      var y = i * BAR;
+      chart.append(svg("text", { class: "label", x: 0, y: y + 15 }, b.label));
+      chart.append(svg("rect", { x: LABEL, y: y + 3, width: (b.bytes / max * BARS).toFixed(1), height: 16, rx: 3,
+        class: b.index === s.format ? "chosen" : "", "data-format": api.formats[b.index].id }));
+      chart.append(svg("text", { class: "value", x: Number(x(b.bytes)) + 6, y: y + 15 }, (b.bytes / GB).toFixed(1) + " GB"));
+    });
+  }
+
   function readHash() {
     var state = {};
     location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
@@ -150,6 +185,7 @@
     var speedLine = el("p", { class: "calc-speed" });
     var command = el("pre", { class: "calc-command" }, [el("code")]);
     var problem = el("p", { class: "calc-problem", role: "alert", hidden: "" });
+    var chart = svg("svg", { class: "size-chart calc-chart", role: "img", "aria-label": "File size of every format, with the device's memory" });
     var show = function (name, on) { form.querySelector('[data-for="' + name + '"]').hidden = !on; };
     form.elements.params.parentNode.setAttribute("data-for", "params");
     form.elements.gpus.parentNode.setAttribute("data-for", "gpus");
@@ -235,6 +271,8 @@
         : "";
       speedLine.dataset.decode = String(r.decode);
       command.firstChild.textContent = isFinite(r.total) ? r.command + "\n# Ollama: " + r.ollama : "";
+      var memory = s.kind === "cpu" ? api.devices[s.ram].usable : api.devices[s.device].usable * (s.kind === "gpu" ? s.gpus : 1);
+      drawChart(chart, api, s, memory, (s.kind === "gpu" && s.gpus > 1 ? s.gpus + " × " : "") + api.devices[s.kind === "cpu" ? s.ram : s.device].name);
       writeHash(s);
     }
 
@@ -281,7 +319,7 @@
     });
     var staticCard = root.querySelector(".calculator-static");
     if (staticCard) staticCard.hidden = true;
-    root.prepend(el("div", { class: "calculator-live" }, [form, problem, table, verdict, speedLine, command, bits]));
+    root.prepend(el("div", { class: "calculator-live" }, [form, problem, table, verdict, speedLine, command, chart, bits]));
     update();
     root.dataset.ready = "true";
   }

@@ -128,6 +128,27 @@ fn a_dropped_gguf_a_pasted_config_and_a_linked_setup_give_the_crates_numbers() {
         command.starts_with("llama-server -m MODEL.gguf -c 8192 -ngl 62"),
         "{command}"
     );
+    // The chart: a bar for every GGUF format, the chosen one marked, each as long as its file.
+    let ggufs = FORMATS.iter().filter(|f| f.is_gguf()).count();
+    assert_eq!(
+        page.eval("String(document.querySelectorAll('.calc-chart rect').length)"),
+        ggufs.to_string()
+    );
+    assert_eq!(
+        page.eval("document.querySelector('.calc-chart rect.chosen').dataset.format"),
+        "ud-iq1_s"
+    );
+    let mut width = |id: &str| -> f64 {
+        page.eval(&format!(
+            "document.querySelector('.calc-chart rect[data-format=\"{id}\"]').getAttribute('width')"
+        ))
+        .parse()
+        .unwrap()
+    };
+    let (q8, q4) = (width("q8_0"), width("q4_k_m"));
+    let ratio = model_size::file_size(&r1, Format::Q8_0).file_bytes() as f64
+        / model_size::file_size(&r1, Format::Q4_K_M).file_bytes() as f64;
+    assert!((q8 / q4 - ratio).abs() < 0.01, "{q8} / {q4} vs {ratio}");
 
     // Changing the setup changes the address, so that it can be shared.
     page.eval(

@@ -297,6 +297,11 @@ impl Format {
         self.file_type.is_gguf()
     }
 
+    /// Whether the format is made for this model: the dynamic R1 recipes need routed experts.
+    pub const fn applies_to(self, arch: &crate::models::Architecture) -> bool {
+        !matches!(self.recipe, Recipe::DynamicR1 { .. }) || arch.moe.is_some()
+    }
+
     /// The plain `llama-quantize` format of a file type.
     pub fn of_file_type(file_type: FileType) -> Option<Format> {
         FORMATS

@@ -293,7 +293,7 @@ pub extern "C" fn model_figure(model: u32, params: f64, format_index: u32, which
     let Some(loaded) = load(model, params) else {
         return f64::NAN;
     };
-    let Some(format) = format(format_index) else {
+    let Some(format) = format(format_index).filter(|f| f.applies_to(loaded.arch())) else {
         return f64::NAN;
     };
     let (file, tensors, count, per_token) = loaded.sizes(format);
