@@ -31,8 +31,12 @@ pub struct Config {
     pub paginate: usize,
     /// Words in an automatic summary.
     pub summary_length: usize,
-    /// Items in each RSS feed; 0 means all.
+    /// Items in each feed; 0 means all.
     pub feed_limit: usize,
+    /// The feeds of the site and of every tag: RSS 2.0, Atom and JSON Feed 1.1.
+    pub feeds: Vec<FeedFormat>,
+    /// What a feed item carries: the summary, or the whole note.
+    pub feed_content: FeedContent,
     /// Escape raw HTML in markdown, for sites that publish notes from others.
     pub escape_html: bool,
     /// Write a search index and show the search box.
@@ -52,6 +56,40 @@ pub struct Config {
     pub components: std::collections::BTreeMap<String, bool>,
     /// Free-form values for templates, as `config.extra`.
     pub extra: toml::Table,
+}
+
+/// A feed's format, and the file it is written to beside its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedFormat {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl FeedFormat {
+    pub const fn file_name(self) -> &'static str {
+        match self {
+            FeedFormat::Rss => "rss.xml",
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Json => "feed.json",
+        }
+    }
+
+    pub const fn media_type(self) -> &'static str {
+        match self {
+            FeedFormat::Rss => "application/rss+xml",
+            FeedFormat::Atom => "application/atom+xml",
+            FeedFormat::Json => "application/feed+json",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    Summary,
+    Full,
 }
 
 /// The taxonomy every site has.
@@ -92,6 +130,8 @@ impl Default for Config {
             paginate: 10,
             summary_length: 70,
             feed_limit: 20,
+            feeds: vec![FeedFormat::Rss, FeedFormat::Atom, FeedFormat::Json],
+            feed_content: FeedContent::Summary,
             escape_html: false,
             search: true,
             broken_links: BrokenLinks::Error,
@@ -124,7 +164,7 @@ impl Config {
             }
             Error::one(d.hint(
                 "valid keys: title, base_url, description, language, author, timezone, minify, \
-                 highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, \
+                 highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, feeds, feed_content, \
                  escape_html, search, broken_links (\"error\" or \"warn\"), strict, taxonomies, \
                  inline_tags, [components], [extra]",
             ))
@@ -152,6 +192,8 @@ impl Config {
                 "write it as \"https://example.org/\" or \"/\"",
             )
         })?;
+        self.feeds.sort();
+        self.feeds.dedup();
         self.taxonomies.retain(|t| t != TAGS);
         self.taxonomies.insert(0, TAGS.to_string());
         let mut seen = std::collections::HashSet::new();

@@ -43,6 +43,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "shortcodes/tweet.html",
     "shortcodes/instagram.html",
     "rss.xml",
+    "atom.xml",
     "sitemap.xml",
     "robots.txt",
 );

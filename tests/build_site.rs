@@ -362,3 +362,95 @@ fn a_thousand_note_corpus_builds_byte_identically_twice() {
         "the second build differs from the first"
     );
 }
+
+#[test]
+fn atom_and_json_feeds_beside_rss_with_the_whole_note_when_asked() {
+    let dir = fixture();
+    let out = build_ok(dir.path());
+    // Atom: the same entries, with the dates and ids a reader needs.
+    let atom = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let atom_ns = "http://www.w3.org/2005/Atom";
+    assert_eq!(doc.root_element().tag_name().namespace(), Some(atom_ns));
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((atom_ns, "entry")))
+        .collect();
+    let child = |n: &roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.has_tag_name((atom_ns, name)))
+            .and_then(|c| c.text())
+            .map(str::to_string)
+    };
+    assert_eq!(
+        entries
+            .iter()
+            .map(|e| child(e, "id").unwrap())
+            .collect::<Vec<_>>(),
+        [
+            "https://example.org/wisdom/b/",
+            "https://example.org/wisdom/c/",
+            "https://example.org/wisdom/a/"
+        ]
+    );
+    for e in &entries {
+        assert!(child(e, "updated").is_some() && child(e, "title").is_some());
+        assert!(child(e, "content").is_none(), "summaries unless asked");
+    }
+    assert!(
+        child(&doc.root_element(), "updated")
+            .unwrap()
+            .starts_with("2024-01-05T")
+    );
+    // JSON Feed 1.1.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("feed.json")).unwrap()).unwrap();
+    assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(json["feed_url"], "https://example.org/feed.json");
+    assert_eq!(json["items"].as_array().unwrap().len(), 3);
+    assert_eq!(json["items"][0]["id"], "https://example.org/wisdom/b/");
+    // Every page links its feeds; a tag page its own three.
+    let home = html(&out, "index.html");
+    assert_eq!(
+        attrs(&home, "link[rel=alternate]", "type"),
+        [
+            "application/rss+xml",
+            "application/atom+xml",
+            "application/feed+json"
+        ]
+    );
+    let tag = html(&out, "tags/models/index.html");
+    assert_eq!(
+        attrs(&tag, "link[rel=alternate]", "href")
+            .iter()
+            .filter(|h| h.starts_with("/tags/models/"))
+            .count(),
+        3
+    );
+    assert!(
+        out.join("tags/models/atom.xml").is_file() && out.join("tags/models/feed.json").is_file()
+    );
+
+    // The whole note, and only the feeds the site wants.
+    let config = std::fs::read_to_string(dir.path().join("wisdom.toml")).unwrap();
+    write(
+        dir.path(),
+        "wisdom.toml",
+        format!("{config}\nfeeds = [\"atom\", \"json\"]\nfeed_content = \"full\"\n").as_bytes(),
+    );
+    let out = build_ok(dir.path());
+    assert!(!out.join("rss.xml").exists() && !out.join("tags/models/rss.xml").exists());
+    let atom = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let content: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((atom_ns, "content")))
+        .map(|n| n.text().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(content.len(), 3);
+    assert!(content.iter().all(|c| c.contains("<p>")), "{content:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("feed.json")).unwrap()).unwrap();
+    let item = &json["items"][0];
+    assert!(item["content_html"].as_str().unwrap().len() > item["summary"].as_str().unwrap().len());
+}

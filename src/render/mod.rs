@@ -19,6 +19,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::components;
+use crate::config::FeedFormat;
 use crate::content::CONTENT_DIR;
 use crate::error::{Diagnostic, Kind};
 use crate::markdown::links::resolve_markers;
@@ -57,8 +58,8 @@ pub enum Job {
     /// A page of a component: (component id, page index), e.g. `/calculator/`.
     ComponentPage(usize, usize),
     NotFound,
-    SiteFeed,
-    TagFeed(TagId),
+    SiteFeed(FeedFormat),
+    TagFeed(TagId, FeedFormat),
     Sitemap,
     Robots,
     /// `/_redirects`: the aliases as server-side redirects, for hosts that read it
@@ -159,8 +160,11 @@ pub fn plan(site: &Site) -> Vec<Job> {
     for (id, component) in components::active(&site.config) {
         jobs.extend((0..component.pages().len()).map(|p| Job::ComponentPage(id, p)));
     }
-    jobs.extend([Job::NotFound, Job::SiteFeed]);
-    jobs.extend((0..site.tags.len()).map(Job::TagFeed));
+    jobs.push(Job::NotFound);
+    jobs.extend(feed_jobs(site, None));
+    for t in 0..site.tags.len() {
+        jobs.extend(feed_jobs(site, Some(t)));
+    }
     jobs.extend([Job::Sitemap, Job::Robots, Job::Redirects]);
     jobs
 }
@@ -248,6 +252,14 @@ pub fn per_page(site: &Site, total: usize) -> usize {
     }
 }
 
+/// The feeds of the site (`None`) or of a term, one job per configured format.
+pub fn feed_jobs(site: &Site, tag: Option<TagId>) -> impl Iterator<Item = Job> + '_ {
+    site.config.feeds.iter().map(move |&f| match tag {
+        None => Job::SiteFeed(f),
+        Some(t) => Job::TagFeed(t, f),
+    })
+}
+
 /// How many notes a feed carries: the newest `feed_limit` (all when 0).
 pub fn feed_len(site: &Site, total: usize) -> usize {
     match site.config.feed_limit {
@@ -282,8 +294,8 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::TaxonomyIndex(t) => site.taxonomies[t].path.clone(),
         Job::ComponentPage(c, p) => components::ALL[c].pages()[p].path.to_string(),
         Job::NotFound => "/404.html".into(),
-        Job::SiteFeed => crate::site::FEED_PATH.into(),
-        Job::TagFeed(t) => site.tags[t].feed_path(),
+        Job::SiteFeed(f) => crate::site::site_feed_path(f),
+        Job::TagFeed(t, f) => site.tags[t].feed_path(f),
         Job::Sitemap => "/sitemap.xml".into(),
         Job::Robots => "/robots.txt".into(),
         Job::Redirects => "/_redirects".into(),
@@ -310,6 +322,34 @@ struct Renderer<'a> {
     frame: Context,
 }
 
+/// A feed of the site or of a term, as templates link it.
+#[derive(Serialize)]
+struct FeedLink {
+    /// `RSS`, `Atom`, `JSON Feed`.
+    name: &'static str,
+    media_type: &'static str,
+    url: String,
+}
+
+fn feed_links(site: &Site, tag: Option<TagId>) -> Vec<FeedLink> {
+    site.config
+        .feeds
+        .iter()
+        .map(|&f| FeedLink {
+            name: match f {
+                FeedFormat::Rss => "RSS",
+                FeedFormat::Atom => "Atom",
+                FeedFormat::Json => "JSON Feed",
+            },
+            media_type: f.media_type(),
+            url: site.config.url(&match tag {
+                None => crate::site::site_feed_path(f),
+                Some(t) => site.tags[t].feed_path(f),
+            }),
+        })
+        .collect()
+}
+
 /// The variables every page template gets that are the same on every page: the config,
 /// the navigation (top-level folders, and the components' pages) and the tag index.
 fn frame(site: &Site) -> Context {
@@ -318,6 +358,7 @@ fn frame(site: &Site) -> Context {
     ctx.insert("config", config);
     ctx.insert("base_path", config.base_path());
     ctx.insert("tags_url", &site.tags_url());
+    ctx.insert("feeds", &feed_links(site, None));
     // Top-level folders only: a vault's nested folders are the explorer's job.
     let nav: Vec<NavLink> = site.sections[1..]
         .iter()
@@ -367,8 +408,8 @@ impl Renderer<'_> {
                 .component_page(&components::ALL[c].pages()[p])?
                 .into_bytes(),
             Job::NotFound => self.not_found()?.into_bytes(),
-            Job::SiteFeed => feeds::site_feed(self)?.into_bytes(),
-            Job::TagFeed(t) => feeds::tag_feed(self, t)?.into_bytes(),
+            Job::SiteFeed(f) => feeds::site_feed(self, f)?.into_bytes(),
+            Job::TagFeed(t, f) => feeds::tag_feed(self, t, f)?.into_bytes(),
             Job::Sitemap => feeds::sitemap(self)?.into_bytes(),
             Job::Robots => feeds::robots(self)?.into_bytes(),
             Job::Redirects => redirects(self.site).into_bytes(),
@@ -520,7 +561,9 @@ impl Renderer<'_> {
                     None => None,
                 };
                 ctx.insert("tag_description", &description);
-                ctx.insert("feed_url", &site.config.url(&tag.feed_path()));
+                let feeds = feed_links(site, Some(t));
+                ctx.insert("feed_url", &feeds.first().map(|f| f.url.clone()));
+                ctx.insert("tag_feeds", &feeds);
                 ("tag.html", ctx)
             }
         };

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::config::Config;
+use crate::config::{Config, FeedFormat};
 use crate::content::{DocKind, Document};
 use crate::error::{Diagnostic, Kind};
 use crate::markdown::Rendered;
@@ -113,13 +113,15 @@ pub(crate) fn find_term(tags: &[Tag], taxonomy: usize, slug: &str) -> Option<Tag
         .ok()
 }
 
-/// The site's feed.
-pub const FEED_PATH: &str = "/rss.xml";
+/// The path of the site's feed in a format (`/rss.xml`).
+pub fn site_feed_path(format: FeedFormat) -> String {
+    format!("/{}", format.file_name())
+}
 
 impl Tag {
-    /// The path of this term's feed (`/tags/ai/rss.xml`).
-    pub fn feed_path(&self) -> String {
-        format!("{}rss.xml", self.path)
+    /// The path of this term's feed in a format (`/tags/ai/rss.xml`).
+    pub fn feed_path(&self, format: FeedFormat) -> String {
+        format!("{}{}", self.path, format.file_name())
     }
 }
 

@@ -87,14 +87,14 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
         };
         diff.listing(Listing::Tag(t), old_list, described_anew, &mut jobs);
         if old_list.is_none_or(|l| diff.feed_differs(l, &tag.notes)) {
-            jobs.insert(Job::TagFeed(t));
+            jobs.extend(crate::render::feed_jobs(new, Some(t)));
         }
     }
     if tag_cloud_changed {
         jobs.extend(crate::render::taxonomy_indexes(new));
     }
     if diff.feed_differs(&old.sections[0].notes, &new.sections[0].notes) {
-        jobs.insert(Job::SiteFeed);
+        jobs.extend(crate::render::feed_jobs(new, None));
     }
     if diff.sitemap_differs() {
         jobs.insert(Job::Sitemap);
@@ -165,11 +165,11 @@ pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
             };
             jobs.insert(Job::Listing(listing, pos / per_page(site, list.len()) + 1));
             if pos < feed_len(site, list.len()) {
-                jobs.insert(match listing {
-                    Listing::Section(0) => Job::SiteFeed,
-                    Listing::Section(_) => continue,
-                    Listing::Tag(t) => Job::TagFeed(t),
-                });
+                match listing {
+                    Listing::Section(0) => jobs.extend(crate::render::feed_jobs(site, None)),
+                    Listing::Section(_) => {}
+                    Listing::Tag(t) => jobs.extend(crate::render::feed_jobs(site, Some(t))),
+                }
             }
         }
     }

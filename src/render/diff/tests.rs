@@ -2,6 +2,7 @@ use std::path::Path;
 
 use super::*;
 use crate::config::Config;
+use crate::config::FeedFormat;
 use crate::content::{SourceFile, parse};
 use crate::site::Source;
 
@@ -97,7 +98,9 @@ fn editing_a_body_renders_its_page_and_the_listing_pages_that_show_it() {
             Job::Listing(Listing::Section(0), 3),
             Job::Listing(Listing::Section(1), 3),
             Job::Listing(Listing::Tag(x), 1),
-            Job::TagFeed(x),
+            Job::TagFeed(x, FeedFormat::Rss),
+            Job::TagFeed(x, FeedFormat::Atom),
+            Job::TagFeed(x, FeedFormat::Json),
             Job::SearchIndex,
         ]
     );
@@ -112,7 +115,7 @@ fn a_new_date_that_reorders_touches_the_pages_in_between_and_the_sitemap() {
             "{jobs:?}"
         );
     }
-    assert!(jobs.contains(&Job::SiteFeed));
+    assert!(jobs.contains(&Job::SiteFeed(FeedFormat::Atom)));
     assert!(jobs.contains(&Job::Sitemap));
     assert!(jobs.contains(&Job::Note(id(&new, "A"))));
     // B shares tag x with A, whose new date moves it up B's related notes.
@@ -127,7 +130,7 @@ fn a_new_tag_renders_the_tag_index_and_its_pages() {
     for job in [
         Job::TaxonomyIndex(0),
         Job::Listing(Listing::Tag(z), 1),
-        Job::TagFeed(z),
+        Job::TagFeed(z, FeedFormat::Json),
         Job::Note(id(&new, "E")),
     ] {
         assert!(jobs.contains(&job), "{job:?} missing from {jobs:?}");
