@@ -780,3 +780,60 @@ fn dates_are_read_on_the_sites_clock_and_shown_in_its_language() {
         "{stderr}"
     );
 }
+
+#[test]
+fn featured_notes_lead_the_home_page_and_their_section() {
+    let dir = site(&[
+        ("wisdom.toml", "paginate = 2\n"),
+        (
+            "content/wisdom/_index.md",
+            "---\ntitle: Wisdom\nfeatured: [\"old-vlog\"]\n---\nIntro.\n",
+        ),
+        (
+            "content/wisdom/old-vlog.md",
+            &note("Old vlog", "2020-01-01", &[], "Vlog."),
+        ),
+        ("content/wisdom/b.md", &note("B", "2024-01-02", &[], "B.")),
+        ("content/wisdom/c.md", &note("C", "2024-01-03", &[], "C.")),
+        (
+            "content/other/d.md",
+            "---\ntitle: D\ndate: 2019-01-01\nfeatured: true\n---\nD.\n",
+        ),
+    ]);
+    let out = build_ok(dir.path());
+    let home = html(&out, "index.html");
+    assert_eq!(
+        texts(&home, ".featured .card-title"),
+        ["D"],
+        "every featured: true note"
+    );
+    let section = html(&out, "wisdom/index.html");
+    assert_eq!(texts(&section, ".featured .card-title"), ["Old vlog"]);
+    assert_eq!(
+        texts(&section, ".cards .card-title"),
+        ["C", "B"],
+        "the list is unchanged"
+    );
+    let second = html(&out, "wisdom/page/2/index.html");
+    assert!(
+        select(&second, ".featured").is_empty(),
+        "the first page only"
+    );
+
+    // A name that is no note of the section: a warning, an error with --strict.
+    write(
+        dir.path(),
+        "content/wisdom/_index.md",
+        b"---\ntitle: Wisdom\nfeatured: [\"nowhere\"]\n---\nIntro.\n",
+    );
+    let run = build(dir.path());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("featured note `nowhere` is not in this section"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/wisdom/_index.md"), "{stderr}");
+    let strict = build_into(dir.path(), &dir.path().join("public"), &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+}

@@ -115,6 +115,26 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
             }),
         ),
         (
+            "feature a note",
+            Box::new(|| {
+                std::fs::write(
+                    c("content/wisdom/b.md"),
+                    "---\ntitle: \"B\"\ndate: 2024-03-02\nfeatured: true\ntags: [x]\n---\nFirst b.\n",
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "edit the featured note's summary",
+            Box::new(|| {
+                std::fs::write(
+                    c("content/wisdom/b.md"),
+                    "---\ntitle: \"B\"\ndate: 2024-03-02\nfeatured: true\ntags: [x]\n---\nFirst b, now longer.\n",
+                )
+                .unwrap()
+            }),
+        ),
+        (
             "move a note to the top",
             Box::new(|| {
                 std::fs::write(c("content/wisdom/a.md"), n("A", 9, "x", "Second a.")).unwrap()

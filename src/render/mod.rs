@@ -502,6 +502,15 @@ impl Renderer<'_> {
         let (template, mut ctx) = match listing {
             Listing::Section(i) => {
                 let section = &site.sections[i];
+                // Featured notes lead the first page only.
+                let featured: Vec<Card> = match current {
+                    1 => section
+                        .featured
+                        .iter()
+                        .map(|&id| Card::new(site, &site.notes[id]))
+                        .collect(),
+                    _ => Vec::new(),
+                };
                 let description = section
                     .description
                     .clone()
@@ -521,6 +530,7 @@ impl Renderer<'_> {
                     ..SectionView::new(section, content)
                 };
                 ctx.insert("section", &view);
+                ctx.insert("featured", &featured);
                 if i == 0 {
                     let tags: Vec<TagLink> =
                         site.terms_of(0).map(|(_, t)| TagLink::new(t)).collect();

@@ -91,6 +91,9 @@ pub struct Section {
     /// `sort_by` in its `_index.md`, if it says: how its notes are ordered after their
     /// `weight` (the home page orders by weight only when it says).
     pub sort_by: Option<SortBy>,
+    /// Shown first, as larger cards: the notes its `_index.md` lists under `featured`, then
+    /// its notes with `featured: true` (the home page: every such note).
+    pub featured: Vec<NoteId>,
 }
 
 /// The order of a section's notes: by `weight` (notes without one after), then newest
@@ -214,6 +217,7 @@ impl Site {
                 && old.title == new.title
                 && old.terms == new.terms
                 && old.dir == new.dir
+                && old.extra.get("featured") == new.extra.get("featured")
                 && same_links_and_headings(&old.content, &new.content);
             if !same_place {
                 return None;
@@ -333,6 +337,7 @@ pub fn assemble<'a>(
     assets: Vec<PathBuf>,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let (mut section_docs, mut note_docs, mut tag_docs) = (Vec::new(), Vec::new(), Vec::new());
     for source in sources {
         match source.doc.kind {
@@ -366,6 +371,7 @@ pub fn assemble<'a>(
         };
         let section = Section {
             sort_by,
+            featured: Vec::new(),
             source: Some(doc.source.path.clone()),
             description: doc.front.description.clone(),
             content: Arc::clone(rendered),
@@ -439,13 +445,13 @@ pub fn assemble<'a>(
         });
     }
     sort_sections(&mut sections, &notes);
+    feature_notes(&mut sections, &notes, &mut warnings);
     for (id, note) in notes.iter().enumerate() {
         for &t in &note.tags {
             tags[t].notes.push(id);
         }
     }
     describe_tags(&mut tags, tag_docs, &mut errors);
-    let mut warnings = Vec::new();
     if errors.is_empty() {
         let claims = page_claims(&config, &notes, &sections, &taxonomies, &tags);
         check_unique_urls(&claims, &mut errors);
@@ -688,6 +694,7 @@ impl Section {
             notes: Vec::new(),
             links: Vec::new(),
             sort_by: None,
+            featured: Vec::new(),
         }
     }
 }
@@ -706,6 +713,50 @@ fn sort_by(doc: &crate::content::Document) -> Result<Option<SortBy>, Diagnostic>
         )
         .at_line(&doc.source.text, doc.key_line("sort_by"))
         .hint("write sort_by: date (newest first) or sort_by: title; notes with a weight come first either way")),
+    }
+}
+
+/// Picks each section's featured notes. A name in a `featured` list matches a note of the
+/// section by file name (`vlog`, `vlog.md`), path under `content/` or slug; one that
+/// matches none is a warning.
+fn feature_notes(sections: &mut [Section], notes: &[Note], warnings: &mut Vec<Diagnostic>) {
+    for section in sections.iter_mut() {
+        let mut featured: Vec<NoteId> = Vec::new();
+        let listed = section.extra.get("featured").and_then(Value::as_array);
+        for name in listed.into_iter().flatten().filter_map(Value::as_str) {
+            let name = name.trim_start_matches('/').trim_end_matches(".md");
+            let found = section.notes.iter().copied().find(|&id| {
+                let note = &notes[id];
+                let rel = note.source.with_extension("");
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                let rel = rel.trim_start_matches("content/");
+                note.slug == name || rel == name || rel.rsplit('/').next() == Some(name)
+            });
+            match found {
+                Some(id) if !featured.contains(&id) => featured.push(id),
+                Some(_) => {}
+                None => warnings.push(
+                    Diagnostic::new(
+                        Kind::Link,
+                        section
+                            .source
+                            .as_deref()
+                            .unwrap_or(Path::new(crate::content::CONTENT_DIR)),
+                        format!("featured note `{name}` is not in this section"),
+                    )
+                    .hint(
+                        "name a note of this folder by its file name, e.g. featured: [\"my-note\"]",
+                    ),
+                ),
+            }
+        }
+        for &id in &section.notes {
+            let flagged = notes[id].extra.get("featured").and_then(Value::as_bool);
+            if flagged == Some(true) && !featured.contains(&id) {
+                featured.push(id);
+            }
+        }
+        section.featured = featured;
     }
 }
 

@@ -73,6 +73,17 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
             redraw_all_pages,
             &mut jobs,
         );
+        // The featured cards lead page 1.
+        let featured = |site: &Site, ids: &[NoteId]| -> Vec<PathBuf> {
+            ids.iter()
+                .map(|&id| site.notes[id].source.clone())
+                .collect()
+        };
+        if featured(old, &old.sections[i].featured) != featured(new, &section.featured)
+            || section.featured.iter().any(|&id| changed[id])
+        {
+            jobs.insert(Job::Listing(listing, 1));
+        }
     }
     for (t, tag) in new.tags.iter().enumerate() {
         let old_list = old_tags
@@ -156,6 +167,12 @@ pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
         let note = &site.notes[id];
         jobs.insert(Job::Note(id));
         jobs.extend((0..note.redirects.len()).map(|i| Job::Alias(id, i)));
+        // The first page of every section that features it.
+        for (i, section) in site.sections.iter().enumerate() {
+            if section.featured.contains(&id) {
+                jobs.insert(Job::Listing(Listing::Section(i), 1));
+            }
+        }
         let sections = [0, note.section].into_iter().map(Listing::Section);
         for listing in sections.chain(note.tags.iter().map(|&t| Listing::Tag(t))) {
             let list = listing_notes(site, listing);
