@@ -213,3 +213,58 @@ fn contrast(a: Rgb, b: Rgb) -> f64 {
     let (la, lb) = (luminance(a), luminance(b));
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
+
+#[test]
+fn a_long_notes_contents_stand_beside_it_on_wide_screens_and_follow_the_reading() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is missing under CI"
+        );
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let filler = "A paragraph of text that takes some room on the page. ".repeat(40);
+    let body: String = (1..=6)
+        .map(|i| format!("## Part {i}\n\n{filler}\n\n{filler}\n\n"))
+        .collect();
+    let dir = site(&[("content/long.md", &note("Long", "2024-01-01", &[], &body))]);
+    let server = Serving::start(dir.path(), None);
+    let port = server.port;
+    until(|| http_get(port, "/long/").filter(|b| b.contains("Part 6")));
+    let (_browser, mut page, _profile) =
+        open_page(browser, &format!("http://127.0.0.1:{port}/long/"));
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    until(|| {
+        Some(()).filter(|_| page.eval("String(document.querySelector('.toc').open)") == "true")
+    });
+    // Beside the text, not above it.
+    let beside = page.eval(
+        "(() => { const t = document.querySelector('.toc').getBoundingClientRect(); \
+         const p = document.querySelector('.prose').getBoundingClientRect(); \
+         return String(t.left >= p.right && t.top < p.bottom); })()",
+    );
+    assert_eq!(beside, "true");
+    // Reading part 4 marks part 4.
+    page.eval("document.getElementById('part-4').scrollIntoView(); ''");
+    let current = until(|| {
+        Some(page.eval("(document.querySelector('.toc a[aria-current]') || {}).textContent || ''"))
+            .filter(|t| t == "Part 4")
+    });
+    assert_eq!(current, "Part 4");
+    // On a narrow screen the list stays closed above the text.
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": 600, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    page.eval("location.reload(); ''");
+    until(|| {
+        Some(()).filter(|_| {
+            page.eval("document.readyState") == "complete"
+                && page.eval("String(document.querySelector('.toc').open)") == "false"
+        })
+    });
+}
