@@ -53,6 +53,7 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("search.js", include_bytes!("../static/search.js")),
     ("toc.js", include_bytes!("../static/toc.js")),
+    ("preview.js", include_bytes!("../static/preview.js")),
 ];
 
 /// The built-in static files of the theme and of the site's active components.

@@ -268,3 +268,148 @@ fn a_long_notes_contents_stand_beside_it_on_wide_screens_and_follow_the_reading(
         })
     });
 }
+
+/// The centre of the first element matching `css`, in the window's coordinates (waiting for
+/// it: a page may still be loading, or reloading).
+fn centre(page: &mut DevTools, css: &str) -> (f64, f64) {
+    let xy = until(|| {
+        Some(page.eval(&format!(
+            "(() => {{ const e = document.querySelector({css:?}); if (!e) return ''; \
+             const r = e.getBoundingClientRect(); \
+             return (r.left + r.width / 2) + ',' + (r.top + r.height / 2); }})()"
+        )))
+        .filter(|xy| !xy.is_empty())
+    });
+    let (x, y) = xy.split_once(',').unwrap();
+    (x.parse().unwrap(), y.parse().unwrap())
+}
+
+fn hover(page: &mut DevTools, css: &str) {
+    let (x, y) = centre(page, css);
+    page.call(
+        "Input.dispatchMouseEvent",
+        serde_json::json!({"type": "mouseMoved", "x": x, "y": y}),
+    );
+}
+
+/// Hovers `css` until preview `i` shows `wanted`: the pointer leaves and comes back now and
+/// then, as a reader's would, in case the page was still loading the first time.
+fn hover_until(page: &mut DevTools, css: &str, i: usize, wanted: &str) -> String {
+    let mut tries = 0;
+    until(|| {
+        if tries % 10 == 0 {
+            let (x, y) = centre(page, css);
+            for (x, y) in [(x, y + 400.0), (x, y)] {
+                page.call(
+                    "Input.dispatchMouseEvent",
+                    serde_json::json!({"type": "mouseMoved", "x": x, "y": y}),
+                );
+            }
+        }
+        tries += 1;
+        let text = page.eval(&format!(
+            "(document.querySelectorAll('.preview')[{i}] || {{}}).innerText || ''"
+        ));
+        text.contains(wanted).then_some(text)
+    })
+}
+
+#[test]
+fn hovering_a_link_previews_the_note_its_anchor_and_one_level_deeper() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is missing under CI"
+        );
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let dir = site(&[
+        (
+            "content/a.md",
+            &note(
+                "Alpha",
+                "2024-01-01",
+                &[],
+                "See [[b|the beta note]] and [[b#later-part|its later part]].",
+            ),
+        ),
+        (
+            "content/b.md",
+            &note(
+                "Beta",
+                "2024-01-02",
+                &["ai"],
+                "Beta opens here, and links [[c|gamma]].\n\n## Later part\n\nThe later part of beta.",
+            ),
+        ),
+        (
+            "content/c.md",
+            &note("Gamma", "2024-01-03", &[], "Gamma's own words."),
+        ),
+    ]);
+    let server = Serving::start(dir.path(), None);
+    let port = server.port;
+    until(|| http_get(port, "/a/").filter(|b| b.contains("beta note")));
+    let (_browser, mut page, _profile) = open_page(browser, &format!("http://127.0.0.1:{port}/a/"));
+    until(|| Some(()).filter(|_| page.eval("document.readyState") == "complete"));
+    let preview = |page: &mut DevTools, i: usize| {
+        page.eval(&format!(
+            "(document.querySelectorAll('.preview')[{i}] || {{}}).innerText || ''"
+        ))
+    };
+
+    // Hover: the title, the tags and the first section, not the later one.
+    hover(&mut page, ".prose a[href='/b/']");
+    let text = until(|| Some(preview(&mut page, 0)).filter(|t| t.contains("Beta")));
+    assert!(
+        text.contains("Beta opens here") && text.contains("#ai"),
+        "{text}"
+    );
+    assert!(!text.contains("The later part of beta"), "{text}");
+    // Escape closes it.
+    page.call(
+        "Input.dispatchKeyEvent",
+        serde_json::json!({"type": "keyDown", "key": "Escape", "code": "Escape"}),
+    );
+    until(|| {
+        Some(())
+            .filter(|_| page.eval("String(document.querySelectorAll('.preview').length)") == "0")
+    });
+
+    // A link with an anchor previews that section.
+    let text = hover_until(
+        &mut page,
+        ".prose a[href='/b/#later-part']",
+        0,
+        "Later part",
+    );
+    assert!(
+        text.contains("The later part of beta") && !text.contains("Beta opens here"),
+        "{text}"
+    );
+
+    // One level deeper: a link inside the preview previews its note beside it.
+    page.call(
+        "Input.dispatchKeyEvent",
+        serde_json::json!({"type": "keyDown", "key": "Escape", "code": "Escape"}),
+    );
+    hover_until(&mut page, ".prose a[href='/b/']", 0, "Beta opens here");
+    hover(&mut page, ".preview a[href='/c/']");
+    let nested = until(|| Some(preview(&mut page, 1)).filter(|t| t.contains("own words")));
+    assert!(nested.contains("own words"), "{nested}");
+    assert!(
+        preview(&mut page, 0).contains("Beta"),
+        "the first stays open"
+    );
+
+    // The keyboard: focusing a link previews it; a click still goes where the link goes.
+    page.call(
+        "Input.dispatchKeyEvent",
+        serde_json::json!({"type": "keyDown", "key": "Escape", "code": "Escape"}),
+    );
+    page.eval("document.querySelector(\".prose a[href='/b/']\").focus(); ''");
+    until(|| Some(preview(&mut page, 0)).filter(|t| t.contains("Beta")));
+    page.eval("document.querySelector(\".prose a[href='/b/']\").click(); ''");
+    until(|| Some(()).filter(|_| page.eval("location.pathname") == "/b/"));
+}

@@ -537,6 +537,7 @@ fn model_notes_get_a_size_card_and_shortcodes_render() {
         attrs(&page, "script[src]", "src"),
         [
             format!("/{}", asset(&out, "search.js").unwrap()),
+            format!("/{}", asset(&out, "preview.js").unwrap()),
             format!("/{}", asset(&out, "calculator.js").unwrap())
         ]
     );

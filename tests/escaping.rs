@@ -19,13 +19,13 @@ fn hostile_front_matter_is_escaped_in_every_output() {
     ]);
     let out = build_ok(dir.path());
     let page = html(&out, "evil/index.html");
-    // The theme's own search script and nothing else: no script element from the text.
-    let search = format!("/{}", asset(&out, "search.js").unwrap());
-    assert_eq!(
-        attrs(&page, "script:not([type])", "src"),
-        std::slice::from_ref(&search)
-    );
-    assert_eq!(select(&page, "script:not([type])").len(), 1);
+    // The theme's own scripts and nothing else: no script element from the text.
+    let theirs = [
+        format!("/{}", asset(&out, "search.js").unwrap()),
+        format!("/{}", asset(&out, "preview.js").unwrap()),
+    ];
+    assert_eq!(attrs(&page, "script:not([type])", "src"), theirs);
+    assert_eq!(select(&page, "script:not([type])").len(), 2);
     assert!(
         texts(&page, "script:not([type])")
             .iter()
@@ -74,8 +74,8 @@ fn hostile_front_matter_is_escaped_in_every_output() {
             .iter()
             .any(|t| t.starts_with("#<script>"))
     );
-    assert_eq!(attrs(&cloud, "script", "src"), [search]);
-    assert_eq!(select(&cloud, "script").len(), 1);
+    assert_eq!(attrs(&cloud, "script", "src"), theirs);
+    assert_eq!(select(&cloud, "script").len(), 2);
 
     // The search index carries the text as data, never as markup.
     let index = std::fs::read(out.join("search.bin")).unwrap();
