@@ -69,6 +69,8 @@ def main():
     ap.add_argument("--notes", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=40)
     ap.add_argument("--binary", default=str(REPO / "target" / "release" / "wisdom"))
+    ap.add_argument("--toml", default=None,
+                    help="a wisdom.toml for the corpus, e.g. 'feeds = [\"rss\"]' (default: none)")
     a = ap.parse_args()
     if not pathlib.Path(a.binary).exists():
         sys.exit(f"{a.binary} not found: run `cargo build --release` first")
@@ -77,6 +79,8 @@ def main():
         site = pathlib.Path(tmp) / "site"
         subprocess.run([sys.executable, str(MAKE_CORPUS), "--notes", str(a.notes), "--out", str(site)],
                        check=True, stdout=subprocess.DEVNULL)
+        if a.toml:
+            (site / "wisdom.toml").write_text(a.toml + "\n", encoding="utf-8")
         notes = sorted((site / "content" / "wisdom").glob("0*.md"))
         port = free_port()
         started = time.time()

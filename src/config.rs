@@ -134,7 +134,7 @@ impl Default for Config {
             feed_content: FeedContent::Summary,
             escape_html: false,
             search: true,
-            broken_links: BrokenLinks::Error,
+            broken_links: BrokenLinks::Warn,
             strict: false,
             taxonomies: vec![TAGS.into(), "categories".into()],
             inline_tags: true,

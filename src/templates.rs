@@ -33,6 +33,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "alias.html",
     "partials/card.html",
     "partials/pagination.html",
+    "partials/explorer.html",
     "shortcodes/figure.html",
     "shortcodes/highlight.html",
     "shortcodes/details.html",
@@ -54,6 +55,7 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("search.js", include_bytes!("../static/search.js")),
     ("toc.js", include_bytes!("../static/toc.js")),
     ("preview.js", include_bytes!("../static/preview.js")),
+    ("explorer.js", include_bytes!("../static/explorer.js")),
 ];
 
 /// The built-in static files of the theme and of the site's active components.

@@ -85,7 +85,10 @@ fn callouts_and_math_read_well_in_light_and_dark_and_folded_ones_open_on_click()
             fraction_fits, "true",
             "{scheme}: the fraction spans the page"
         );
-        shots.push(screenshot(&mut page, scheme));
+        shots.push(screenshot(
+            &mut page,
+            &format!("callouts-and-math-{scheme}"),
+        ));
     }
     assert_ne!(shots[0], shots[1], "light and dark look the same");
 
@@ -115,8 +118,8 @@ fn click(page: &mut DevTools, x: f64, y: f64) {
     }
 }
 
-/// A full-page PNG, written to `target/screenshots/`; returns its bytes.
-fn screenshot(page: &mut DevTools, scheme: &str) -> Vec<u8> {
+/// A full-page PNG, written to `target/screenshots/NAME.png`; returns its bytes.
+fn screenshot(page: &mut DevTools, name: &str) -> Vec<u8> {
     let reply = page.call(
         "Page.captureScreenshot",
         serde_json::json!({"format": "png", "captureBeyondViewport": true}),
@@ -125,7 +128,7 @@ fn screenshot(page: &mut DevTools, scheme: &str) -> Vec<u8> {
     assert!(png.starts_with(b"\x89PNG"), "not a PNG");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("callouts-and-math-{scheme}.png")), &png).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
     png
 }
 
@@ -411,4 +414,318 @@ fn hovering_a_link_previews_the_note_its_anchor_and_one_level_deeper() {
     until(|| Some(preview(&mut page, 0)).filter(|t| t.contains("Beta")));
     page.eval("document.querySelector(\".prose a[href='/b/']\").click(); ''");
     until(|| Some(()).filter(|_| page.eval("location.pathname") == "/b/"));
+}
+
+/// axe-core for the accessibility checks: `target/axe-core/axe.min.js`, which `.ci/run`
+/// fetches with npm. Without it the checks are skipped locally and fail under CI=true.
+fn axe_source() -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => panic!(
+            "axe-core is required under CI=true: {} (.ci/run fetches it)",
+            path.display()
+        ),
+        Err(_) => {
+            eprintln!("accessibility check skipped: no {}", path.display());
+            None
+        }
+    }
+}
+
+/// The serious and critical problems axe-core finds on the page (WCAG 2 A and AA rules and
+/// its best practices), one `rule: element` line each.
+fn accessibility_problems(page: &mut DevTools, axe: &str) -> Vec<String> {
+    if page.eval("typeof axe") != "object" {
+        page.eval(&format!("{axe}\n''"));
+    }
+    let found = page.eval_async(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(\
+           r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+             .flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ') + ' ' + n.failureSummary))))",
+    );
+    serde_json::from_str(&found).unwrap_or_else(|e| panic!("{e}: {found}"))
+}
+
+fn set_scheme(page: &mut DevTools, scheme: &str) {
+    page.call(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+    );
+}
+
+fn wide(page: &mut DevTools) {
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": 1600, "height": 1000, "deviceScaleFactor": 1, "mobile": false}),
+    );
+}
+
+/// The number of notes within `depth` links of the note at `url`, itself included, as the
+/// note map (`notes.json`) says.
+fn neighbourhood(map: &serde_json::Value, url: &str, depth: usize) -> usize {
+    let notes = map["notes"].as_array().unwrap();
+    let start = notes.iter().position(|n| n[1] == url).unwrap();
+    let links: Vec<usize> = map["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_u64().unwrap() as usize)
+        .collect();
+    let mut seen = std::collections::BTreeSet::from([start]);
+    let mut ring = vec![start];
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for pair in links.chunks(2) {
+            for (a, b) in [(pair[0], pair[1]), (pair[1], pair[0])] {
+                if ring.contains(&a) && seen.insert(b) {
+                    next.push(b);
+                }
+            }
+        }
+        ring = next;
+    }
+    seen.len()
+}
+
+#[test]
+fn the_explorer_keeps_folders_open_across_a_reload_and_a_notes_graph_draws_its_neighbours() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let holder = tempfile::tempdir().unwrap();
+    let root = holder.path().join("vault");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault"),
+        &root,
+    );
+    let server = Serving::start(&root, None);
+    let port = server.port;
+    let map: serde_json::Value =
+        until(|| http_get(port, "/notes.json").and_then(|b| serde_json::from_str(&b).ok()));
+    let url = format!("http://127.0.0.1:{port}/models/deepseek-r1/");
+    let (_browser, mut page, _profile) = open_page(browser, &url);
+    wide(&mut page);
+
+    // The folder on the way here is open, with its notes, this one marked.
+    let current = until(|| {
+        Some(page.eval(
+            "(document.querySelector('nav.explorer a[aria-current=page]') || {}).textContent || ''",
+        ))
+        .filter(|t| !t.is_empty())
+    });
+    assert_eq!(current, "DeepSeek R1");
+    // A closed folder opens with a click on its button, and stays open after a reload.
+    let archive = "nav.explorer li[data-url='/archive/'] > button.explorer-toggle";
+    let expanded = |page: &mut DevTools| {
+        page.eval(&format!(
+            "(document.querySelector({archive:?}) || {{getAttribute: () => ''}}).getAttribute('aria-expanded')"
+        ))
+    };
+    assert_eq!(expanded(&mut page), "false");
+    let old_folder_shown =
+        "String(!!document.querySelector(\"li[data-url='/archive/old/']\").offsetParent)";
+    assert_eq!(page.eval(old_folder_shown), "false");
+    let (x, y) = centre(&mut page, archive);
+    click(&mut page, x, y);
+    until(|| Some(()).filter(|_| expanded(&mut page) == "true"));
+    assert_eq!(page.eval(old_folder_shown), "true");
+    page.eval("location.reload(); ''");
+    until(|| {
+        Some(()).filter(|_| {
+            page.eval("document.readyState") == "complete" && expanded(&mut page) == "true"
+        })
+    });
+
+    // The graph below the note: opened, it draws the note and its neighbours two links out.
+    page.eval("document.querySelector('details.local-graph').scrollIntoView(); ''");
+    let (x, y) = centre(&mut page, "details.local-graph > summary");
+    click(&mut page, x, y);
+    let nodes: usize = until(|| {
+        page.eval(
+            "(() => { const c = document.querySelector('details.local-graph canvas.graph'); \
+             return c.dataset.ready ? String(c.wisdomGraph.nodes()) : ''; })()",
+        )
+        .parse()
+        .ok()
+    });
+    assert_eq!(nodes, neighbourhood(&map, "/models/deepseek-r1/", 2));
+    assert!(nodes >= 3, "{nodes}");
+
+    let axe = axe_source();
+    let mut shots = Vec::new();
+    for scheme in ["light", "dark"] {
+        set_scheme(&mut page, scheme);
+        page.eval_async(
+            "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(''))))",
+        );
+        shots.push(screenshot(
+            &mut page,
+            &format!("explorer-and-local-graph-{scheme}"),
+        ));
+        if let Some(axe) = &axe {
+            let problems = accessibility_problems(&mut page, axe);
+            assert!(problems.is_empty(), "{scheme}: {problems:#?}");
+        }
+    }
+    assert_ne!(shots[0], shots[1], "light and dark look the same");
+}
+
+/// A corpus of `../shared/bench/make_corpus.py` with links between its notes (the corpus
+/// has none): each note links to the next and to one further on, as wiki links.
+fn linked_corpus(notes: usize, site: &Path) -> Option<()> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/make_corpus.py");
+    if !script.is_file() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "{} is required under CI=true",
+            script.display()
+        );
+        eprintln!("skipped: no {}", script.display());
+        return None;
+    }
+    let made = std::process::Command::new("python3")
+        .arg(&script)
+        .args([
+            "--notes",
+            &notes.to_string(),
+            "--out",
+            site.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let dir = site.join("content/wisdom");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+        .collect();
+    files.sort();
+    let stem = |i: usize| {
+        files[i % files.len()]
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    for (i, file) in files.iter().enumerate() {
+        let mut text = std::fs::read_to_string(file).unwrap();
+        text.push_str(&format!(
+            "\n\nSee also [[{}]] and [[{}]].\n",
+            stem(i + 1),
+            stem(i * 7 + 3)
+        ));
+        std::fs::write(file, text).unwrap();
+    }
+    Some(())
+}
+
+#[test]
+fn the_graph_of_10000_notes_draws_and_a_click_on_a_note_opens_it() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let holder = tempfile::tempdir().unwrap();
+    let site = holder.path().join("site");
+    if linked_corpus(10_000, &site).is_none() {
+        return;
+    }
+    let out = holder.path().join("out");
+    let run = wisdom(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // The built folder, served as a static host would.
+    let port = common::serving::free_port();
+    let _server = common::browser::Kill(
+        std::process::Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let map: serde_json::Value =
+        until(|| http_get(port, "/notes.json").and_then(|b| serde_json::from_str(&b).ok()));
+    let notes = map["notes"].as_array().unwrap().len();
+    assert!(notes > 9000, "{notes}");
+    let (_browser, mut page, _profile) =
+        open_page(browser, &format!("http://127.0.0.1:{port}/graph/"));
+    wide(&mut page);
+    let drawn: usize = until(|| {
+        page.eval(
+            "(() => { const c = document.querySelector('canvas.graph'); \
+             return c && c.dataset.ready ? String(c.wisdomGraph.nodes()) : ''; })()",
+        )
+        .parse()
+        .ok()
+    });
+    assert_eq!(drawn, notes);
+    // Wait for the layout to settle (bounded: it stops by itself after a few hundred ticks).
+    let started = std::time::Instant::now();
+    while page.eval("String(document.querySelector('canvas.graph').wisdomGraph.settled())")
+        != "true"
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(180),
+            "the layout never settled"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // A note drawn well inside the canvas: hovering it shows a pointer, clicking opens it.
+    let found = page.eval_async(
+        "fetch('/notes.json').then(r => r.json()).then(m => {            const c = document.querySelector('canvas.graph'), box = c.getBoundingClientRect();            for (const n of m.notes) { const p = c.wisdomGraph.position(n[1]);              if (p.x > box.left + 40 && p.x < box.right - 40 && p.y > box.top + 40                  && p.y < Math.min(box.bottom, innerHeight) - 40)                return JSON.stringify({url: n[1], x: p.x, y: p.y}); } return ''; })",
+    );
+    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    let target = found["url"].as_str().unwrap().to_string();
+    let (x, y) = (found["x"].as_f64().unwrap(), found["y"].as_f64().unwrap());
+    page.call(
+        "Input.dispatchMouseEvent",
+        serde_json::json!({"type": "mouseMoved", "x": x, "y": y}),
+    );
+    until(|| {
+        Some(()).filter(|_| {
+            page.eval("document.querySelector('canvas.graph').style.cursor") == "pointer"
+        })
+    });
+    for scheme in ["light", "dark"] {
+        set_scheme(&mut page, scheme);
+        page.eval_async(
+            "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(''))))",
+        );
+        screenshot(&mut page, &format!("graph-10000-{scheme}"));
+    }
+    // A full-page screenshot drops the scroll bar for a moment, which moves the centred
+    // canvas: where the note is now.
+    let xy = page.eval(&format!(
+        "JSON.stringify(document.querySelector('canvas.graph').wisdomGraph.position({target:?}))"
+    ));
+    let xy: serde_json::Value = serde_json::from_str(&xy).unwrap();
+    let (x, y) = (xy["x"].as_f64().unwrap(), xy["y"].as_f64().unwrap());
+    click(&mut page, x, y);
+    until(|| Some(()).filter(|_| page.eval("location.pathname") == target));
 }

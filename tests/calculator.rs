@@ -538,7 +538,8 @@ fn model_notes_get_a_size_card_and_shortcodes_render() {
         [
             format!("/{}", asset(&out, "search.js").unwrap()),
             format!("/{}", asset(&out, "preview.js").unwrap()),
-            format!("/{}", asset(&out, "calculator.js").unwrap())
+            format!("/{}", asset(&out, "calculator.js").unwrap()),
+            format!("/{}", asset(&out, "graph.js").unwrap())
         ]
     );
 

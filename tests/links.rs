@@ -127,7 +127,37 @@ struct Broken {
 }
 
 #[test]
-fn broken_links_and_anchors_are_errors_with_file_and_line() {
+fn broken_links_are_warnings_that_keep_the_site_and_errors_under_strict() {
+    let dir = linked_site();
+    write(
+        dir.path(),
+        "content/wisdom/bad.md",
+        note(
+            "Bad",
+            "2024-05-01",
+            &[],
+            "See [[Not Written Yet]] and [[The KV Cache]].\n",
+        )
+        .as_bytes(),
+    );
+    let run = build(dir.path());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("content/wisdom/bad.md:6:5"), "{stderr}");
+    let page = html(&dir.path().join("public"), "wisdom/bad/index.html");
+    assert_eq!(texts(&page, ".prose a.missing"), ["Not Written Yet"]);
+    assert_eq!(texts(&page, ".prose a:not(.missing)"), ["The KV Cache"]);
+
+    let run = wisdom(&["build", "--strict", "--root", dir.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let run = wisdom(&["check", "--root", dir.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Not Written Yet"), "{stderr}");
+}
+
+#[test]
+fn broken_links_and_anchors_are_errors_with_file_and_line_under_strict() {
     let cases = [
         Broken {
             body: "Text\n\nSee [x](@/wisdom/missing.md).\n",
@@ -168,7 +198,7 @@ fn broken_links_and_anchors_are_errors_with_file_and_line() {
             "content/wisdom/bad.md",
             note("Bad", "2024-05-01", &[], case.body).as_bytes(),
         );
-        let run = build(dir.path());
+        let run = wisdom(&["build", "--strict", "--root", dir.path().to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(1), "{stderr}");
         for piece in case.expect {
@@ -179,7 +209,7 @@ fn broken_links_and_anchors_are_errors_with_file_and_line() {
 }
 
 #[test]
-fn a_name_still_ambiguous_after_obsidians_rules_is_an_error_naming_both_notes() {
+fn a_name_still_ambiguous_after_obsidians_rules_names_both_notes_and_fails_under_strict() {
     let dir = linked_site();
     // Same file name, same depth, neither beside the linking note: nothing picks one.
     write(
@@ -192,7 +222,11 @@ fn a_name_still_ambiguous_after_obsidians_rules_is_an_error_naming_both_notes() 
         "content/misc/refers.md",
         note("Refers", "2024-05-01", &[], "[[kv-cache]]\n").as_bytes(),
     );
+    // A warning by default, the link kept as text; an error under --strict.
     let run = build(dir.path());
+    assert_eq!(run.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("2 notes"));
+    let run = wisdom(&["build", "--strict", "--root", dir.path().to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     for piece in [

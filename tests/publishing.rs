@@ -174,7 +174,8 @@ fn the_build_writes_redirects_and_headers_for_static_hosts() {
         attrs(&calculator, "[data-wasm]", "data-wasm"),
     ]
     .concat();
-    assert_eq!(loaded.len(), 8, "{loaded:?}");
+    // Styles, search, previews, graph and explorer; the calculator's script and module.
+    assert_eq!(loaded.len(), 11, "{loaded:?}");
     for path in loaded {
         let file = path.trim_start_matches('/');
         assert!(out.join(file).is_file(), "{file} is not written");

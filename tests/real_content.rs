@@ -390,7 +390,9 @@ fn a_sites_template_replaces_a_built_in_shortcode_and_bad_ones_are_located() {
             "content/a.md",
             format!("---\ntitle: A\n---\n{body}").as_bytes(),
         );
-        let run = build_into(root, &out, &[]);
+        // A page that does not exist is a warning (the note may not be written yet), an
+        // error under --strict.
+        let run = build_into(root, &out, &["--strict"]);
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(1), "{body}: {stderr}");
         assert!(

@@ -273,7 +273,8 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
         served.expect_reload(name, &log);
         let clean = clean_build(&root, served.port);
         let want = snapshot(&clean);
-        // The search index is written just after the reload message: allow it a moment.
+        // The site-wide data files (search index, note map) are written just after the
+        // reload message: allow them a moment.
         let deadline = std::time::Instant::now() + Duration::from_secs(3);
         loop {
             let got = snapshot(&served.output());
@@ -286,7 +287,9 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
             let same = missing.is_empty() && extra.is_empty() && differ.is_empty();
             let only_index = extra.is_empty()
                 && missing.is_empty()
-                && differ.iter().all(|k| k.ends_with("search.bin"));
+                && differ
+                    .iter()
+                    .all(|k| k.ends_with("search.bin") || k.ends_with("notes.json"));
             if same {
                 break;
             }

@@ -53,6 +53,22 @@ impl Sink for Discard {
     }
 }
 
+/// A build keeps a link to a missing note as text with a warning (a note not written yet);
+/// `check` is the link checker, so every broken link fails it.
+fn refuse_broken_links(site: &crate::site::Site) -> Result<()> {
+    let broken: Vec<Diagnostic> = site
+        .warnings
+        .iter()
+        .filter(|w| w.kind == Kind::Link)
+        .cloned()
+        .collect();
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(broken))
+    }
+}
+
 pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let build_options = BuildOptions {
         root: options.root.clone(),
@@ -65,6 +81,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
     let (sources, errors) = pipeline.read_all(&mut timings);
     let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
     build::refuse_warnings(&site, options.strict)?;
+    refuse_broken_links(&site)?;
     let pages = Discard::default();
     render::render_site(&site, &theme, &pipeline, &pages).map_err(Error::one)?;
     let mut report = CheckReport {

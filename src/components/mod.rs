@@ -8,6 +8,7 @@
 //! pages, files, shortcodes and front matter keys are then gone from the build.
 
 pub mod calculator;
+mod graph;
 mod videos;
 
 use std::path::Path;
@@ -63,14 +64,29 @@ pub trait Component: Sync {
         Ok(None)
     }
 
-    /// HTML it adds to a note's page, above the text, from what `read_note` kept.
+    /// HTML it adds to a note's page (see [`Component::placement`]), from what `read_note`
+    /// kept.
     fn note_html(&self, _value: &Value, _theme: &Theme) -> Result<String, Diagnostic> {
         Ok(String::new())
     }
+
+    /// Where its `note_html` goes on the page.
+    fn placement(&self) -> Placement {
+        Placement::AboveText
+    }
+}
+
+/// Where a component's addition goes on a note's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Before the text, as a note's size card.
+    AboveText,
+    /// After the text and its links, as the graph of the note's neighbours.
+    BelowText,
 }
 
 /// Every component `wisdom` has, in a fixed order (their index is their id).
-pub const ALL: &[&dyn Component] = &[&calculator::Calculator, &videos::Videos];
+pub const ALL: &[&dyn Component] = &[&calculator::Calculator, &videos::Videos, &graph::Graph];
 
 /// The components a site has on: all of them unless `[components]` turns some off.
 pub fn active(config: &Config) -> impl Iterator<Item = (usize, &'static dyn Component)> + '_ {
@@ -116,10 +132,15 @@ pub fn read_note(
     found
 }
 
-/// The HTML the components add to a note's page, in their order.
-pub fn note_html(additions: &[(usize, Value)], theme: &Theme) -> Result<Vec<String>, Diagnostic> {
+/// The HTML the components add at one place of a note's page, in their order.
+pub fn note_html(
+    additions: &[(usize, Value)],
+    placement: Placement,
+    theme: &Theme,
+) -> Result<Vec<String>, Diagnostic> {
     additions
         .iter()
+        .filter(|(id, _)| ALL[*id].placement() == placement)
         .map(|(id, value)| ALL[*id].note_html(value, theme))
         .collect()
 }

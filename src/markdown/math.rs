@@ -25,6 +25,14 @@ pub(super) fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
         config,
     )
     .map_err(|e| e.to_string())?;
+    if display {
+        // A wide formula scrolls sideways (style.css): a keyboard reader must reach it too.
+        out = out.replacen(
+            "<math display=\"block\"",
+            "<math display=\"block\" tabindex=\"0\"",
+            1,
+        );
+    }
     Ok(out)
 }
 
@@ -38,7 +46,10 @@ mod tests {
         assert!(inline.starts_with("<math"), "{inline}");
         assert!(inline.contains("<mfrac"), "{inline}");
         let block = to_mathml(r"\sum_{i=1}^n i", true).unwrap();
-        assert!(block.contains("display=\"block\""), "{block}");
+        assert!(
+            block.contains("display=\"block\" tabindex=\"0\""),
+            "{block}"
+        );
         assert!(to_mathml(r"\frac{a}{", false).is_err());
     }
 }

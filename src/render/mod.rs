@@ -5,6 +5,7 @@
 
 pub mod diff;
 mod feeds;
+mod note_map;
 pub mod search;
 mod shortcodes;
 mod transclude;
@@ -18,12 +19,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::components;
+use crate::components::{self, Placement};
 use crate::config::FeedFormat;
 use crate::content::CONTENT_DIR;
 use crate::error::{Diagnostic, Kind};
 use crate::markdown::links::resolve_markers;
-use crate::site::{Note, NoteId, SEARCH_INDEX_PATH, Site, TagId};
+use crate::site::{NOTE_MAP_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TagId};
 use crate::templates::Theme;
 use views::{
     Card, Meta, NoteLinkView, PageView, Paginator, SectionLink, SectionView, TagLink, TaxonomyView,
@@ -67,6 +68,16 @@ pub enum Job {
     Redirects,
     /// `/search.bin`: the index of the search box.
     SearchIndex,
+    /// `/notes.json`: the sections, notes and links the explorer and the graph draw.
+    NoteMap,
+}
+
+impl Job {
+    /// The site-wide data files that the browser loads on demand: after an edit in
+    /// `wisdom serve` they are written after the reload message, not before it.
+    pub fn is_deferrable(self) -> bool {
+        matches!(self, Job::SearchIndex | Job::NoteMap)
+    }
 }
 
 const DESCRIPTION_CHARS: usize = 200;
@@ -145,6 +156,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     if site.config.search {
         jobs.push(Job::SearchIndex);
     }
+    jobs.push(Job::NoteMap);
     jobs.extend((0..site.notes.len()).map(Job::Note));
     for (id, note) in site.notes.iter().enumerate() {
         jobs.extend((0..note.redirects.len()).map(|i| Job::Alias(id, i)));
@@ -300,6 +312,7 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::Robots => "/robots.txt".into(),
         Job::Redirects => "/_redirects".into(),
         Job::SearchIndex => SEARCH_INDEX_PATH.into(),
+        Job::NoteMap => NOTE_MAP_PATH.into(),
     };
     output_file(&url_path)
 }
@@ -369,6 +382,7 @@ fn frame(site: &Site) -> Context {
         })
         .collect();
     ctx.insert("nav", &nav);
+    ctx.insert("explorer", &ExplorerSection::tree(site));
     let component_nav: Vec<ComponentLink> = components::active(config)
         .flat_map(|(_, c)| c.pages())
         .filter_map(|p| {
@@ -380,6 +394,37 @@ fn frame(site: &Site) -> Context {
         .collect();
     ctx.insert("component_nav", &component_nav);
     ctx
+}
+
+/// A folder in the explorer. Pages carry the folders only; `explorer.js` adds their notes
+/// from the note map when a folder opens, so a page's size does not grow with the site.
+#[derive(Serialize)]
+struct ExplorerSection<'a> {
+    title: &'a str,
+    url: &'a str,
+    children: Vec<ExplorerSection<'a>>,
+}
+
+impl<'a> ExplorerSection<'a> {
+    /// The folder tree below the home page, each level in the site's order (by path).
+    fn tree(site: &'a Site) -> Vec<Self> {
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); site.sections.len()];
+        for i in 1..site.sections.len() {
+            children[site.parent(i)].push(i);
+        }
+        Self::level(site, &children, 0)
+    }
+
+    fn level(site: &'a Site, children: &[Vec<usize>], parent: usize) -> Vec<Self> {
+        children[parent]
+            .iter()
+            .map(|&i| ExplorerSection {
+                title: &site.sections[i].title,
+                url: &site.sections[i].url,
+                children: Self::level(site, children, i),
+            })
+            .collect()
+    }
 }
 
 /// A component's page in the navigation.
@@ -401,6 +446,7 @@ impl Renderer<'_> {
             // Listings can be huge: rendered straight into `out`.
             Job::Listing(listing, page) => return self.listing(listing, page, out),
             Job::SearchIndex => search::index(self.site),
+            Job::NoteMap => note_map::note_map(self.site),
             Job::Note(id) => self.note(id)?.into_bytes(),
             Job::Alias(id, i) => self.alias(id, i)?.into_bytes(),
             Job::TaxonomyIndex(t) => self.taxonomy_index(t)?.into_bytes(),
@@ -439,7 +485,12 @@ impl Renderer<'_> {
             card: Card::new(site, note),
             slug: &note.slug,
             content: self.body(id, &mut vec![id])?,
-            additions: components::note_html(&note.additions, self.theme)?,
+            additions: components::note_html(&note.additions, Placement::AboveText, self.theme)?,
+            additions_below: components::note_html(
+                &note.additions,
+                Placement::BelowText,
+                self.theme,
+            )?,
             toc: &note.content.toc,
             lastmod: note.lastmod.map(|d| d.rfc3339()),
             lastmod_human: note.lastmod.map(|d| d.human(&site.config.language)),

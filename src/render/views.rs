@@ -151,6 +151,8 @@ pub struct PageView<'a> {
     pub content: Cow<'a, str>,
     /// HTML the components add above the text (the size card of a note's `model:`).
     pub additions: Vec<String>,
+    /// HTML the components add below the text and its links (the local graph).
+    pub additions_below: Vec<String>,
     pub toc: &'a [TocEntry],
     pub lastmod: Option<String>,
     pub lastmod_human: Option<String>,

@@ -30,9 +30,10 @@ pub struct LiveSite {
     site: Site,
     /// Changed files not applied yet because the site had errors; retried with every change.
     pending: BTreeSet<PathBuf>,
-    /// The search index lags the pages: it is rewritten after the browser is told to
-    /// reload (it covers the whole site, and a tab loads it only when searched).
-    index_stale: bool,
+    /// The site-wide data files (search index, note map) lag the pages: they are rewritten
+    /// after the browser is told to reload (each covers the whole site, and a tab loads it
+    /// only when searching or opening the explorer or graph). See [`Job::is_deferrable`].
+    deferred: BTreeSet<Job>,
 }
 
 /// What a change did.
@@ -75,7 +76,7 @@ impl LiveSite {
             theme,
             site,
             pending: BTreeSet::new(),
-            index_stale: false,
+            deferred: BTreeSet::new(),
         })
     }
 
@@ -185,7 +186,7 @@ impl LiveSite {
         } else {
             changed_jobs(&self.site, &new_site, &touched)
         };
-        let jobs = defer_index(jobs, &mut self.index_stale);
+        let jobs = defer_data(jobs, &mut self.deferred);
         let sink = InPlace {
             dir: &self.output,
             minify: new_site.config.minify,
@@ -236,14 +237,14 @@ impl LiveSite {
         Ok(written)
     }
 
-    /// Writes what was left for after the reload message: the search index.
+    /// Writes what was left for after the reload message: the site-wide data files.
     pub fn write_deferred(&mut self) -> Result<()> {
-        if std::mem::take(&mut self.index_stale) {
+        let jobs: Vec<Job> = std::mem::take(&mut self.deferred).into_iter().collect();
+        if !jobs.is_empty() {
             let sink = InPlace {
                 dir: &self.output,
                 minify: self.site.config.minify,
             };
-            let jobs = [Job::SearchIndex];
             render::render_jobs(&self.site, &self.theme, &self.pipeline, &jobs, &sink)
                 .map_err(Error::one)?;
         }
@@ -264,7 +265,7 @@ impl LiveSite {
             return Ok(None);
         };
         let jobs = jobs_for_notes(&self.site, &edit.ids, edit.lastmod_moved);
-        let jobs = defer_index(jobs, &mut self.index_stale);
+        let jobs = defer_data(jobs, &mut self.deferred);
         let sink = InPlace {
             dir: &self.output,
             minify: self.site.config.minify,
@@ -400,10 +401,10 @@ fn remove_file(output: &Path, rel: &str) {
     }
 }
 
-/// Takes the search index out of `jobs`, noting that it is owed (see `index_stale`).
-fn defer_index(mut jobs: Vec<Job>, stale: &mut bool) -> Vec<Job> {
-    let before = jobs.len();
-    jobs.retain(|&j| j != Job::SearchIndex);
-    *stale |= jobs.len() < before;
-    jobs
+/// Takes the site-wide data files out of `jobs`, noting that they are owed (see
+/// `LiveSite::deferred`).
+fn defer_data(jobs: Vec<Job>, owed: &mut BTreeSet<Job>) -> Vec<Job> {
+    let (later, now): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| j.is_deferrable());
+    owed.extend(later);
+    now
 }

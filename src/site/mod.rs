@@ -199,6 +199,8 @@ pub struct InPlaceEdit {
 pub const TAGS_PATH: &str = "/tags/";
 /// The search box's index (see `render::search`).
 pub const SEARCH_INDEX_PATH: &str = "/search.bin";
+/// The explorer's and the graph's data (see `render::note_map`).
+pub const NOTE_MAP_PATH: &str = "/notes.json";
 
 impl Site {
     /// Swaps in new data for notes whose place in the site stays the same: same URL,
@@ -215,6 +217,7 @@ impl Site {
                 && old.aliases == new.aliases
                 && old.date == new.date
                 && old.title == new.title
+                && old.weight == new.weight
                 && old.terms == new.terms
                 && old.dir == new.dir
                 && old.extra.get("featured") == new.extra.get("featured")
@@ -253,6 +256,11 @@ impl Site {
 
     pub fn tags_url(&self) -> String {
         self.config.url(TAGS_PATH)
+    }
+
+    /// The section right above a section (home, 0, for a top-level one and for home).
+    pub fn parent(&self, section: usize) -> usize {
+        self.ancestors(section).last().copied().unwrap_or(0)
     }
 
     /// The sections above a section, outermost first, home excluded: its breadcrumbs.
@@ -799,6 +807,7 @@ enum Owner<'a> {
     TaxonomyIndex(&'a str),
     Component(&'static str),
     SearchIndex,
+    NoteMap,
     Tag(&'a str),
     Note(&'a Path),
     Folder(&'a str),
@@ -812,6 +821,7 @@ impl std::fmt::Display for Owner<'_> {
             Owner::TaxonomyIndex(name) => write!(f, "the index of {name}"),
             Owner::Component(title) => write!(f, "the page `{title}`"),
             Owner::SearchIndex => f.write_str("the search index"),
+            Owner::NoteMap => f.write_str("the note map of the explorer and graph"),
             Owner::Tag(name) => write!(f, "the tag page of `{name}`"),
             Owner::Folder(name) => write!(f, "the section page of the folder `{name}`"),
         }
@@ -844,6 +854,7 @@ fn page_claims<'a>(
     let pages = crate::components::active(config).flat_map(|(_, c)| c.pages());
     claims.extend(pages.map(|p| (p.path, Owner::Component(p.title))));
     claims.push((SEARCH_INDEX_PATH, Owner::SearchIndex));
+    claims.push((NOTE_MAP_PATH, Owner::NoteMap));
     claims.extend(tags.iter().map(|t| (t.path.as_str(), Owner::Tag(&t.name))));
     claims.extend(
         notes

@@ -112,9 +112,13 @@ impl DevTools {
         let mut frame = vec![0x81];
         if payload.len() < 126 {
             frame.push(0x80 | payload.len() as u8);
-        } else {
+        } else if let Ok(len) = u16::try_from(payload.len()) {
             frame.push(0x80 | 126);
-            frame.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+            frame.extend_from_slice(&len.to_be_bytes());
+        } else {
+            // A script injected whole (axe-core is half a megabyte).
+            frame.push(0x80 | 127);
+            frame.extend_from_slice(&(payload.len() as u64).to_be_bytes());
         }
         let mask = [0x12, 0x34, 0x56, 0x78];
         frame.extend_from_slice(&mask);
@@ -159,6 +163,18 @@ impl DevTools {
         self.call("Input.dispatchKeyEvent", down);
         let up = serde_json::json!({"type": "keyUp", "key": key, "code": key});
         self.call("Input.dispatchKeyEvent", up);
+    }
+
+    /// Evaluates an expression that gives a promise of a string, and waits for it.
+    pub fn eval_async(&mut self, expression: &str) -> String {
+        let params = serde_json::json!({
+            "expression": expression, "returnByValue": true, "awaitPromise": true
+        });
+        let reply = self.call("Runtime.evaluate", params);
+        reply["result"]["result"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     /// Sends a DevTools command and waits for its reply.

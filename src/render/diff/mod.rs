@@ -116,7 +116,38 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     if new.config.search && (changed.contains(&true) || old.notes.len() != new.notes.len()) {
         jobs.insert(Job::SearchIndex);
     }
+    if note_map_differs(old, new) {
+        jobs.insert(Job::NoteMap);
+    }
     jobs.into_iter().collect()
+}
+
+/// Whether the note map (`render::note_map`) would say anything else: a note's title, URL,
+/// terms or backlinks, a folder's title, URL or order of notes, a term's name.
+fn note_map_differs(old: &Site, new: &Site) -> bool {
+    let same_terms = |a: &[usize], b: &[usize]| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(&x, &y)| old.tags[x].path == new.tags[y].path)
+    };
+    old.notes.len() != new.notes.len()
+        || old.sections.len() != new.sections.len()
+        || old.tags.len() != new.tags.len()
+        || old.notes.iter().zip(&new.notes).any(|(a, b)| {
+            (&a.title, &a.url, &a.backlinks) != (&b.title, &b.url, &b.backlinks)
+                || !same_terms(&a.tags, &b.tags)
+        })
+        || old
+            .sections
+            .iter()
+            .zip(&new.sections)
+            .any(|(a, b)| (&a.title, &a.url, &a.notes) != (&b.title, &b.url, &b.notes))
+        || old
+            .tags
+            .iter()
+            .zip(&new.tags)
+            .any(|(a, b)| (&a.name, &a.url) != (&b.name, &b.url))
 }
 
 /// The notes that embed any of `ids`, directly or through other embeds (not `ids`).
