@@ -47,9 +47,13 @@ def timed_build(binary, site, out, runs):
     return statistics.median(times)
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 def serve(folder):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a: None
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -81,8 +85,12 @@ def graph_figures(port):
             page.call("Input.dispatchMouseEvent", type="mouseReleased", x=sx + 240, y=sy + 120, button="left", clickCount=1)
             fps[kind] = (page.eval(f"{canvas}.wisdomGraph.frames()") - f0) / (time.time() - t)
         # Dragging a note: the layout runs again around it.
-        hub = page.eval('fetch("/notes.json").then(r => r.json()).then(m => m.notes[0][1])')
-        pos = json.loads(page.eval(f"JSON.stringify({canvas}.wisdomGraph.position({json.dumps(hub)}))"))
+        pos = json.loads(page.eval(
+            "fetch('/notes.json').then(r => r.json()).then(m => { "
+            f"const c = {canvas}, box = c.getBoundingClientRect(); "
+            "for (const n of m.notes) { const p = c.wisdomGraph.position(n[1]); "
+            "if (p.x > box.left + 60 && p.x < box.right - 180 && p.y > box.top + 60 "
+            "&& p.y < Math.min(box.bottom, innerHeight) - 120) return JSON.stringify(p); } })"))
         page.call("Input.dispatchMouseEvent", type="mousePressed", x=pos["x"], y=pos["y"], button="left", clickCount=1)
         f0 = page.eval(f"{canvas}.wisdomGraph.frames()")
         t = time.time()
