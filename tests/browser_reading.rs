@@ -404,6 +404,16 @@ fn hovering_a_link_previews_the_note_its_anchor_and_one_level_deeper() {
         preview(&mut page, 0).contains("Beta"),
         "the first stays open"
     );
+    // Both previews open, in light and dark: a screenshot each, and no serious problem.
+    let axe = axe_source();
+    for scheme in ["light", "dark"] {
+        set_scheme(&mut page, scheme);
+        screenshot(&mut page, &format!("previews-{scheme}"));
+        if let Some(axe) = &axe {
+            let problems = accessibility_problems(&mut page, axe);
+            assert!(problems.is_empty(), "{scheme}: {problems:#?}");
+        }
+    }
 
     // The keyboard: focusing a link previews it; a click still goes where the link goes.
     page.call(
@@ -712,12 +722,17 @@ fn the_graph_of_10000_notes_draws_and_a_click_on_a_note_opens_it() {
             page.eval("document.querySelector('canvas.graph').style.cursor") == "pointer"
         })
     });
+    let axe = axe_source();
     for scheme in ["light", "dark"] {
         set_scheme(&mut page, scheme);
         page.eval_async(
             "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(''))))",
         );
         screenshot(&mut page, &format!("graph-10000-{scheme}"));
+        if let Some(axe) = &axe {
+            let problems = accessibility_problems(&mut page, axe);
+            assert!(problems.is_empty(), "{scheme}: {problems:#?}");
+        }
     }
     // A full-page screenshot drops the scroll bar for a moment, which moves the centred
     // canvas: where the note is now.

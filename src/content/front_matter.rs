@@ -242,7 +242,10 @@ fn parse_yaml(block: &str) -> Result<FrontMatter, BlockError> {
     if block.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    serde_saphyr::from_str::<FrontMatter>(block).map_err(|e| {
+    // YAML 1.2's booleans, as Hugo's and Obsidian's parsers read them: `tags: [y, no]` are
+    // words, not `true` and `false`. `draft` and `publish` still take `yes` and `no`.
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options::<FrontMatter>(block, options).map_err(|e| {
         let position = e.location().map_or(Position::Unknown, |l| {
             Position::LineCol(l.line() as usize, l.column() as usize)
         });
@@ -334,7 +337,7 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
                 "lastmod" | "updated" => {
                     fm.lastmod = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
                 }
-                "draft" => fm.draft = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                "draft" => fm.draft = map.next_value::<Option<Flag>>()?.is_some_and(|f| f.0),
                 // Obsidian also reads the singular keys, and tags written with their `#`.
                 "tags" | "tag" => {
                     fm.tags = text_list(&mut map)?
@@ -354,7 +357,7 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
                 "expirydate" | "unpublishdate" => {
                     fm.expiry_date = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
                 }
-                "publish" => fm.publish = map.next_value::<Option<bool>>()?,
+                "publish" => fm.publish = map.next_value::<Option<Flag>>()?.map(|f| f.0),
                 "linktitle" => fm.link_title = map.next_value::<Option<Text>>()?.map(|t| t.0),
                 "layout" => fm.layout = map.next_value::<Option<Text>>()?.map(|t| t.0),
                 "cssclasses" | "cssclass" => fm.css_classes = text_list(&mut map)?,
@@ -411,6 +414,36 @@ impl Visitor<'_> for TextVisitor {
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
         Ok(v.to_string())
+    }
+}
+
+/// A yes-or-no key: `true`/`false`, and YAML 1.1's `yes`/`no`, `on`/`off`, `y`/`n` (in
+/// any case), which older front matter uses.
+struct Flag(bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(FlagVisitor).map(Flag)
+    }
+}
+
+struct FlagVisitor;
+
+impl Visitor<'_> for FlagVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("true or false")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        match v.to_ascii_lowercase().as_str() {
+            "yes" | "y" | "on" | "true" => Ok(true),
+            "no" | "n" | "off" | "false" => Ok(false),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
     }
 }
 
@@ -522,6 +555,18 @@ mod tests {
         let p = ok("---\ntags: ai\ntitle:\n---\n");
         assert_eq!(p.front.tags, ["ai"]);
         assert_eq!(p.front.title, None);
+    }
+
+    #[test]
+    fn yaml_1_1_words_are_words_but_draft_and_publish_take_yes_and_no() {
+        let p = ok("---\ntags: [y, no, On]\ncountry: NO\ndraft: yes\npublish: off\n---\n");
+        assert_eq!(p.front.tags, ["y", "no", "On"]);
+        assert_eq!(p.front.extra["country"], "NO");
+        assert!(p.front.draft);
+        assert_eq!(p.front.publish, Some(false));
+        assert!(!ok("---\ndraft: false\n---\n").front.draft);
+        let d = err("---\ndraft: maybe\n---\n");
+        assert!(d.message.contains("true or false"), "{}", d.message);
     }
 
     #[test]
