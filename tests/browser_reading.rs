@@ -16,12 +16,8 @@ const CALLOUTS: &str = "JSON.stringify([...document.querySelectorAll('.callout')
     const t = c.querySelector('.callout-title'); const s = getComputedStyle(t); \
     return [c.dataset.callout, s.color, s.filter, getComputedStyle(c).backgroundColor]; }))";
 
-#[test]
-fn callouts_and_math_read_well_in_light_and_dark_and_folded_ones_open_on_click() {
-    let Some(browser) = chromium() else {
-        eprintln!("skipped: no Chromium (apt-get install chromium)");
-        return;
-    };
+/// `wisdom serve` on a copy of the fixture vault (the folder lives as long as its holder).
+fn serve_vault() -> (tempfile::TempDir, Serving) {
     let holder = tempfile::tempdir().unwrap();
     let root = holder.path().join("vault");
     copy_dir(
@@ -29,6 +25,16 @@ fn callouts_and_math_read_well_in_light_and_dark_and_folded_ones_open_on_click()
         &root,
     );
     let server = Serving::start(&root, None);
+    (holder, server)
+}
+
+#[test]
+fn callouts_and_math_read_well_in_light_and_dark_and_folded_ones_open_on_click() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let (_holder, server) = serve_vault();
     let port = server.port;
     until(|| http_get(port, "/models/deepseek-r1/").filter(|b| b.contains("callout")));
     let url = format!("http://127.0.0.1:{port}/models/deepseek-r1/");
@@ -504,13 +510,7 @@ fn the_explorer_keeps_folders_open_across_a_reload_and_a_notes_graph_draws_its_n
         eprintln!("skipped: no Chromium (apt-get install chromium)");
         return;
     };
-    let holder = tempfile::tempdir().unwrap();
-    let root = holder.path().join("vault");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault"),
-        &root,
-    );
-    let server = Serving::start(&root, None);
+    let (_holder, server) = serve_vault();
     let port = server.port;
     let map: serde_json::Value =
         until(|| http_get(port, "/notes.json").and_then(|b| serde_json::from_str(&b).ok()));
