@@ -12,16 +12,8 @@ import argparse, json, os, pathlib, shutil, statistics, subprocess, sys, tempfil
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent
 SHARED = REPO.parent / "shared" / "bench"
-
-
-def timed(cmd, cwd):
-    """Runs cmd; returns (wall seconds, peak RSS in MB) as GNU time measures them."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", *cmd], cwd=cwd,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if out.returncode != 0:
-        sys.exit(f"{cmd[0]} failed:\n{out.stderr[-2000:]}")
-    wall, rss_kb = out.stderr.strip().splitlines()[-1].split()
-    return float(wall), int(rss_kb) / 1024
+sys.path.insert(0, str(HERE))
+from gnu_time import timed  # noqa: E402
 
 
 def count(pattern_dir, depth_glob):
@@ -64,7 +56,7 @@ def bench(label, cmd, site, out_dir, runs, manifest):
     walls, rss = [], []
     for _ in range(runs):
         shutil.rmtree(out_dir, ignore_errors=True)
-        w, r = timed(cmd, site)
+        w, _, r = timed(cmd, site)
         walls.append(w)
         rss.append(r)
     pages = check(out_dir, manifest, label) if manifest else 0

@@ -120,6 +120,8 @@ def main():
         add_links(site, a.links)
         config = site / "wisdom.toml"
         base = config.read_text(encoding="utf-8") if config.exists() else ""
+        # Social cards are measured by bench/cards.py.
+        base += "\nog_images = false\n"
         config.write_text(base + "\n[components]\ngraph = false\n", encoding="utf-8")
         without = timed_build(a.binary, site, out, a.runs)
         config.write_text(base, encoding="utf-8")

@@ -70,7 +70,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let (sources, errors) = pipeline.read_all(&mut timings);
     let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
     refuse_warnings(&site, options.strict)?;
-    write(&site, &theme, &pipeline, &options.output_dir())?;
+    write(
+        &site,
+        &theme,
+        &pipeline,
+        &options.output_dir(),
+        &render::plan(&site),
+    )?;
+    // A whole build drew every card the site has; the others were of notes since changed.
+    pipeline.cards.prune();
     timings.lap("render and write");
     Ok(BuildReport {
         notes: site.notes.len(),
@@ -114,17 +122,23 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
     Ok(config)
 }
 
-/// Renders and writes the site into a staging folder, then swaps it in for `output`.
-pub fn write(site: &Site, theme: &Theme, pipeline: &Pipeline, output: &Path) -> Result<()> {
+/// Renders `jobs` (the whole plan, or all but what `serve` writes later) and the site's
+/// files into a staging folder, then swaps it in for `output`.
+pub fn write(
+    site: &Site,
+    theme: &Theme,
+    pipeline: &Pipeline,
+    output: &Path,
+    jobs: &[render::Job],
+) -> Result<()> {
     let root = &pipeline.root;
     let staging = Staging::create(output, site.config.minify)?;
-    let jobs = render::plan(site);
     Progress::add(&pipeline.progress.to_write, jobs.len());
     let counted = Counted {
         sink: &staging,
         progress: &pipeline.progress,
     };
-    render::render_jobs(site, theme, pipeline, &jobs, &counted).map_err(Error::one)?;
+    render::render_jobs(site, theme, pipeline, jobs, &counted).map_err(Error::one)?;
     theme
         .assets
         .write(&staging, site.config.base_path())

@@ -41,6 +41,9 @@ pub struct Config {
     pub escape_html: bool,
     /// Write a search index and show the search box.
     pub search: bool,
+    /// Draw each note's OpenGraph image (`render::social_card`); a note with its own
+    /// `image` keeps that.
+    pub og_images: bool,
     /// A link to a note or file that does not exist: an error, or a warning and plain text
     /// (vaults keep links to notes not yet written).
     pub broken_links: BrokenLinks,
@@ -134,6 +137,7 @@ impl Default for Config {
             feed_content: FeedContent::Summary,
             escape_html: false,
             search: true,
+            og_images: true,
             broken_links: BrokenLinks::Warn,
             strict: false,
             taxonomies: vec![TAGS.into(), "categories".into()],
@@ -165,7 +169,7 @@ impl Config {
             Error::one(d.hint(
                 "valid keys: title, base_url, description, language, author, timezone, minify, \
                  highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, feeds, feed_content, \
-                 escape_html, search, broken_links (\"error\" or \"warn\"), strict, taxonomies, \
+                 escape_html, search, og_images, broken_links (\"error\" or \"warn\"), strict, taxonomies, \
                  inline_tags, [components], [extra]",
             ))
         })?;

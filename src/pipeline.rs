@@ -80,6 +80,8 @@ pub struct Pipeline {
     /// The clock of dates written without offset or zone (`timezone`).
     clock: jiff::tz::TimeZone,
     bodies: BodyStore,
+    /// Paints social cards, and keeps them in the site's `.wisdom-cache/cards/`.
+    pub cards: render::social_card::CardStore,
     /// Counts for the progress line.
     pub progress: Arc<Progress>,
 }
@@ -93,6 +95,9 @@ impl Pipeline {
             visibility,
             highlighter: Highlighter::default(),
             bodies,
+            cards: render::social_card::CardStore::new(Some(
+                root.join(render::social_card::CACHE_DIR),
+            )),
             progress: Arc::default(),
         }
     }
@@ -100,12 +105,15 @@ impl Pipeline {
     /// A pipeline that keeps bodies and publishes what a build would, for tests of the
     /// stages after it.
     pub fn in_memory(config: Config) -> Pipeline {
-        Pipeline::new(
-            Path::new("."),
-            config,
-            Visibility::now(false, false),
-            BodyStore::Memory,
-        )
+        Pipeline {
+            cards: render::social_card::CardStore::new(None),
+            ..Pipeline::new(
+                Path::new("."),
+                config,
+                Visibility::now(false, false),
+                BodyStore::Memory,
+            )
+        }
     }
 
     fn markdown_options(&self) -> markdown::Options {
@@ -237,6 +245,10 @@ impl Pipeline {
 /// Where a note's body comes from when its page is rendered: kept in memory, or rendered
 /// again from its file (see [`BodyStore::Disk`]; the highlighter's cache makes that cheap).
 impl render::Bodies for Pipeline {
+    fn cards(&self) -> &render::social_card::CardStore {
+        &self.cards
+    }
+
     fn html<'n>(&self, note: &'n Note) -> std::result::Result<Cow<'n, str>, Diagnostic> {
         if self.bodies == BodyStore::Memory {
             return Ok(Cow::Borrowed(&note.content.html));

@@ -53,6 +53,8 @@ pub fn init(dir: &Path, now: Timestamp, force: bool) -> Result<Vec<PathBuf>> {
         ("content/wisdom/hello-wisdom.md", first),
         ("static/.gitkeep", String::new()),
         ("templates/.gitkeep", String::new()),
+        // What builds write: the site, and the painted social cards kept between builds.
+        (".gitignore", "/public/\n/.wisdom-cache/\n".to_string()),
     ];
     let mut written = Vec::new();
     for (rel, text) in files {

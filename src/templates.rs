@@ -47,6 +47,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "atom.xml",
     "sitemap.xml",
     "robots.txt",
+    "og_image.svg",
 );
 
 /// The default theme's static files, written unless the site has a file of the same name.
@@ -165,6 +166,7 @@ impl Theme {
         base_path: &str,
     ) -> Result<Theme, Diagnostic> {
         let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         register_filters(&mut tera);
         Theme::register_assets(&mut tera, &assets, base_path);
         for component in components {
@@ -246,6 +248,21 @@ impl Theme {
 /// `{{< >}}` pair's inner text, `highlight(lang=...)` colours code as the markdown stage
 /// does, and `date(format="%B %-d, %Y")` formats a date (`page.date`, any RFC 3339 text).
 fn register_filters(tera: &mut Tera) {
+    // `wrap_text(text=..., size=64, width=1040, lines=3, bold=true)`: lines for SVG text,
+    // which does not wrap (the social card's title).
+    tera.register_function(
+        "wrap_text",
+        |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<Vec<String>> {
+            let text = kwargs.must_get::<&str>("text")?;
+            let size = kwargs.get::<f64>("size")?.unwrap_or(16.0) as f32;
+            let width = kwargs.must_get::<f64>("width")? as f32;
+            let lines = kwargs.get::<i64>("lines")?.unwrap_or(3).clamp(1, 100) as usize;
+            let bold = kwargs.get::<bool>("bold")?.unwrap_or(false);
+            Ok(crate::render::social_card::wrap(
+                text, size, width, lines, bold,
+            ))
+        },
+    );
     tera.register_filter(
         "date",
         |text: &str, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {

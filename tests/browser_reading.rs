@@ -634,6 +634,8 @@ fn linked_corpus(notes: usize, site: &Path) -> Option<()> {
         ));
         std::fs::write(file, text).unwrap();
     }
+    // The graph is what this corpus is for: 10,000 social cards would only add minutes.
+    std::fs::write(site.join("wisdom.toml"), "og_images = false\n").unwrap();
     Some(())
 }
 

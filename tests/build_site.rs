@@ -57,9 +57,14 @@ fn every_note_has_a_page_and_drafts_are_left_out() {
             [format!("https://example.org/wisdom/{slug}/")]
         );
         assert_eq!(attrs(&doc, "meta[property='og:title']", "content"), [title]);
+        // Each note's drawn social card (tests/social_cards.rs) makes it a large image.
         assert_eq!(
             attrs(&doc, "meta[name='twitter:card']", "content"),
-            ["summary"]
+            ["summary_large_image"]
+        );
+        assert_eq!(
+            attrs(&doc, "meta[property='og:image']", "content"),
+            [format!("https://example.org/og/wisdom/{slug}.png")]
         );
     }
     assert!(!out.join("wisdom/d").exists());

@@ -42,7 +42,7 @@ pub struct FrontMatter {
     /// Obsidian's `cssclasses` (and the older `cssclass`): classes of the article element.
     pub css_classes: Vec<String>,
     pub keywords: Vec<String>,
-    /// Hugo's `images`: the first is the page's OpenGraph image.
+    /// Hugo's `images` (or one `image`): the first is the page's OpenGraph image.
     pub images: Vec<String>,
     /// Every key not listed above, for templates.
     pub extra: Map<String, Value>,
@@ -219,7 +219,7 @@ fn classify(message: &str, key: &str, line: &str) -> (Kind, String) {
         );
     }
     let field_hint = match key {
-        "tags" | "aliases" | "keywords" | "images" | "cssclasses" => Some(format!(
+        "tags" | "aliases" | "keywords" | "images" | "image" | "cssclasses" => Some(format!(
             "write {key} as a list of strings: {key}: [\"ai\", \"models\"]"
         )),
         "draft" | "publish" => Some(format!("write {key}: true or {key}: false")),
@@ -362,7 +362,8 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
                 "layout" => fm.layout = map.next_value::<Option<Text>>()?.map(|t| t.0),
                 "cssclasses" | "cssclass" => fm.css_classes = text_list(&mut map)?,
                 "keywords" => fm.keywords = text_list(&mut map)?,
-                "images" => fm.images = text_list(&mut map)?,
+                // Hugo's `images`, and `image` as Obsidian Publish and many themes write it.
+                "images" | "image" => fm.images = text_list(&mut map)?,
                 _ => {
                     let value = map.next_value::<Value>()?;
                     fm.extra.insert(key, value);

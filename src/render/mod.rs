@@ -8,6 +8,7 @@ mod feeds;
 mod note_map;
 pub mod search;
 mod shortcodes;
+pub mod social_card;
 mod transclude;
 pub mod views;
 
@@ -33,9 +34,12 @@ use views::{
 
 pub use crate::output::Sink;
 
-/// Where a note's body HTML comes from when its page is rendered.
+/// What rendering reads besides the site model: where a note's body HTML comes from when
+/// its page is rendered, and where social cards are painted and kept.
 pub trait Bodies: Sync {
     fn html<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic>;
+
+    fn cards(&self) -> &social_card::CardStore;
 }
 
 /// A list of notes shown as cards over one or more pages.
@@ -70,17 +74,28 @@ pub enum Job {
     SearchIndex,
     /// `/notes.json`: the sections, notes and links the explorer and the graph draw.
     NoteMap,
+    /// A note's OpenGraph image (`social_card`).
+    SocialCard(NoteId),
 }
 
 impl Job {
-    /// The site-wide data files that the browser loads on demand: after an edit in
-    /// `wisdom serve` they are written after the reload message, not before it.
+    /// The files a reader's page does not wait for (the site-wide data the browser loads on
+    /// demand, and social cards): after an edit in `wisdom serve` they are written after
+    /// the reload message, not before it.
     pub fn is_deferrable(self) -> bool {
-        matches!(self, Job::SearchIndex | Job::NoteMap)
+        matches!(self, Job::SearchIndex | Job::NoteMap | Job::SocialCard(_))
     }
 }
 
 const DESCRIPTION_CHARS: usize = 200;
+
+/// What a page says of its note in `<meta name="description">` and its social card: the
+/// `description`, else the start of its summary as plain text.
+fn description(note: &Note) -> String {
+    note.description
+        .clone()
+        .unwrap_or_else(|| plain_text(&note.summary, DESCRIPTION_CHARS))
+}
 
 /// The template of a note's page: its `layout` when the theme has it (a missing one is a
 /// warning of the build, see [`layout_warnings`]), else `page.html`.
@@ -158,6 +173,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     }
     jobs.push(Job::NoteMap);
     jobs.extend((0..site.notes.len()).map(Job::Note));
+    jobs.extend(social_card_jobs(site, 0..site.notes.len()));
     for (id, note) in site.notes.iter().enumerate() {
         jobs.extend((0..note.redirects.len()).map(|i| Job::Alias(id, i)));
     }
@@ -179,6 +195,16 @@ pub fn plan(site: &Site) -> Vec<Job> {
     }
     jobs.extend([Job::Sitemap, Job::Robots, Job::Redirects]);
     jobs
+}
+
+/// The social cards of these notes (those that have one).
+pub fn social_card_jobs(
+    site: &Site,
+    ids: impl IntoIterator<Item = NoteId>,
+) -> impl Iterator<Item = Job> {
+    ids.into_iter()
+        .filter(|&id| site.social_card(id).is_some())
+        .map(Job::SocialCard)
 }
 
 /// Every alias that redirects, one line each: `from to 301`.
@@ -313,6 +339,7 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::Redirects => "/_redirects".into(),
         Job::SearchIndex => SEARCH_INDEX_PATH.into(),
         Job::NoteMap => NOTE_MAP_PATH.into(),
+        Job::SocialCard(id) => site.social_card(id).unwrap_or_default(),
     };
     output_file(&url_path)
 }
@@ -448,6 +475,7 @@ impl Renderer<'_> {
             Job::SearchIndex => search::index(self.site),
             Job::NoteMap => note_map::note_map(self.site),
             Job::Note(id) => self.note(id)?.into_bytes(),
+            Job::SocialCard(id) => self.social_card(id)?,
             Job::Alias(id, i) => self.alias(id, i)?.into_bytes(),
             Job::TaxonomyIndex(t) => self.taxonomy_index(t)?.into_bytes(),
             Job::ComponentPage(c, p) => self
@@ -477,10 +505,7 @@ impl Renderer<'_> {
     fn note(&self, id: NoteId) -> Result<String, Diagnostic> {
         let site = self.site;
         let note = &site.notes[id];
-        let description = note
-            .description
-            .clone()
-            .unwrap_or_else(|| plain_text(&note.summary, DESCRIPTION_CHARS));
+        let description = description(note);
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
@@ -511,7 +536,10 @@ impl Renderer<'_> {
                 .map(|&t| site.tags[t].name.as_str())
                 .collect(),
             keywords: &note.keywords,
-            image: note.image.as_deref().map(|i| image_url(&site.config, i)),
+            image: match &note.image {
+                Some(image) => Some(image_url(&site.config, image)),
+                None => site.social_card(id).map(|p| site.config.permalink(&p)),
+            },
             ..Meta::website(&note.title, &description, note.permalink.clone())
         };
         let meta = Meta {
@@ -686,6 +714,37 @@ impl Renderer<'_> {
         let mut ctx = self.context(&path, meta);
         ctx.insert("target", &note.url);
         self.theme.render("alias.html", &ctx)
+    }
+
+    /// A note's OpenGraph image: the theme's `og_image.svg` with the note's card, its
+    /// folder, and what components worked out for it (`components.calculator` for a note
+    /// about a model), painted (or taken from the cache).
+    fn social_card(&self, id: NoteId) -> Result<Vec<u8>, Diagnostic> {
+        let site = self.site;
+        let note = &site.notes[id];
+        let additions: std::collections::BTreeMap<&str, &serde_json::Value> = note
+            .additions
+            .iter()
+            .map(|(c, value)| (components::ALL[*c].name(), value))
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("config", &site.config);
+        ctx.insert("note", &Card::new(site, note));
+        ctx.insert("description", &description(note));
+        ctx.insert("section", &site.sections[note.section].title);
+        ctx.insert("components", &additions);
+        let svg = self.theme.render(social_card::TEMPLATE, &ctx)?;
+        self.bodies.cards().png(&svg).map_err(|e| {
+            Diagnostic::new(
+                Kind::Template,
+                Path::new(crate::templates::TEMPLATES_DIR).join(social_card::TEMPLATE),
+                format!(
+                    "the social card of {} cannot be drawn: {e}",
+                    note.source.display()
+                ),
+            )
+            .hint("check the SVG that og_image.svg makes; `og_images = false` turns cards off")
+        })
     }
 
     fn not_found(&self) -> Result<String, Diagnostic> {

@@ -60,14 +60,18 @@ struct Changes {
 }
 
 impl LiveSite {
-    /// Reads and renders everything, and writes the whole site (staged, as `wisdom build`).
+    /// Reads and renders everything, and writes the whole site (staged, as `wisdom build`)
+    /// but the files pages do not wait for (social cards, search index, note map): those
+    /// are owed, for [`LiveSite::write_deferred`] once the server answers.
     pub fn load(options: &BuildOptions) -> Result<LiveSite> {
         let pipeline = build::pipeline(options, BodyStore::Memory)?;
         let mut timings = Timings::default();
         let (sources, errors) = pipeline.read_all(&mut timings);
         let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
         let output = options.output_dir();
-        build::write(&site, &theme, &pipeline, &output)?;
+        let mut deferred = BTreeSet::new();
+        let jobs = defer_data(plan(&site), &mut deferred);
+        build::write(&site, &theme, &pipeline, &output, &jobs)?;
         Ok(LiveSite {
             options: options.clone(),
             pipeline,
@@ -76,7 +80,7 @@ impl LiveSite {
             theme,
             site,
             pending: BTreeSet::new(),
-            deferred: BTreeSet::new(),
+            deferred,
         })
     }
 

@@ -159,6 +159,10 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             thread::spawn(move || server.handle(stream));
         }
     });
+    // Pages are served from here on; the cards and data files they do not wait for follow.
+    if let Some(Err(e)) = live.as_mut().map(LiveSite::write_deferred) {
+        server.show_error(&e);
+    }
     watch.run(|event| {
         let changes = match event {
             watch::Event::Changed(changes) => changes,

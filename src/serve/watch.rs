@@ -53,6 +53,7 @@ impl Watch {
             root.join("public"),
             root.join("target"),
             root.join(".git"),
+            root.join(crate::render::social_card::CACHE_DIR),
             output.to_path_buf(),
         ];
         Ok(Watch {

@@ -201,6 +201,8 @@ pub const TAGS_PATH: &str = "/tags/";
 pub const SEARCH_INDEX_PATH: &str = "/search.bin";
 /// The explorer's and the graph's data (see `render::note_map`).
 pub const NOTE_MAP_PATH: &str = "/notes.json";
+/// Social cards go under this folder, at the note's own path (see [`Site::social_card`]).
+pub const SOCIAL_CARDS_PATH: &str = "/og/";
 
 impl Site {
     /// Swaps in new data for notes whose place in the site stays the same: same URL,
@@ -221,6 +223,7 @@ impl Site {
                 && old.terms == new.terms
                 && old.dir == new.dir
                 && old.extra.get("featured") == new.extra.get("featured")
+                && old.image == new.image
                 && same_links_and_headings(&old.content, &new.content);
             if !same_place {
                 return None;
@@ -234,6 +237,18 @@ impl Site {
             note.link_summary();
         }
         Some(edit)
+    }
+
+    /// The path of a note's social card, `/og/wisdom/a.png` for `/wisdom/a/`: `None` when
+    /// cards are off or the note names its own `image`.
+    pub fn social_card(&self, id: NoteId) -> Option<String> {
+        let note = &self.notes[id];
+        if !self.config.og_images || note.image.is_some() {
+            return None;
+        }
+        let path = note.path.trim_matches('/');
+        let name = if path.is_empty() { "index" } else { path };
+        Some(format!("{SOCIAL_CARDS_PATH}{name}.png"))
     }
 
     /// Whether a taxonomy gets pages: `tags` always, the others once a note uses them.

@@ -49,6 +49,7 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
     let mut jobs = BTreeSet::new();
     for (id, note) in new.notes.iter().enumerate().filter(|(id, _)| changed[*id]) {
         jobs.insert(Job::Note(id));
+        jobs.extend(crate::render::social_card_jobs(new, [id]));
         jobs.extend((0..note.redirects.len()).map(|i| Job::Alias(id, i)));
     }
     let tag_cloud_changed = tag_counts(old) != tag_counts(new);
@@ -197,6 +198,7 @@ pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
     for &id in ids {
         let note = &site.notes[id];
         jobs.insert(Job::Note(id));
+        jobs.extend(crate::render::social_card_jobs(site, [id]));
         jobs.extend((0..note.redirects.len()).map(|i| Job::Alias(id, i)));
         // The first page of every section that features it.
         for (i, section) in site.sections.iter().enumerate() {
@@ -242,6 +244,7 @@ pub fn same_files(old: &Site, new: &Site) -> bool {
             .iter()
             .zip(&new.notes)
             .all(|(a, b)| a.path == b.path && a.redirects == b.redirects)
+        && (0..new.notes.len()).all(|id| old.social_card(id) == new.social_card(id))
         && old
             .sections
             .iter()

@@ -102,6 +102,8 @@ fn editing_a_body_renders_its_page_and_the_listing_pages_that_show_it() {
             Job::TagFeed(x, FeedFormat::Atom),
             Job::TagFeed(x, FeedFormat::Json),
             Job::SearchIndex,
+            // Its social card: drawn again only if what it shows changed (the cache).
+            Job::SocialCard(id(&new, "A")),
         ]
     );
 }

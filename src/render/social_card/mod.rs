@@ -1,0 +1,291 @@
+//! Social cards: the OpenGraph image of each note, a 1200×630 PNG. The theme's template
+//! `og_image.svg` draws it (title, date, tags, site name, and the size chart of a note about
+//! a model); resvg paints the SVG. Painting costs tens of milliseconds a card, so each card
+//! is kept in the site's cache under the hash of its SVG: a build paints only the cards
+//! whose SVG is new, and copies the rest.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use resvg::{tiny_skia, usvg};
+use rustc_hash::FxHashSet as HashSet;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::{FontRef, MetadataProvider};
+
+/// The theme's template of a card.
+pub const TEMPLATE: &str = "og_image.svg";
+/// Where painted cards are kept, under the site's folder.
+pub const CACHE_DIR: &str = ".wisdom-cache/cards";
+/// The family the built-in fonts answer to (the default of the card's text).
+pub const FONT_FAMILY: &str = "DejaVu Sans";
+/// Cards larger than this a side are refused: a template's typo must not allocate gigabytes.
+const MAX_SIDE: u32 = 4096;
+
+// DejaVu Sans (Bitstream Vera license, see FONT-LICENSE): built in so that a card looks the
+// same on every machine; about 1.4 MB of the binary.
+const REGULAR: &[u8] = include_bytes!("DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("DejaVuSans-Bold.ttf");
+
+/// Paints cards, and keeps them between runs in a cache folder.
+pub struct CardStore {
+    /// `None`: paint every card (no site folder to keep them in).
+    dir: Option<PathBuf>,
+    fonts: OnceLock<Arc<usvg::fontdb::Database>>,
+    /// The cache keys this run used; the rest are pruned after a whole build.
+    used: Mutex<HashSet<String>>,
+    /// Names the temporary files of concurrent writes apart.
+    writes: AtomicU64,
+}
+
+impl CardStore {
+    pub fn new(dir: Option<PathBuf>) -> CardStore {
+        CardStore {
+            dir,
+            fonts: OnceLock::new(),
+            used: Mutex::new(HashSet::default()),
+            writes: AtomicU64::new(0),
+        }
+    }
+
+    /// The PNG of a card's SVG: from the cache when it was painted before, else painted and
+    /// kept. A cache that cannot be written costs time, never the build.
+    pub fn png(&self, svg: &str) -> Result<Vec<u8>, String> {
+        let key = cache_key(svg);
+        let cached = self.dir.as_ref().map(|d| d.join(format!("{key}.png")));
+        self.used.lock().expect("no panics while held").insert(key);
+        if let Some(bytes) = cached
+            .as_ref()
+            .and_then(|f| std::fs::read(f).ok())
+            .filter(|b| b.starts_with(PNG_SIGNATURE))
+        {
+            return Ok(bytes);
+        }
+        let png = self.paint(svg)?;
+        if let Some(file) = cached {
+            let n = self.writes.fetch_add(1, Ordering::Relaxed);
+            let _ = keep(&file, &png, n);
+        }
+        Ok(png)
+    }
+
+    /// Removes the cached cards this run did not use (only files named as this store names
+    /// them; nothing else in the folder is touched). Returns how many it removed.
+    pub fn prune(&self) -> usize {
+        let Some(dir) = &self.dir else { return 0 };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        let used = self.used.lock().expect("no panics while held");
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(key) = name.strip_suffix(".png").filter(|k| is_key(k)) else {
+                continue;
+            };
+            if !used.contains(key) && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
+    fn fonts(&self) -> Arc<usvg::fontdb::Database> {
+        Arc::clone(self.fonts.get_or_init(|| {
+            let mut db = usvg::fontdb::Database::new();
+            db.load_font_data(REGULAR.to_vec());
+            db.load_font_data(BOLD.to_vec());
+            db.set_sans_serif_family(FONT_FAMILY);
+            Arc::new(db)
+        }))
+    }
+
+    /// SVG → pixels → PNG.
+    fn paint(&self, svg: &str) -> Result<Vec<u8>, String> {
+        let options = usvg::Options {
+            font_family: FONT_FAMILY.to_string(),
+            fontdb: self.fonts(),
+            ..usvg::Options::default()
+        };
+        let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+        let size = tree.size().to_int_size();
+        let (width, height) = (size.width(), size.height());
+        if width > MAX_SIDE || height > MAX_SIDE {
+            return Err(format!(
+                "the card is {width}×{height} pixels; at most {MAX_SIDE} a side (1200×630 is what sites show)"
+            ));
+        }
+        let mut pixmap = tiny_skia::Pixmap::new(width, height)
+            .ok_or_else(|| "the card has no width or height".to_string())?;
+        resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+        encode(&pixmap).map_err(|e| e.to_string())
+    }
+}
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// 16 hex digits of the SHA-1 of the SVG (and of this renderer's version, so that a new
+/// resvg paints the cards again).
+fn cache_key(svg: &str) -> String {
+    let mut hash = sha1_smol::Sha1::new();
+    hash.update(b"resvg 0.49\n");
+    hash.update(svg.as_bytes());
+    hash.digest().to_string()[..16].to_string()
+}
+
+fn is_key(name: &str) -> bool {
+    name.len() == 16 && name.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Writes a cached card whole or not at all: to a temporary name, then renamed.
+fn keep(file: &Path, png: &[u8], n: u64) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = file.with_extension(format!("{}-{n}.tmp", std::process::id()));
+    std::fs::write(&tmp, png)?;
+    std::fs::rename(&tmp, file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// PNG with fdeflate's fast mode. A card is flat colours and antialiased text: the default
+/// card has under a hundred colours, so it is written with a palette, a byte a pixel (42 KB
+/// in 3 ms for the example's card, against 111 KB as RGB, or 34 KB in 10 ms at the default
+/// level); cards of more colours are written as RGB, or RGBA when not opaque.
+fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let pixels = pixmap.pixels();
+    let opaque = pixels.iter().all(|p| p.alpha() == u8::MAX);
+    let (color, data, palette) = match opaque.then(|| indexed(pixels)).flatten() {
+        Some((palette, indices)) => (png::ColorType::Indexed, indices, Some(palette)),
+        None if opaque => {
+            let rgb = pixels
+                .iter()
+                .flat_map(|p| [p.red(), p.green(), p.blue()])
+                .collect();
+            (png::ColorType::Rgb, rgb, None)
+        }
+        None => {
+            let rgba = pixels
+                .iter()
+                .flat_map(|p| {
+                    let c = p.demultiply();
+                    [c.red(), c.green(), c.blue(), c.alpha()]
+                })
+                .collect();
+            (png::ColorType::Rgba, rgba, None)
+        }
+    };
+    let mut out = Vec::with_capacity(data.len() / 16);
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(color);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    if let Some(palette) = palette {
+        encoder.set_palette(palette);
+    }
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&data)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// The pixels as a palette of at most 256 colours (RGB triples) and an index a pixel, or
+/// `None` when they have more colours.
+fn indexed(pixels: &[tiny_skia::PremultipliedColorU8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut palette: Vec<u8> = Vec::with_capacity(256 * 3);
+    let mut index: rustc_hash::FxHashMap<[u8; 3], u8> = Default::default();
+    let mut indices = Vec::with_capacity(pixels.len());
+    // Runs of one colour are most of a card: looked up once a run.
+    let mut last: Option<([u8; 3], u8)> = None;
+    for p in pixels {
+        let rgb = [p.red(), p.green(), p.blue()];
+        let i = match last {
+            Some((color, i)) if color == rgb => i,
+            _ => {
+                let i = match index.get(&rgb) {
+                    Some(&i) => i,
+                    None => {
+                        let i = u8::try_from(index.len()).ok()?;
+                        index.insert(rgb, i);
+                        palette.extend_from_slice(&rgb);
+                        i
+                    }
+                };
+                last = Some((rgb, i));
+                i
+            }
+        };
+        indices.push(i);
+    }
+    Some((palette, indices))
+}
+
+/// Breaks `text` into at most `max_lines` lines no wider than `width` pixels at `size`
+/// pixels in the built-in font (SVG text does not wrap). Words longer than a line are
+/// broken; text left over ends the last line with `…`.
+pub fn wrap(text: &str, size: f32, width: f32, max_lines: usize, bold: bool) -> Vec<String> {
+    let font = match FontRef::new(if bold { BOLD } else { REGULAR }) {
+        Ok(font) => font,
+        Err(_) => return vec![text.to_string()],
+    };
+    let charmap = font.charmap();
+    let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
+    let advance = |c: char| {
+        let glyph = charmap.map(c).unwrap_or_default();
+        metrics.advance_width(glyph).unwrap_or(size * 0.6)
+    };
+    let measure = |s: &str| s.chars().map(advance).sum::<f32>();
+
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if measure(&candidate) <= width {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        // A word wider than a line is cut where it no longer fits.
+        let mut rest = word;
+        while measure(rest) > width {
+            let cut = fitting_prefix(rest, width, &advance).max(1);
+            let at = rest.char_indices().nth(cut).map_or(rest.len(), |(i, _)| i);
+            lines.push(rest[..at].to_string());
+            rest = &rest[at..];
+        }
+        line = rest.to_string();
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    if lines.len() > max_lines.max(1) {
+        lines.truncate(max_lines.max(1));
+        let last = lines.last_mut().expect("at least one line");
+        while !last.is_empty() && measure(&format!("{last}…")) > width {
+            last.pop();
+        }
+        let trimmed = last.trim_end().to_string();
+        *last = format!("{trimmed}…");
+    }
+    lines
+}
+
+/// How many of `text`'s characters fit in `width`.
+fn fitting_prefix(text: &str, width: f32, advance: &impl Fn(char) -> f32) -> usize {
+    let mut used = 0.0;
+    text.chars()
+        .take_while(|&c| {
+            used += advance(c);
+            used <= width
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,184 @@
+//! Social cards: each note's OpenGraph image, painted at build time, kept in the site's
+//! cache so that an unchanged note costs nothing, and off with `og_images = false`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+use common::*;
+
+const CONFIG: &str = "title = \"Cards\"\nbase_url = \"https://example.org/\"\n";
+
+fn cards_site(config: &str) -> tempfile::TempDir {
+    site(&[
+        ("wisdom.toml", config),
+        (
+            "content/wisdom/sized.md",
+            "---\ntitle: A note about a model\ndate: 2025-03-01\ntags: [ai]\nmodel: deepseek-r1-distill-qwen-7b\n---\nText.\n",
+        ),
+        (
+            "content/wisdom/plain.md",
+            &note("A plain note", "2025-03-02", &["ai", "notes"], "Some text."),
+        ),
+        (
+            "content/wisdom/pictured.md",
+            "---\ntitle: Has its own picture\nimage: /pics/own.png\n---\nText.\n",
+        ),
+    ])
+}
+
+/// The page's `og:image`.
+fn og_image(out: &Path, page: &str) -> Option<String> {
+    attrs(&html(out, page), "meta[property='og:image']", "content").pop()
+}
+
+/// Width and height from a PNG's header, read with the decoder.
+fn png_size(file: &Path) -> (u32, u32) {
+    let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    (reader.info().width, reader.info().height)
+}
+
+/// The cache's cards, by name, with when each was written.
+fn cache(root: &Path) -> BTreeMap<String, SystemTime> {
+    std::fs::read_dir(root.join(".wisdom-cache/cards"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_note_gets_a_card_and_a_note_with_its_own_image_keeps_it() {
+    let dir = cards_site(CONFIG);
+    let out = build_ok(dir.path());
+    for (page, card) in [
+        ("wisdom/sized/index.html", "og/wisdom/sized.png"),
+        ("wisdom/plain/index.html", "og/wisdom/plain.png"),
+    ] {
+        assert_eq!(
+            og_image(&out, page).as_deref(),
+            Some(format!("https://example.org/{card}").as_str())
+        );
+        let doc = html(&out, page);
+        assert_eq!(
+            attrs(&doc, "meta[name='twitter:card']", "content"),
+            ["summary_large_image"]
+        );
+        assert_eq!(png_size(&out.join(card)), (1200, 630), "{card}");
+    }
+    // Different notes, different cards (the chart and the title are drawn).
+    assert_ne!(
+        std::fs::read(out.join("og/wisdom/sized.png")).unwrap(),
+        std::fs::read(out.join("og/wisdom/plain.png")).unwrap()
+    );
+    assert_eq!(
+        og_image(&out, "wisdom/pictured/index.html").as_deref(),
+        Some("https://example.org/pics/own.png")
+    );
+    assert!(!out.join("og/wisdom/pictured.png").exists());
+    // Listings are not notes: no card of their own.
+    assert_eq!(og_image(&out, "index.html"), None);
+}
+
+#[test]
+fn unchanged_notes_take_their_card_from_the_cache_and_edited_ones_are_painted_anew() {
+    let dir = cards_site(CONFIG);
+    let out = build_ok(dir.path());
+    let first = cache(dir.path());
+    assert_eq!(first.len(), 2, "{first:?}");
+    let plain_card = std::fs::read(out.join("og/wisdom/plain.png")).unwrap();
+    assert!(first.keys().any(|name| {
+        std::fs::read(dir.path().join(".wisdom-cache/cards").join(name)).unwrap() == plain_card
+    }));
+
+    // Nothing changed: the same files, none written again.
+    let out = build_ok(dir.path());
+    assert_eq!(cache(dir.path()), first);
+    assert_eq!(
+        std::fs::read(out.join("og/wisdom/plain.png")).unwrap(),
+        plain_card
+    );
+
+    // A new title: a new card; the old one leaves the cache, the other note's stays as it was.
+    write(
+        dir.path(),
+        "content/wisdom/plain.md",
+        note(
+            "A renamed note",
+            "2025-03-02",
+            &["ai", "notes"],
+            "Some text.",
+        )
+        .as_bytes(),
+    );
+    let out = build_ok(dir.path());
+    let second = cache(dir.path());
+    assert_eq!(second.len(), 2, "{second:?}");
+    assert_eq!(
+        first
+            .keys()
+            .filter(|k| second.get(*k) == first.get(*k))
+            .count(),
+        1
+    );
+    assert_ne!(
+        std::fs::read(out.join("og/wisdom/plain.png")).unwrap(),
+        plain_card
+    );
+}
+
+#[test]
+fn og_images_false_paints_nothing() {
+    let dir = cards_site(&format!("{CONFIG}og_images = false\n"));
+    let out = build_ok(dir.path());
+    assert!(!out.join("og").exists());
+    assert!(!dir.path().join(".wisdom-cache").exists());
+    assert_eq!(og_image(&out, "wisdom/plain/index.html"), None);
+    assert_eq!(
+        attrs(
+            &html(&out, "wisdom/plain/index.html"),
+            "meta[name='twitter:card']",
+            "content"
+        ),
+        ["summary"]
+    );
+    assert_eq!(
+        og_image(&out, "wisdom/pictured/index.html").as_deref(),
+        Some("https://example.org/pics/own.png")
+    );
+}
+
+#[test]
+fn a_site_draws_its_own_card_and_a_card_that_cannot_be_drawn_names_the_template() {
+    let dir = cards_site(CONFIG);
+    write(
+        dir.path(),
+        "templates/og_image.svg",
+        br##"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="315"><rect width="600" height="315" fill="#123"/><text x="20" y="60" fill="#fff">{{ note.title }}</text></svg>"##,
+    );
+    let out = build_ok(dir.path());
+    assert_eq!(png_size(&out.join("og/wisdom/plain.png")), (600, 315));
+
+    write(
+        dir.path(),
+        "templates/og_image.svg",
+        b"<svg><unclosed></svg>",
+    );
+    let run = build(dir.path());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("templates/og_image.svg"), "{stderr}");
+    assert!(stderr.contains("cannot be drawn"), "{stderr}");
+    // The last good site is still there.
+    assert_eq!(png_size(&out.join("og/wisdom/plain.png")), (600, 315));
+}
