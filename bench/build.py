@@ -14,6 +14,7 @@ REPO = HERE.parent
 SHARED = REPO.parent / "shared" / "bench"
 sys.path.insert(0, str(HERE))
 from gnu_time import timed  # noqa: E402
+import serve_reload  # noqa: E402
 
 
 def count(pattern_dir, depth_glob):
@@ -109,12 +110,20 @@ def main():
         print(f"wisdom / floor (floor writes the same files and bytes): "
               f"{w['median'] / by['floor']['median']:.2f}  (goal <= 2.5)")
 
+        # serve's first build against a clean build of the same site.
+        initial, _ = serve_reload.measure(wisdom, ws, 0)
+        print(f"serve start-up (first build, until it answers): {initial:.2f} s = "
+              f"{initial / w['median']:.2f}x the clean build  (goal <= 1.3)")
+
         if a.growth:
             big_dir, big_manifest = corpus(a.growth, tmp)
             bs = site_for("wisdom", HERE / "wisdom-site", big_dir, tmp)
             big = bench("wisdom", [str(wisdom), "build", "--root", "."], bs, bs / "public", 1, big_manifest)
             print(f"growth: {a.growth} notes in {big['median']:.2f} s, {big['rss']:.0f} MB peak (goal < 400): "
                   f"{big['median'] / w['median']:.1f}x the time of {a.notes}  (goal <= 10x)")
+            _, lat = serve_reload.measure(wisdom, bs, 20)
+            print(f"serve at {a.growth} notes: save-to-reload median {statistics.median(lat):.1f} ms "
+                  f"over {len(lat)} edits (max {lat[-1]:.1f})  (goal < 30)")
 
 
 if __name__ == "__main__":

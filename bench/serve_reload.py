@@ -64,6 +64,41 @@ def read_frame(s):
     return exact(n).decode()
 
 
+def measure(binary, site, edits):
+    """Serves `site` with `binary`; returns (seconds until the live-reload socket answers,
+    save-to-reload latencies in ms of `edits` one-note edits)."""
+    notes = sorted((site / "content" / "wisdom").glob("0*.md"))
+    port = free_port()
+    started = time.time()
+    server = subprocess.Popen([str(binary), "serve", "--root", str(site), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        ws = connect_ws(port, time.time() + 600)
+        initial = time.time() - started
+        latencies = []
+        for i in range(edits):
+            note = notes[(i * 997) % len(notes)]
+            text = note.read_text(encoding="utf-8")
+            if "draft: true" in text:
+                continue
+            t0 = time.perf_counter()
+            note.write_text(text + f"\nEdited in benchmark step {i}.\n", encoding="utf-8")
+            message = read_frame(ws)
+            latencies.append((time.perf_counter() - t0) * 1000)
+            if "reload" not in message:
+                sys.exit(f"unexpected message: {message[:200]}")
+            time.sleep(0.1)
+    finally:
+        server.kill()
+        server.wait()
+    return initial, sorted(latencies)
+
+
+def make_corpus(notes, site):
+    subprocess.run([sys.executable, str(MAKE_CORPUS), "--notes", str(notes), "--out", str(site)],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--notes", type=int, default=10000)
@@ -77,35 +112,10 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         site = pathlib.Path(tmp) / "site"
-        subprocess.run([sys.executable, str(MAKE_CORPUS), "--notes", str(a.notes), "--out", str(site)],
-                       check=True, stdout=subprocess.DEVNULL)
+        make_corpus(a.notes, site)
         if a.toml:
             (site / "wisdom.toml").write_text(a.toml + "\n", encoding="utf-8")
-        notes = sorted((site / "content" / "wisdom").glob("0*.md"))
-        port = free_port()
-        started = time.time()
-        server = subprocess.Popen([a.binary, "serve", "--root", str(site), "--port", str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            ws = connect_ws(port, time.time() + 600)
-            initial = time.time() - started
-            latencies = []
-            for i in range(a.edits):
-                note = notes[(i * 997) % len(notes)]
-                text = note.read_text(encoding="utf-8")
-                if "draft: true" in text:
-                    continue
-                t0 = time.perf_counter()
-                note.write_text(text + f"\nEdited in benchmark step {i}.\n", encoding="utf-8")
-                message = read_frame(ws)
-                latencies.append((time.perf_counter() - t0) * 1000)
-                if "reload" not in message:
-                    sys.exit(f"unexpected message: {message[:200]}")
-                time.sleep(0.1)
-        finally:
-            server.kill()
-            server.wait()
-        lat = sorted(latencies)
+        initial, lat = measure(a.binary, site, a.edits)
         print(f"corpus: {a.notes} notes; initial build and serve: {initial:.2f} s")
         print(f"save-to-reload over {len(lat)} one-note edits (ms): "
               f"median {statistics.median(lat):.1f}, min {lat[0]:.1f}, max {lat[-1]:.1f}, "

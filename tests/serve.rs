@@ -34,7 +34,7 @@ impl Server {
 }
 
 fn start() -> Server {
-    let dir = site(&[
+    start_with(&[
         ("content/wisdom/_index.md", "---\ntitle: Wisdom\n---\n"),
         (
             "content/wisdom/a.md",
@@ -42,7 +42,11 @@ fn start() -> Server {
         ),
         ("static/site.css", "body { color: red; }"),
         ("static/calc.wasm", "\0asm"),
-    ]);
+    ])
+}
+
+fn start_with(files: &[(&str, &str)]) -> Server {
+    let dir = site(files);
     let serving = Serving::start(dir.path(), None);
     let server = Server {
         port: serving.port,
@@ -267,6 +271,52 @@ fn edits_rebuild_and_tell_the_browser_to_reload() {
     std::fs::write(server.root.join("static/site.css"), "body { color: blue; }").unwrap();
     assert_eq!(ws.next_message(), "{\"type\":\"css\"}");
     assert!(get(&server, "/site.css").2.contains("blue"));
+}
+
+/// A small Llama-shaped `config.json` with `layers` blocks.
+fn model_config(layers: u32) -> String {
+    format!(
+        "{{\"model_type\": \"llama\", \"hidden_size\": 2048, \"intermediate_size\": 8192, \
+         \"num_attention_heads\": 32, \"num_key_value_heads\": 8, \"num_hidden_layers\": {layers}, \
+         \"vocab_size\": 32000}}"
+    )
+}
+
+/// The size card's caption: the model's name and parameter count.
+fn size_caption(server: &Server, page: &str) -> String {
+    let doc = scraper::Html::parse_document(&get(server, page).2);
+    texts(&doc, "figure.model-size figcaption").concat()
+}
+
+#[test]
+fn a_notes_model_config_is_read_again_when_it_changes() {
+    let beside = model_config(16);
+    let from_root = model_config(16);
+    let server = start_with(&[
+        (
+            "content/wisdom/beside.md",
+            "---\ntitle: Beside\nmodel_config: ./models/../models/m/config.json\n---\nText.\n",
+        ),
+        ("content/wisdom/models/m/config.json", &beside),
+        (
+            "content/wisdom/root.md",
+            "---\ntitle: From the root\nmodel_config: /models/r/config.json\n---\nText.\n",
+        ),
+        ("models/r/config.json", &from_root),
+    ]);
+    let mut ws = Socket::connect(&server);
+    for (page, file) in [
+        ("/wisdom/beside/", "content/wisdom/models/m/config.json"),
+        ("/wisdom/root/", "models/r/config.json"),
+    ] {
+        let before = size_caption(&server, page);
+        assert!(before.contains("parameters"), "{before}");
+        std::fs::write(server.root.join(file), model_config(32)).unwrap();
+        assert_eq!(ws.next_message(), "{\"type\":\"reload\"}", "{file}");
+        let after = size_caption(&server, page);
+        assert!(after.contains("parameters"), "{after}");
+        assert_ne!(before, after, "{page} still shows the old model");
+    }
 }
 
 #[test]

@@ -201,7 +201,9 @@ fn upper_bound_params(arch: &Architecture) -> u128 {
 fn tokenizer(model_type: &str, vocab: u64) -> Tokenizer {
     match (model_type, vocab) {
         ("llama", 128_256) => Tokenizer::Llama3,
-        ("qwen2", 151_936 | 152_064) => Tokenizer::Qwen2,
+        // Qwen 2, 2.5 and 3 share one tokenizer.
+        ("qwen2" | "qwen2_moe" | "qwen3" | "qwen3_moe", 151_936 | 152_064) => Tokenizer::Qwen2,
+        ("gemma" | "gemma2" | "gemma3" | "gemma3_text", _) => Tokenizer::Gemma,
         ("deepseek_v3", 129_280) => Tokenizer::DeepSeekV3,
         _ => Tokenizer::Generic,
     }

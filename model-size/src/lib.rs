@@ -138,4 +138,6 @@ pub fn bytes_per_token(arch: &Architecture, format: Format) -> u64 {
 }
 
 #[cfg(test)]
+mod published;
+#[cfg(test)]
 mod tests;

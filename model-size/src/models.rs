@@ -37,6 +37,8 @@ pub enum Tokenizer {
     Qwen2,
     Llama3,
     DeepSeekV3,
+    /// Gemma's SentencePiece vocabulary (tokens, scores, types), sized by its token count.
+    Gemma,
     /// Unknown: sized by the vocabulary.
     Generic,
 }
@@ -45,7 +47,7 @@ impl Tokenizer {
     /// Bytes of tokenizer metadata in a GGUF file (tokens, token types, merges, chat
     /// template). Qwen2 and Llama 3 are measured from published files (the residual after
     /// all tensor data and the tensor index); DeepSeek V3 is scaled from Qwen2 by its
-    /// token and merge counts.
+    /// token and merge counts; Gemma is measured per token (below).
     /// A tokenizer not measured is sized at 48 bytes a token, between Qwen2's 39 and
     /// Llama 3's 61.
     pub const fn gguf_bytes(self, vocab: u64) -> u64 {
@@ -53,6 +55,9 @@ impl Tokenizer {
             Tokenizer::Qwen2 => 5_934_500,
             Tokenizer::Llama3 => 7_819_870,
             Tokenizer::DeepSeekV3 => 4_980_000,
+            // Measured on bartowski's gemma-2-2b-it Q6_K (2,151,393,120 bytes: 6,027,851
+            // after its tensors and index, for 256,000 tokens); Gemma 3's 262,144 scale.
+            Tokenizer::Gemma => vocab * 6_027_851 / 256_000,
             Tokenizer::Generic => vocab * 48,
         }
     }

@@ -115,6 +115,15 @@ impl Component for Calculator {
             .map_err(|e| super::error("calculator", e.to_string()))
     }
 
+    /// A `model_config` file.
+    fn reads(&self, doc: &Document) -> Vec<PathBuf> {
+        let written = doc.front.extra.get("model_config").and_then(Value::as_str);
+        written
+            .map(|w| super::lexical(&config_path(doc, Path::new(""), w).1))
+            .into_iter()
+            .collect()
+    }
+
     /// The size card of the note's model, as `read_note` worked it out.
     fn note_html(&self, value: &Value, theme: &Theme) -> Result<String, Diagnostic> {
         let mut ctx = Context::new();

@@ -11,7 +11,7 @@ pub mod calculator;
 mod graph;
 mod videos;
 
-use std::path::Path;
+use std::path::{Component as PathPart, Path, PathBuf};
 
 use serde_json::Value;
 
@@ -62,6 +62,12 @@ pub trait Component: Sync {
     /// keys that name a file.
     fn read_note(&self, _doc: &Document, _root: &Path) -> Result<Option<Value>, Diagnostic> {
         Ok(None)
+    }
+
+    /// The files beside the note that `read_note` reads, relative to the site's folder, so
+    /// that `serve` reads the note again when one of them changes.
+    fn reads(&self, _doc: &Document) -> Vec<PathBuf> {
+        Vec::new()
     }
 
     /// HTML it adds to a note's page (see [`Component::placement`]), from what `read_note`
@@ -130,6 +136,26 @@ pub fn read_note(
         }
     }
     found
+}
+
+/// `a/./b/../c` → `a/c`, without asking the file system: how the watcher names a file.
+pub(crate) fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            PathPart::CurDir => {}
+            PathPart::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether an active component reads `file` (relative to the site's folder) for `doc`.
+pub fn reads(config: &Config, doc: &Document, file: &Path) -> bool {
+    active(config).any(|(_, c)| c.reads(doc).iter().any(|f| f == file))
 }
 
 /// The HTML the components add at one place of a note's page, in their order.

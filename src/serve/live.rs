@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::assets::{Assets, HEADERS_FILE};
 use crate::build::{self, BuildOptions, STATIC_DIR};
+use crate::components;
 use crate::config::CONFIG_FILE;
 use crate::content::{self, CONTENT_DIR};
 use crate::error::{Error, Result};
@@ -30,9 +31,10 @@ pub struct LiveSite {
     site: Site,
     /// Changed files not applied yet because the site had errors; retried with every change.
     pending: BTreeSet<PathBuf>,
-    /// The site-wide data files (search index, note map) lag the pages: they are rewritten
-    /// after the browser is told to reload (each covers the whole site, and a tab loads it
-    /// only when searching or opening the explorer or graph). See [`Job::is_deferrable`].
+    /// The site-wide data files (search index, note map) and social cards lag the pages:
+    /// they are rewritten after the browser is told to reload (each data file covers the
+    /// whole site, and a tab loads it only when searching or opening the explorer or graph;
+    /// a card is for other sites). See [`Job::is_deferrable`].
     deferred: BTreeSet<Job>,
 }
 
@@ -62,7 +64,8 @@ struct Changes {
 impl LiveSite {
     /// Reads and renders everything, and writes the whole site (staged, as `wisdom build`)
     /// but the files pages do not wait for (social cards, search index, note map): those
-    /// are owed, for [`LiveSite::write_deferred`] once the server answers.
+    /// are owed, for [`LiveSite::write_deferred`] once the server answers and the files are
+    /// quiet.
     pub fn load(options: &BuildOptions) -> Result<LiveSite> {
         let pipeline = build::pipeline(options, BodyStore::Memory)?;
         let mut timings = Timings::default();
@@ -144,8 +147,23 @@ impl LiveSite {
                 changes.assets |= name.is_empty() || self.theme.assets.is_replaced_by(&name);
                 changes.statics.insert(r.to_path_buf());
             }
+            if !content::is_markdown(rel) {
+                changes.content.extend(self.notes_reading(rel));
+            }
         }
         changes
+    }
+
+    /// The notes (paths under `content/`) whose components read `file` (relative to the
+    /// site's folder), such as a `model_config`: they are read again when it changes.
+    fn notes_reading(&self, file: &Path) -> Vec<PathBuf> {
+        let config = &self.pipeline.config;
+        self.sources
+            .docs
+            .iter()
+            .filter(|(_, source)| components::reads(config, &source.doc, file))
+            .map(|(rel, _)| rel.clone())
+            .collect()
     }
 
     /// Re-reads the changed content (and the theme), rebuilds the model and renders the
@@ -190,7 +208,9 @@ impl LiveSite {
         } else {
             changed_jobs(&self.site, &new_site, &touched)
         };
-        let jobs = defer_data(jobs, &mut self.deferred);
+        // What was owed of the old site, and what this change owes, as jobs of the new one.
+        let mut owed = renumber(&self.deferred, &self.site, &new_site);
+        let jobs = defer_data(jobs, &mut owed);
         let sink = InPlace {
             dir: &self.output,
             minify: new_site.config.minify,
@@ -219,6 +239,7 @@ impl LiveSite {
             written += self.replace_assets(&theme.assets, &new_site)?;
             self.theme = theme;
         }
+        self.deferred = owed;
         self.site = new_site;
         Ok(written)
     }
@@ -241,9 +262,12 @@ impl LiveSite {
         Ok(written)
     }
 
-    /// Writes what was left for after the reload message: the site-wide data files.
-    pub fn write_deferred(&mut self) -> Result<()> {
-        let jobs: Vec<Job> = std::mem::take(&mut self.deferred).into_iter().collect();
+    /// Writes a batch of what was left for after the reload message (the site-wide data
+    /// files first, then social cards); returns whether more is owed.
+    pub fn write_deferred(&mut self) -> Result<bool> {
+        let jobs: Vec<Job> = std::iter::from_fn(|| self.deferred.pop_first())
+            .take(DEFERRED_BATCH)
+            .collect();
         if !jobs.is_empty() {
             let sink = InPlace {
                 dir: &self.output,
@@ -252,7 +276,7 @@ impl LiveSite {
             render::render_jobs(&self.site, &self.theme, &self.pipeline, &jobs, &sink)
                 .map_err(Error::one)?;
         }
-        Ok(())
+        Ok(!self.deferred.is_empty())
     }
 
     /// The fast path of an edit: notes that keep their place in the site get their new data
@@ -405,10 +429,67 @@ fn remove_file(output: &Path, rel: &str) {
     }
 }
 
+/// Deferred jobs written per run: about a second of social cards painted on two cores, so
+/// that an edit waits at most that long behind them.
+const DEFERRED_BATCH: usize = 128;
+
+/// Owed jobs of `old` as jobs of `new`: a note's card follows the note to its new id, and
+/// is dropped with it.
+fn renumber(owed: &BTreeSet<Job>, old: &Site, new: &Site) -> BTreeSet<Job> {
+    owed.iter()
+        .filter_map(|&job| match job {
+            Job::SocialCard(id) => new
+                .note_by_source(&old.notes[id].source)
+                .filter(|&id| new.social_card(id).is_some())
+                .map(Job::SocialCard),
+            other => Some(other),
+        })
+        .collect()
+}
+
 /// Takes the site-wide data files out of `jobs`, noting that they are owed (see
 /// `LiveSite::deferred`).
 fn defer_data(jobs: Vec<Job>, owed: &mut BTreeSet<Job>) -> Vec<Job> {
     let (later, now): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| j.is_deferrable());
     owed.extend(later);
     now
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::site::tests::doc;
+
+    fn site(titles: &[&str]) -> Site {
+        let docs: Vec<Source> = titles
+            .iter()
+            .map(|t| {
+                doc(
+                    &format!("w/{t}.md"),
+                    &format!("---\ntitle: {t}\n---\nText.\n"),
+                )
+            })
+            .collect();
+        crate::site::assemble(Config::default(), &docs, Vec::new()).unwrap()
+    }
+
+    fn id(site: &Site, title: &str) -> usize {
+        site.notes.iter().position(|n| n.title == title).unwrap()
+    }
+
+    #[test]
+    fn owed_cards_follow_their_notes_to_new_ids_and_leave_with_them() {
+        let old = site(&["a", "b", "c"]);
+        let new = site(&["b", "c"]);
+        let owed = BTreeSet::from([
+            Job::SearchIndex,
+            Job::SocialCard(id(&old, "a")),
+            Job::SocialCard(id(&old, "c")),
+        ]);
+        assert_eq!(
+            renumber(&owed, &old, &new),
+            BTreeSet::from([Job::SearchIndex, Job::SocialCard(id(&new, "c"))])
+        );
+    }
 }

@@ -159,18 +159,20 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             thread::spawn(move || server.handle(stream));
         }
     });
-    // Pages are served from here on; the cards and data files they do not wait for follow.
-    if let Some(Err(e)) = live.as_mut().map(LiveSite::write_deferred) {
-        server.show_error(&e);
-    }
+    // Pages are served from here on; the cards and data files they do not wait for follow
+    // when the files are quiet, a batch at a time, so that edits never wait long for them.
     watch.run(|event| {
         let changes = match event {
             watch::Event::Changed(changes) => changes,
             watch::Event::Idle => {
-                if let Some(Err(e)) = live.as_mut().map(LiveSite::write_deferred) {
-                    server.show_error(&e);
-                }
-                return;
+                return match live.as_mut().map(LiveSite::write_deferred) {
+                    Some(Ok(more)) => more,
+                    Some(Err(e)) => {
+                        server.show_error(&e);
+                        false
+                    }
+                    None => false,
+                };
             }
         };
         let started = Instant::now();
@@ -202,6 +204,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
                 Some(site)
             }
         };
+        false
     })
 }
 

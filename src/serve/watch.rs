@@ -26,6 +26,16 @@ pub enum Event {
     Idle,
 }
 
+/// When the next `Idle` event is due.
+enum Idle {
+    /// After `IDLE` without a change.
+    AfterQuiet,
+    /// As soon as no change is waiting: deferred work is under way.
+    Now,
+    /// Not until a change and the quiet after it.
+    NotOwed,
+}
+
 pub struct Watch {
     _watcher: notify::RecommendedWatcher,
     events: mpsc::Receiver<Vec<PathBuf>>,
@@ -63,23 +73,29 @@ impl Watch {
         })
     }
 
-    /// Calls `on_event` with each batch of changed paths, and once things have been quiet
-    /// for a moment after a change; runs until the watcher fails.
-    pub fn run(self, mut on_event: impl FnMut(Event)) -> Result<()> {
-        let mut idle_owed = false;
+    /// Calls `on_event` with each batch of changed paths, and with `Idle` once things have
+    /// been quiet for a moment (after the start and after each change); an `Idle` call that
+    /// returns `true` has more deferred work, and is called again at once unless a change
+    /// came meanwhile. Runs until the watcher fails.
+    pub fn run(self, mut on_event: impl FnMut(Event) -> bool) -> Result<()> {
+        let mut idle = Idle::AfterQuiet;
         loop {
-            let first = if idle_owed {
-                self.events.recv_timeout(IDLE)
-            } else {
-                self.events
+            let first = match idle {
+                Idle::AfterQuiet => self.events.recv_timeout(IDLE),
+                Idle::Now => self.events.recv_timeout(Duration::ZERO),
+                Idle::NotOwed => self
+                    .events
                     .recv()
-                    .map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+                    .map_err(|_| mpsc::RecvTimeoutError::Disconnected),
             };
             let mut batch = match first {
                 Ok(batch) => batch,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    idle_owed = false;
-                    on_event(Event::Idle);
+                    idle = if on_event(Event::Idle) {
+                        Idle::Now
+                    } else {
+                        Idle::NotOwed
+                    };
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
@@ -97,7 +113,7 @@ impl Watch {
             batch.dedup();
             if !batch.is_empty() {
                 on_event(Event::Changed(batch));
-                idle_owed = true;
+                idle = Idle::AfterQuiet;
             }
         }
     }

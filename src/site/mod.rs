@@ -239,6 +239,11 @@ impl Site {
         Some(edit)
     }
 
+    /// The note read from `source` (`content/…`), if it is in the site.
+    pub fn note_by_source(&self, source: &Path) -> Option<NoteId> {
+        self.by_source.get(source).copied()
+    }
+
     /// The path of a note's social card, `/og/wisdom/a.png` for `/wisdom/a/`: `None` when
     /// cards are off or the note names its own `image`.
     pub fn social_card(&self, id: NoteId) -> Option<String> {
@@ -987,4 +992,4 @@ pub fn normalize_alias(alias: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

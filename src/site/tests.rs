@@ -1,7 +1,8 @@
 use super::*;
 use crate::content::{SourceFile, parse};
 
-fn doc(rel: &str, text: &str) -> Source {
+/// A source as the pipeline reads it, from its path under `content/` and its text.
+pub(crate) fn doc(rel: &str, text: &str) -> Source {
     let source = SourceFile {
         path: Path::new("content").join(rel),
         rel: rel.into(),
