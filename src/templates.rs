@@ -32,6 +32,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "404.html",
     "alias.html",
     "partials/card.html",
+    "partials/card_stream.html",
     "partials/pagination.html",
     "partials/explorer.html",
     "shortcodes/figure.html",

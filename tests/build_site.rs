@@ -459,3 +459,84 @@ fn atom_and_json_feeds_beside_rss_with_the_whole_note_when_asked() {
     let item = &json["items"][0];
     assert!(item["content_html"].as_str().unwrap().len() > item["summary"].as_str().unwrap().len());
 }
+
+/// A site of `n` notes on one listing page, with the built-in theme or the given
+/// `section.html`.
+fn long_listing(n: usize, section_template: Option<&str>) -> tempfile::TempDir {
+    let dir = site(&[(
+        "wisdom.toml",
+        "title = \"Long\"\nbase_url = \"https://example.org/\"\npaginate = 0\nog_images = false\n",
+    )]);
+    for i in 0..n {
+        let day = 1 + i % 28;
+        let text = note(
+            &format!("Note {i}"),
+            &format!("2024-02-{day:02}"),
+            &["many"],
+            "Text.",
+        );
+        write(
+            dir.path(),
+            &format!("content/wisdom/n{i:04}.md"),
+            text.as_bytes(),
+        );
+    }
+    if let Some(template) = section_template {
+        write(dir.path(), "templates/section.html", template.as_bytes());
+    }
+    dir
+}
+
+#[test]
+fn a_listing_of_many_cards_streams_them_and_reads_as_if_rendered_at_once() {
+    // Past 256 cards a page streams them; a site template that loops over
+    // `paginator.notes` (without the stream marker) gets them all at once instead.
+    let builtin = include_str!("../templates/section.html");
+    let looping = builtin.replace(
+        "{% if paginator.stream %}{{ paginator.stream | safe }}{% else %}",
+        "{% if false %}{% else %}",
+    );
+    assert_ne!(
+        builtin, looping,
+        "the built-in section.html streams its cards"
+    );
+    let streamed = long_listing(300, None);
+    let at_once = long_listing(300, Some(&looping));
+    let (a, b) = (build_ok(streamed.path()), build_ok(at_once.path()));
+    let page = |out: &std::path::Path| std::fs::read(out.join("wisdom/index.html")).unwrap();
+    assert_eq!(page(&a), page(&b), "streamed and looped pages differ");
+    let doc = html(&a, "wisdom/index.html");
+    assert_eq!(select(&doc, "section.cards article.card").len(), 300);
+    assert!(
+        !String::from_utf8(page(&a))
+            .unwrap()
+            .contains("wisdom:card-stream")
+    );
+    // Tag pages stream too.
+    assert_eq!(
+        select(&html(&a, "tags/many/index.html"), "article.card").len(),
+        300
+    );
+
+    // The page was streamed: its template saw no cards in `paginator.notes`.
+    let probe = builtin.replace(
+        "{% endblock content %}",
+        "<p id=\"probe\">{{ paginator.notes | length }}</p>{% endblock content %}",
+    );
+    let probed = long_listing(300, Some(&probe));
+    let out = build_ok(probed.path());
+    let doc = html(&out, "wisdom/index.html");
+    assert_eq!(texts(&doc, "#probe"), ["0"]);
+    assert_eq!(select(&doc, "section.cards article.card").len(), 300);
+
+    // A home page that shows no cards is written as its template makes it.
+    write(
+        probed.path(),
+        "templates/index.html",
+        b"{% extends \"base.html\" %}{% block content %}<p id=\"home\">{{ paginator.total_notes }} notes</p>{% endblock content %}",
+    );
+    let out = build_ok(probed.path());
+    let home = html(&out, "index.html");
+    assert_eq!(texts(&home, "#home"), ["300 notes"]);
+    assert!(select(&home, "article.card").is_empty());
+}

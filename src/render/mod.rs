@@ -262,6 +262,14 @@ pub fn render_jobs(
 
 const LARGE_PAGE_CARDS: usize = 2_000;
 
+/// Listing pages of more cards than this stream them (see `Renderer::card_stream`): the
+/// page is rendered with `paginator.stream`, a marker its template writes where the cards
+/// go, and the cards are rendered one by one in its place.
+const STREAMED_CARDS: usize = 256;
+const CARD_STREAM: &str = "<!--wisdom:card-stream-->";
+/// Renders one card: `{{ <card note={note} /> }}`.
+const CARD_TEMPLATE: &str = "partials/card_stream.html";
+
 /// How many cards a job's page shows.
 fn cards_on(site: &Site, job: Job) -> usize {
     match job {
@@ -559,23 +567,28 @@ impl Renderer<'_> {
     ) -> Result<(), Diagnostic> {
         let site = self.site;
         let notes = listing_notes(site, listing);
-        let per_page = per_page(site, notes.len());
-        let total_pages = page_count(site, notes.len());
+        let notes_len = notes.len();
+        let per_page = per_page(site, notes_len);
+        let total_pages = page_count(site, notes_len);
         let page_url = |n: usize| site.config.url(&listing_path(site, listing, n));
         let chunk = notes.chunks(per_page).nth(current - 1).unwrap_or(&[]);
-        let paginator = Paginator {
-            notes: chunk
-                .iter()
+        let cards = |ids: &[NoteId]| -> Vec<Card> {
+            ids.iter()
                 .map(|&id| Card::new(site, &site.notes[id]))
-                .collect(),
+                .collect()
+        };
+        let paginator = |notes, stream| Paginator {
+            notes,
+            stream,
             current,
             total_pages,
-            total_notes: notes.len(),
+            total_notes: notes_len,
             previous: (current > 1).then(|| page_url(current - 1)),
             next: (current < total_pages).then(|| page_url(current + 1)),
             first: page_url(1),
             last: page_url(total_pages),
         };
+        let streamed = chunk.len() > STREAMED_CARDS;
         let path = listing_path(site, listing, current);
         let permalink = site.config.permalink(&path);
         let (template, mut ctx) = match listing {
@@ -656,8 +669,44 @@ impl Renderer<'_> {
                 ("tag.html", ctx)
             }
         };
-        ctx.insert("paginator", &paginator);
+        if !streamed {
+            ctx.insert("paginator", &paginator(cards(chunk), None));
+            return self.theme.render_to(template, &ctx, out);
+        }
+        ctx.insert("paginator", &paginator(Vec::new(), Some(CARD_STREAM)));
+        let page = self.theme.render(template, &ctx)?;
+        if let Some((head, tail)) = page.split_once(CARD_STREAM) {
+            return self.card_stream(head, chunk, tail, out);
+        }
+        // A template that shows no cards (a home page of sections): the page as it is.
+        ctx.insert("paginator", &paginator(cards(&chunk[..1]), None));
+        if self.theme.render(template, &ctx)? == page {
+            return out
+                .write_all(page.as_bytes())
+                .map_err(|e| Diagnostic::new(Kind::Io, path, e.to_string()));
+        }
+        // A template that loops over `paginator.notes` gets them all at once.
+        ctx.insert("paginator", &paginator(cards(chunk), None));
         self.theme.render_to(template, &ctx, out)
+    }
+
+    /// A listing page whose cards are rendered one at a time into `out` between the rest
+    /// of the page, so that a page of 100,000 cards never holds them all.
+    fn card_stream(
+        &self,
+        head: &str,
+        notes: &[NoteId],
+        tail: &str,
+        out: &mut dyn Write,
+    ) -> Result<(), Diagnostic> {
+        let io = |e: std::io::Error| Diagnostic::new(Kind::Io, "listing", e.to_string());
+        out.write_all(head.as_bytes()).map_err(io)?;
+        let mut ctx = Context::new();
+        for &id in notes {
+            ctx.insert("note", &Card::new(self.site, &self.site.notes[id]));
+            self.theme.render_to(CARD_TEMPLATE, &ctx, out)?;
+        }
+        out.write_all(tail.as_bytes()).map_err(io)
     }
 
     fn taxonomy_index(&self, taxonomy: usize) -> Result<String, Diagnostic> {

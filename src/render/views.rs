@@ -253,6 +253,9 @@ impl<'a> SectionView<'a> {
 #[derive(Serialize)]
 pub struct Paginator<'a> {
     pub notes: Vec<Card<'a>>,
+    /// On a page of many cards: `notes` is empty, and this marker, written where the
+    /// cards go (`{{ paginator.stream | safe }}`), is replaced by them one at a time.
+    pub stream: Option<&'static str>,
     /// 1-based.
     pub current: usize,
     pub total_pages: usize,
