@@ -105,6 +105,20 @@ fn every_step_of_an_edit_sequence_matches_a_clean_build() {
             }),
         ),
         (
+            "edit past the summary (the card and feed item stay, the listings are kept)",
+            Box::new(|| {
+                let body = "Second a.\n\n<!--more-->\n\nMore of a, past its summary.";
+                std::fs::write(c("content/wisdom/a.md"), n("A", 1, "x", body)).unwrap()
+            }),
+        ),
+        (
+            "edit past the summary again",
+            Box::new(|| {
+                let body = "Second a.\n\n<!--more-->\n\nOther words past its summary.";
+                std::fs::write(c("content/wisdom/a.md"), n("A", 1, "x", body)).unwrap()
+            }),
+        ),
+        (
             "set lastmod (an in-place edit that moves the sitemap)",
             Box::new(|| {
                 std::fs::write(

@@ -197,6 +197,13 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// A note's card as the theme draws it in listings.
+pub fn card_html(site: &Site, theme: &Theme, id: NoteId) -> Result<String, Diagnostic> {
+    let mut ctx = Context::new();
+    ctx.insert("note", &Card::new(site, &site.notes[id]));
+    theme.render(CARD_TEMPLATE, &ctx)
+}
+
 /// The social cards of these notes (those that have one).
 pub fn social_card_jobs(
     site: &Site,

@@ -9,14 +9,14 @@ use std::sync::Arc;
 use crate::assets::{Assets, HEADERS_FILE};
 use crate::build::{self, BuildOptions, STATIC_DIR};
 use crate::components;
-use crate::config::CONFIG_FILE;
+use crate::config::{CONFIG_FILE, FeedContent};
 use crate::content::{self, CONTENT_DIR};
 use crate::error::{Error, Result};
 use crate::output::{InPlace, write_file};
 use crate::pipeline::{BodyStore, Pipeline, Read, Sources, Timings};
-use crate::render::diff::{changed_jobs, jobs_for_notes, same_files};
+use crate::render::diff::{Shown, changed_jobs, jobs_for_notes, same_files};
 use crate::render::{self, Job, output_path, plan};
-use crate::site::{Prepared, Site, Source};
+use crate::site::{NoteId, Prepared, Site, Source};
 use crate::templates::{TEMPLATES_DIR, Theme};
 
 pub struct LiveSite {
@@ -289,10 +289,25 @@ impl LiveSite {
                 _ => return Ok(None),
             }
         }
+        // How the notes showed in listings and feeds before, to render those again only if
+        // that changed (a listing may show every note of a large site).
+        let before: BTreeMap<NoteId, (Option<String>, FeedItem)> = updates
+            .iter()
+            .filter_map(|new| self.site.note_by_source(&new.source))
+            .map(|id| (id, (self.card(id), FeedItem::of(&self.site.notes[id]))))
+            .collect();
         let Some(edit) = self.site.replace_in_place(&updates) else {
             return Ok(None);
         };
-        let jobs = jobs_for_notes(&self.site, &edit.ids, edit.lastmod_moved);
+        let full_feeds = self.site.config.feed_content == FeedContent::Full;
+        let shown = |id: NoteId| match before.get(&id) {
+            Some((card, item)) => Shown {
+                card: card.is_none() || *card != self.card(id),
+                feed_item: full_feeds || *item != FeedItem::of(&self.site.notes[id]),
+            },
+            None => Shown::ALL,
+        };
+        let jobs = jobs_for_notes(&self.site, &edit.ids, edit.lastmod_moved, shown);
         let jobs = defer_data(jobs, &mut self.deferred);
         let sink = InPlace {
             dir: &self.output,
@@ -301,6 +316,12 @@ impl LiveSite {
         render::render_jobs(&self.site, &self.theme, &self.pipeline, &jobs, &sink)
             .map_err(Error::one)?;
         Ok(Some(jobs.len()))
+    }
+
+    /// A note's card as listings show it; `None` if it cannot be drawn (then it counts as
+    /// changed, and the listing's render reports the error).
+    fn card(&self, id: NoteId) -> Option<String> {
+        render::card_html(&self.site, &self.theme, id).ok()
     }
 
     /// Reads the changed markdown files again. Returns the new sources, the removed ones
@@ -426,6 +447,23 @@ fn remove_file(output: &Path, rel: &str) {
             break;
         }
         dir = d.parent();
+    }
+}
+
+/// What a feed item shows of a note beside its title, date and tags (which an in-place
+/// edit keeps).
+#[derive(PartialEq)]
+struct FeedItem {
+    summary: String,
+    description: Option<String>,
+}
+
+impl FeedItem {
+    fn of(note: &crate::site::Note) -> FeedItem {
+        FeedItem {
+            summary: note.summary.clone(),
+            description: note.description.clone(),
+        }
     }
 }
 

@@ -188,10 +188,32 @@ fn connections_differ(old: &Site, old_id: NoteId, new: &Site, id: NoteId) -> boo
         || !named(old, &a.related, &b.related)
 }
 
+/// What an in-place edit changed in how other pages show a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// Its card, as the theme draws it: the listing pages that show it.
+    pub card: bool,
+    /// Its feed item (summary, description, or the whole note in full-content feeds).
+    pub feed_item: bool,
+}
+
+impl Shown {
+    pub const ALL: Shown = Shown {
+        card: true,
+        feed_item: true,
+    };
+}
+
 /// The jobs to render after notes changed in place (see `Site::replace_in_place`): their
-/// pages, the one page of each listing that shows them, the feeds that carry them, and the
-/// sitemap if a `lastmod` moved. Costs nothing like the size of the site.
-pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
+/// pages, the one page of each listing that shows them if their card changed, the feeds
+/// that carry them if their item did, and the sitemap if a `lastmod` moved. Costs nothing
+/// like the size of the site, even when a listing shows every note.
+pub fn jobs_for_notes(
+    site: &Site,
+    ids: &[NoteId],
+    sitemap: bool,
+    shown: impl Fn(NoteId) -> Shown,
+) -> Vec<Job> {
     let mut jobs = BTreeSet::new();
     // A page that embeds an edited note shows its new text.
     jobs.extend(embedders(site, ids).into_iter().map(Job::Note));
@@ -200,9 +222,10 @@ pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
         jobs.insert(Job::Note(id));
         jobs.extend(crate::render::social_card_jobs(site, [id]));
         jobs.extend((0..note.redirects.len()).map(|i| Job::Alias(id, i)));
+        let shown = shown(id);
         // The first page of every section that features it.
         for (i, section) in site.sections.iter().enumerate() {
-            if section.featured.contains(&id) {
+            if shown.card && section.featured.contains(&id) {
                 jobs.insert(Job::Listing(Listing::Section(i), 1));
             }
         }
@@ -213,8 +236,11 @@ pub fn jobs_for_notes(site: &Site, ids: &[NoteId], sitemap: bool) -> Vec<Job> {
             let Some(pos) = list.iter().position(|&n| n == id) else {
                 continue;
             };
-            jobs.insert(Job::Listing(listing, pos / per_page(site, list.len()) + 1));
-            if pos < feed_len(site, list.len()) {
+            if shown.card {
+                jobs.insert(Job::Listing(listing, pos / per_page(site, list.len()) + 1));
+            }
+            // Atom's `updated` is the note's `lastmod`.
+            if (shown.feed_item || sitemap) && pos < feed_len(site, list.len()) {
                 match listing {
                     Listing::Section(0) => jobs.extend(crate::render::feed_jobs(site, None)),
                     Listing::Section(_) => {}

@@ -195,7 +195,7 @@ fn an_in_place_edit_gives_the_jobs_the_full_diff_gives() {
         let ids = old
             .replace_in_place(std::slice::from_ref(data))
             .expect("same place");
-        let fast = jobs_for_notes(&old, &ids.ids, ids.lastmod_moved);
+        let fast = jobs_for_notes(&old, &ids.ids, ids.lastmod_moved, |_| Shown::ALL);
         let touched = [Path::new("content").join(rel)];
         assert_eq!(fast, changed_jobs(&before, &old, &touched), "{rel}");
     }
@@ -214,4 +214,30 @@ fn a_note_that_moves_is_not_replaced_in_place() {
         panic!()
     };
     assert_eq!(s.replace_in_place(std::slice::from_ref(data)), None);
+}
+
+#[test]
+fn an_edit_that_keeps_the_card_and_feed_item_renders_only_the_notes_own_files() {
+    let s = site(&files());
+    let a = id(&s, "A");
+    let kept = Shown {
+        card: false,
+        feed_item: false,
+    };
+    let jobs = jobs_for_notes(&s, &[a], false, |_| kept);
+    assert_eq!(jobs, [Job::Note(a), Job::SearchIndex, Job::SocialCard(a)]);
+    // A new card redraws the listing pages that show it; a new item, the feeds.
+    let card = jobs_for_notes(&s, &[a], false, |_| Shown { card: true, ..kept });
+    assert!(card.iter().any(|j| matches!(j, Job::Listing(..))));
+    assert!(
+        !card
+            .iter()
+            .any(|j| matches!(j, Job::SiteFeed(_) | Job::TagFeed(..)))
+    );
+    let item = jobs_for_notes(&s, &[a], false, |_| Shown {
+        feed_item: true,
+        ..kept
+    });
+    assert!(!item.iter().any(|j| matches!(j, Job::Listing(..))));
+    assert!(item.iter().any(|j| matches!(j, Job::TagFeed(..))));
 }
