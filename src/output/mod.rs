@@ -168,7 +168,7 @@ impl Staging {
 
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: Vec<u8>) -> std::result::Result<(), Diagnostic> {
-        self.put(path, &finish(path, bytes, self.minify), path)
+        self.put(path, &minified_if_asked(path, bytes, self.minify), path)
     }
 
     /// Straight to the file when nothing is minified (minifying needs the whole page), so
@@ -198,12 +198,15 @@ pub struct InPlace<'a> {
 
 impl Sink for InPlace<'_> {
     fn write(&self, path: &str, bytes: Vec<u8>) -> std::result::Result<(), Diagnostic> {
-        write_file(&self.dir.join(path), &finish(path, bytes, self.minify))
+        write_file(
+            &self.dir.join(path),
+            &minified_if_asked(path, bytes, self.minify),
+        )
     }
 }
 
 /// The bytes as written: HTML minified when asked.
-fn finish(path: &str, bytes: Vec<u8>, minify_html: bool) -> Vec<u8> {
+fn minified_if_asked(path: &str, bytes: Vec<u8>, minify_html: bool) -> Vec<u8> {
     if minify_html && path.ends_with(".html") && !nested_deeper_than(&bytes, MAX_MINIFY_DEPTH) {
         minify(&bytes)
     } else {
