@@ -13,11 +13,19 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A copy of a fixture under `holder`: a build writes its card cache beside the notes, and
+/// the repository's files stay as they are.
+fn fixture_copy(name: &str, holder: &tempfile::TempDir) -> PathBuf {
+    let copy = holder.path().join(name);
+    copy_dir(&fixture(name), &copy);
+    copy
+}
+
 /// Builds a fixture into a temp folder; returns the folder's holder, the site and stderr.
 fn build_fixture(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf, String) {
     let holder = tempfile::tempdir().unwrap();
     let out = holder.path().join("site");
-    let run = build_into(&fixture(name), &out, extra);
+    let run = build_into(&fixture_copy(name, &holder), &out, extra);
     let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
     assert!(run.status.success(), "{name} did not build:\n{stderr}");
     (holder, out, stderr)
@@ -222,7 +230,7 @@ fn an_obsidian_vault_builds_with_its_links_callouts_and_math() {
 fn strict_turns_the_vaults_warnings_into_errors() {
     let holder = tempfile::tempdir().unwrap();
     let out = holder.path().join("site");
-    let run = build_into(&fixture("vault"), &out, &["--strict"]);
+    let run = build_into(&fixture_copy("vault", &holder), &out, &["--strict"]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(
