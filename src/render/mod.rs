@@ -197,11 +197,23 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// A note's card as the theme draws it in listings.
-pub fn card_html(site: &Site, theme: &Theme, id: NoteId) -> Result<String, Diagnostic> {
+/// A note's card as the theme draws it in listings, into `out`.
+fn render_card(
+    site: &Site,
+    theme: &Theme,
+    id: NoteId,
+    out: &mut dyn Write,
+) -> Result<(), Diagnostic> {
     let mut ctx = Context::new();
     ctx.insert("note", &Card::new(site, &site.notes[id]));
-    theme.render(CARD_TEMPLATE, &ctx)
+    theme.render_to(CARD_TEMPLATE, &ctx, out)
+}
+
+/// A note's card as the theme draws it in listings.
+pub fn card_html(site: &Site, theme: &Theme, id: NoteId) -> Result<String, Diagnostic> {
+    let mut out = Vec::new();
+    render_card(site, theme, id, &mut out)?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The social cards of these notes (those that have one).
@@ -210,7 +222,7 @@ pub fn social_card_jobs(
     ids: impl IntoIterator<Item = NoteId>,
 ) -> impl Iterator<Item = Job> {
     ids.into_iter()
-        .filter(|&id| site.social_card(id).is_some())
+        .filter(|&id| site.has_social_card(id))
         .map(Job::SocialCard)
 }
 
@@ -683,7 +695,7 @@ impl Renderer<'_> {
         ctx.insert("paginator", &paginator(Vec::new(), Some(CARD_STREAM)));
         let page = self.theme.render(template, &ctx)?;
         if let Some((head, tail)) = page.split_once(CARD_STREAM) {
-            return self.card_stream(head, chunk, tail, out);
+            return self.card_stream(&path, head, chunk, tail, out);
         }
         // A template that shows no cards (a home page of sections): the page as it is.
         ctx.insert("paginator", &paginator(cards(&chunk[..1]), None));
@@ -701,17 +713,16 @@ impl Renderer<'_> {
     /// of the page, so that a page of 100,000 cards never holds them all.
     fn card_stream(
         &self,
+        path: &str,
         head: &str,
         notes: &[NoteId],
         tail: &str,
         out: &mut dyn Write,
     ) -> Result<(), Diagnostic> {
-        let io = |e: std::io::Error| Diagnostic::new(Kind::Io, "listing", e.to_string());
+        let io = |e: std::io::Error| Diagnostic::new(Kind::Io, path, e.to_string());
         out.write_all(head.as_bytes()).map_err(io)?;
-        let mut ctx = Context::new();
         for &id in notes {
-            ctx.insert("note", &Card::new(self.site, &self.site.notes[id]));
-            self.theme.render_to(CARD_TEMPLATE, &ctx, out)?;
+            render_card(self.site, self.theme, id, out)?;
         }
         out.write_all(tail.as_bytes()).map_err(io)
     }

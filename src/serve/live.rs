@@ -478,7 +478,7 @@ fn renumber(owed: &BTreeSet<Job>, old: &Site, new: &Site) -> BTreeSet<Job> {
         .filter_map(|&job| match job {
             Job::SocialCard(id) => new
                 .note_by_source(&old.notes[id].source)
-                .filter(|&id| new.social_card(id).is_some())
+                .filter(|&id| new.has_social_card(id))
                 .map(Job::SocialCard),
             other => Some(other),
         })

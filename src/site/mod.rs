@@ -244,14 +244,18 @@ impl Site {
         self.by_source.get(source).copied()
     }
 
+    /// Whether a note gets a social card: cards are on and it names no `image` of its own.
+    pub fn has_social_card(&self, id: NoteId) -> bool {
+        self.config.og_images && self.notes[id].image.is_none()
+    }
+
     /// The path of a note's social card, `/og/wisdom/a.png` for `/wisdom/a/`: `None` when
-    /// cards are off or the note names its own `image`.
+    /// it has none (see [`Site::has_social_card`]).
     pub fn social_card(&self, id: NoteId) -> Option<String> {
-        let note = &self.notes[id];
-        if !self.config.og_images || note.image.is_some() {
+        if !self.has_social_card(id) {
             return None;
         }
-        let path = note.path.trim_matches('/');
+        let path = self.notes[id].path.trim_matches('/');
         let name = if path.is_empty() { "index" } else { path };
         Some(format!("{SOCIAL_CARDS_PATH}{name}.png"))
     }

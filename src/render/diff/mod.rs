@@ -270,7 +270,8 @@ pub fn same_files(old: &Site, new: &Site) -> bool {
             .iter()
             .zip(&new.notes)
             .all(|(a, b)| a.path == b.path && a.redirects == b.redirects)
-        && (0..new.notes.len()).all(|id| old.social_card(id) == new.social_card(id))
+        // With the paths equal, a card's path is too: only whether there is one can differ.
+        && (0..new.notes.len()).all(|id| old.has_social_card(id) == new.has_social_card(id))
         && old
             .sections
             .iter()
