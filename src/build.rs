@@ -69,6 +69,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     crate::output::guard::check_output(&options.root, &options.output_dir())?;
     let (sources, errors) = pipeline.read_all(&mut timings);
     let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
+    // The model shares what it needs of them; the rest need not live while pages render.
+    drop(sources);
     refuse_warnings(&site, options.strict)?;
     write(
         &site,

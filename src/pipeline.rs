@@ -62,8 +62,9 @@ pub enum Read {
 /// Everything read from `content/`.
 #[derive(Default)]
 pub struct Sources {
-    /// Each published document, by path relative to `content/`.
-    pub docs: BTreeMap<PathBuf, Source>,
+    /// Each published document, by path relative to `content/` (boxed: the map's nodes then
+    /// stay small, and moving a read into the map copies nothing).
+    pub docs: BTreeMap<PathBuf, Box<Source>>,
     /// Files that are not markdown, relative to `content/`, sorted.
     pub assets: Vec<PathBuf>,
     /// Markdown files not published, by path relative to `content/`.
@@ -146,11 +147,10 @@ impl Pipeline {
             assets: paths.assets,
             ..Sources::default()
         };
+        let mut published = Vec::new();
         for (rel, read) in reads {
             match read {
-                Read::Published(source) => {
-                    sources.docs.insert(rel, *source);
-                }
+                Read::Published(source) => published.push((rel, source)),
                 Read::LeftOut => {
                     sources.left_out.insert(rel);
                 }
@@ -158,6 +158,7 @@ impl Pipeline {
                 Read::Failed(d) => errors.push(d),
             }
         }
+        sources.docs = published.into_iter().collect();
         timings.lap("read, parse and render markdown");
         (sources, errors)
     }
@@ -192,9 +193,10 @@ impl Pipeline {
                 if drop_body {
                     rendered.html = String::new();
                 }
+                rendered.shrink_to_fit();
                 let mut source = Source::new(doc, Arc::new(rendered), &self.config, &self.root);
                 if drop_body {
-                    source.doc.forget_text();
+                    source.doc.forget_text_and_front_matter();
                 }
                 source
             }
@@ -234,7 +236,7 @@ impl Pipeline {
     pub fn site(&self, sources: &Sources) -> std::result::Result<Site, Vec<Diagnostic>> {
         let mut site = site::assemble(
             self.config.clone(),
-            sources.docs.values(),
+            sources.docs.values().map(Box::as_ref),
             sources.assets.clone(),
         )?;
         site.left_out = sources.left_out.len();

@@ -269,6 +269,13 @@ impl Document {
         self.body_start = 0;
     }
 
+    /// Drops the text and the front matter of a note whose data is prepared: a build keeps
+    /// only the site model's copy.
+    pub fn forget_text_and_front_matter(&mut self) {
+        self.forget_text();
+        self.front = FrontMatter::default();
+    }
+
     /// 1-based line of the first front matter line that sets `key`, for errors about it.
     pub fn key_line(&self, key: &str) -> usize {
         self.source

@@ -91,6 +91,18 @@ impl Rendered {
         out
     }
 
+    /// Gives back the spare capacity of what a site model keeps (a 100,000-note site keeps
+    /// 100,000 of these).
+    pub fn shrink_to_fit(&mut self) {
+        self.summary.shrink_to_fit();
+        self.toc.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.external.shrink_to_fit();
+        self.block_ids.shrink_to_fit();
+        self.math_errors.shrink_to_fit();
+        self.inline_tags.shrink_to_fit();
+    }
+
     pub fn reading_minutes(&self) -> usize {
         self.words.div_ceil(WORDS_PER_MINUTE).max(1)
     }

@@ -94,7 +94,7 @@ const DESCRIPTION_CHARS: usize = 200;
 fn description(note: &Note) -> String {
     note.description
         .clone()
-        .unwrap_or_else(|| plain_text(&note.summary, DESCRIPTION_CHARS))
+        .unwrap_or_else(|| plain_text(&note.content.summary, DESCRIPTION_CHARS))
 }
 
 /// The template of a note's page: its `layout` when the theme has it (a missing one is a

@@ -281,7 +281,10 @@ impl LiveSite {
 
     /// The fast path of an edit: notes that keep their place in the site get their new data
     /// and only their own pages are rendered. `None` when the model must be rebuilt.
-    fn update_in_place(&mut self, replaced: &BTreeMap<PathBuf, Source>) -> Result<Option<usize>> {
+    fn update_in_place(
+        &mut self,
+        replaced: &BTreeMap<PathBuf, Box<Source>>,
+    ) -> Result<Option<usize>> {
         let mut updates = Vec::with_capacity(replaced.len());
         for source in replaced.values() {
             match &source.prepared {
@@ -331,7 +334,7 @@ impl LiveSite {
         &self,
         changed: &BTreeSet<PathBuf>,
     ) -> Result<(
-        BTreeMap<PathBuf, Source>,
+        BTreeMap<PathBuf, Box<Source>>,
         BTreeSet<PathBuf>,
         BTreeSet<PathBuf>,
     )> {
@@ -376,7 +379,7 @@ impl LiveSite {
             match self.pipeline.read(&rel) {
                 Read::Published(source) => {
                     removed.remove(&rel);
-                    replaced.insert(rel, *source);
+                    replaced.insert(rel, source);
                 }
                 Read::LeftOut | Read::Gone => {
                     removed.insert(rel);
@@ -461,7 +464,7 @@ struct FeedItem {
 impl FeedItem {
     fn of(note: &crate::site::Note) -> FeedItem {
         FeedItem {
-            summary: note.summary.clone(),
+            summary: note.content.summary.clone(),
             description: note.description.clone(),
         }
     }

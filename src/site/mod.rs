@@ -49,11 +49,13 @@ pub struct Note {
 impl Note {
     /// The summary HTML, ready for a page.
     pub fn summary_html(&self) -> &str {
-        self.linked_summary.as_deref().unwrap_or(&self.data.summary)
+        self.linked_summary
+            .as_deref()
+            .unwrap_or(&self.data.content.summary)
     }
 
     fn link_summary(&mut self) {
-        self.linked_summary = match resolve_markers(&self.data.summary, &self.links) {
+        self.linked_summary = match resolve_markers(&self.data.content.summary, &self.links) {
             Cow::Owned(linked) => Some(linked),
             Cow::Borrowed(_) => None,
         };

@@ -27,8 +27,6 @@ pub struct NoteData {
     pub lastmod: Option<Date>,
     pub weight: Option<i64>,
     pub description: Option<String>,
-    /// HTML.
-    pub summary: String,
     pub content: Arc<Rendered>,
     pub aliases: Vec<String>,
     pub extra: Map<String, Value>,
@@ -164,7 +162,6 @@ pub fn prepare(
         lastmod: doc.front.lastmod,
         weight: doc.front.weight,
         description: doc.front.description.clone(),
-        summary: rendered.summary.clone(),
         content: Arc::clone(rendered),
         aliases: doc.front.aliases.clone(),
         extra: doc.front.extra.clone(),

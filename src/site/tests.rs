@@ -108,7 +108,7 @@ fn page_bundles_and_front_matter_summaries() {
     )])
     .unwrap();
     assert_eq!(s.notes[0].path, "/w/trip/");
-    assert_eq!(s.notes[0].summary.trim(), "<p><em>Short</em></p>");
+    assert_eq!(s.notes[0].content.summary.trim(), "<p><em>Short</em></p>");
 }
 
 #[test]

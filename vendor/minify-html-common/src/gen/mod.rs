@@ -1,0 +1,3 @@
+pub mod attrs;
+pub mod codepoints;
+pub mod entities;
