@@ -81,6 +81,8 @@ pub struct Pipeline {
     /// The clock of dates written without offset or zone (`timezone`).
     clock: jiff::tz::TimeZone,
     bodies: BodyStore,
+    /// What a note's document keeps of its front matter once the site model has its data.
+    no_front_matter: Arc<content::FrontMatter>,
     /// Paints social cards, and keeps them in the site's `.wisdom-cache/cards/`.
     pub cards: render::social_card::CardStore,
     /// Counts for the progress line.
@@ -96,6 +98,7 @@ impl Pipeline {
             visibility,
             highlighter: Highlighter::default(),
             bodies,
+            no_front_matter: Arc::default(),
             cards: render::social_card::CardStore::new(Some(
                 root.join(render::social_card::CACHE_DIR),
             )),
@@ -196,7 +199,7 @@ impl Pipeline {
                 rendered.shrink_to_fit();
                 let mut source = Source::new(doc, Arc::new(rendered), &self.config, &self.root);
                 if drop_body {
-                    source.doc.forget_text_and_front_matter();
+                    source.doc.forget_all_but_kind(&self.no_front_matter);
                 }
                 source
             }

@@ -135,6 +135,7 @@ pub fn read_note(
             Err(e) => errors.push(e),
         }
     }
+    found.shrink_to_fit();
     found
 }
 

@@ -6,6 +6,7 @@ pub(crate) mod front_matter;
 mod locale;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -251,7 +252,9 @@ pub enum DocKind {
 pub struct Document {
     pub source: SourceFile,
     pub kind: DocKind,
-    pub front: FrontMatter,
+    /// Shared, so that documents whose front matter is forgotten share one empty one (see
+    /// [`Document::forget_all_but_kind`]).
+    pub front: Arc<FrontMatter>,
     body_start: usize,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
@@ -269,11 +272,15 @@ impl Document {
         self.body_start = 0;
     }
 
-    /// Drops the text and the front matter of a note whose data is prepared: a build keeps
-    /// only the site model's copy.
-    pub fn forget_text_and_front_matter(&mut self) {
+    /// Drops the text, paths and front matter of a note whose data is prepared: a build
+    /// keeps only the site model's copy (and the sources' map its path). `empty` is an empty
+    /// front matter, shared by every forgotten document (a `FrontMatter` is 416 bytes; a
+    /// 100,000-note build keeps 100,000 documents).
+    pub fn forget_all_but_kind(&mut self, empty: &Arc<FrontMatter>) {
         self.forget_text();
-        self.front = FrontMatter::default();
+        self.source.path = PathBuf::new();
+        self.source.rel = PathBuf::new();
+        self.front = Arc::clone(empty);
     }
 
     /// 1-based line of the first front matter line that sets `key`, for errors about it.
@@ -306,7 +313,7 @@ pub fn parse(source: SourceFile, clock: &jiff::tz::TimeZone) -> Result<Document,
     Ok(Document {
         source,
         kind,
-        front,
+        front: Arc::new(front),
         body_start,
         body_line,
     })

@@ -94,8 +94,12 @@ impl Rendered {
     /// Gives back the spare capacity of what a site model keeps (a 100,000-note site keeps
     /// 100,000 of these).
     pub fn shrink_to_fit(&mut self) {
+        fn shrink(toc: &mut Vec<TocEntry>) {
+            toc.shrink_to_fit();
+            toc.iter_mut().for_each(|e| shrink(&mut e.children));
+        }
         self.summary.shrink_to_fit();
-        self.toc.shrink_to_fit();
+        shrink(&mut self.toc);
         self.links.shrink_to_fit();
         self.external.shrink_to_fit();
         self.block_ids.shrink_to_fit();

@@ -225,6 +225,7 @@ fn terms(
             }
         }
     }
+    terms.shrink_to_fit();
     terms
 }
 
