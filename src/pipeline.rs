@@ -150,10 +150,11 @@ impl Pipeline {
             assets: paths.assets,
             ..Sources::default()
         };
-        let mut published = Vec::new();
         for (rel, read) in reads {
             match read {
-                Read::Published(source) => published.push((rel, source)),
+                Read::Published(source) => {
+                    sources.docs.insert(rel, source);
+                }
                 Read::LeftOut => {
                     sources.left_out.insert(rel);
                 }
@@ -161,7 +162,6 @@ impl Pipeline {
                 Read::Failed(d) => errors.push(d),
             }
         }
-        sources.docs = published.into_iter().collect();
         timings.lap("read, parse and render markdown");
         (sources, errors)
     }
