@@ -81,6 +81,8 @@ pub struct Pipeline {
     /// The clock of dates written without offset or zone (`timezone`).
     clock: jiff::tz::TimeZone,
     bodies: BodyStore,
+    /// Keep every note's `http(s)` links (`wisdom check --external` requests them).
+    pub external_links: bool,
     /// What a note's document keeps of its front matter once the site model has its data.
     no_front_matter: Arc<content::FrontMatter>,
     /// Paints social cards, and keeps them in the site's `.wisdom-cache/cards/`.
@@ -98,6 +100,7 @@ impl Pipeline {
             visibility,
             highlighter: Highlighter::default(),
             bodies,
+            external_links: false,
             no_front_matter: Arc::default(),
             cards: render::social_card::CardStore::new(Some(
                 root.join(render::social_card::CACHE_DIR),
@@ -126,6 +129,7 @@ impl Pipeline {
             escape_html: self.config.escape_html,
             search_terms: self.config.search,
             inline_tags: self.config.inline_tags,
+            external_links: self.external_links,
         }
     }
 
@@ -262,16 +266,19 @@ impl render::Bodies for Pipeline {
             .source
             .strip_prefix(content::CONTENT_DIR)
             .unwrap_or(&note.source);
-        let doc = self.document(rel).map_err(|d| {
-            Diagnostic::new(
-                Kind::Io,
-                &note.source,
-                format!("cannot read it again: {}", d.message),
-            )
-            .hint("a file changed or vanished during the build; build again")
-        })?;
+        let doc = content::read_file(&self.root, rel.to_path_buf())
+            .and_then(content::skip_front_matter)
+            .map_err(|d| {
+                Diagnostic::new(
+                    Kind::Io,
+                    &note.source,
+                    format!("cannot read it again: {}", d.message),
+                )
+                .hint("a file changed or vanished during the build; build again")
+            })?;
         let options = markdown::Options {
             search_terms: false, // counted in the first pass
+            external_links: false,
             ..self.markdown_options()
         };
         let rendered = render_document(&doc, &options, &self.highlighter)?;

@@ -47,6 +47,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "rss.xml",
     "atom.xml",
     "sitemap.xml",
+    "sitemap_index.xml",
     "robots.txt",
     "og_image.svg",
 );

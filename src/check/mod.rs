@@ -76,7 +76,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport> {
         future: options.future,
         ..BuildOptions::default()
     };
-    let pipeline = build::pipeline(&build_options, BodyStore::Disk)?;
+    let mut pipeline = build::pipeline(&build_options, BodyStore::Disk)?;
+    pipeline.external_links = options.external;
     let mut timings = Timings::default();
     let (sources, errors) = pipeline.read_all(&mut timings);
     let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;

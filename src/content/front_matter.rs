@@ -89,6 +89,18 @@ impl Engine for RawBlock {
     }
 }
 
+/// Where the body of `text` starts (byte offset, 1-based line), with the front matter
+/// skipped, not parsed (JSON, whose end only a parse finds, excepted): a build renders a
+/// note's body again when it writes its page, and has its data from the first read.
+pub fn body_start(path: &Path, text: &str) -> Result<(usize, usize), Diagnostic> {
+    let first_line = text.lines().next().unwrap_or("").trim_end();
+    let body_start = match first_line {
+        "---" | "+++" => closing_line(path, text, first_line)?.1,
+        _ => text.len() - parse(path, text)?.body.len(),
+    };
+    Ok((body_start, line_col(text, body_start).0))
+}
+
 /// Splits and parses `text` (UTF-8, no BOM, `\n` line ends). `path` is only for errors.
 pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Parsed<'a>, Diagnostic> {
     let first_line = text.lines().next().unwrap_or("").trim_end();
@@ -128,31 +140,7 @@ fn split<'a>(
     // No excerpt handling: `<!--more-->` is the markdown stage's business.
     matter.excerpt_delimiter = Some("\u{0}".to_string());
     let after_open = text.find('\n').map_or(text.len(), |i| i + 1);
-    // The block ends at the first line that is only the delimiter; gray_matter trims the
-    // block, so it is found again inside those lines for errors to point at real lines.
-    let mut close_start = None;
-    let mut offset = after_open;
-    for line in text[after_open..].split_inclusive('\n') {
-        if line.trim_end() == delimiter {
-            close_start = Some(offset);
-            break;
-        }
-        offset += line.len();
-    }
-    let Some(close_start) = close_start else {
-        return Err(Diagnostic::new(
-            Kind::FrontMatter,
-            path,
-            format!("front matter opened with `{delimiter}` is never closed"),
-        )
-        .at(text, 1, 1)
-        .hint(format!(
-            "add a line with only `{delimiter}` after the last front matter field"
-        )));
-    };
-    let body_start = text[close_start..]
-        .find('\n')
-        .map_or(text.len(), |i| close_start + i + 1);
+    let (close_start, body_start) = closing_line(path, text, delimiter)?;
     let entity = matter
         .parse::<Pod>(&text[..body_start])
         .map_err(|e| Diagnostic::new(Kind::FrontMatter, path, e.to_string()))?;
@@ -164,6 +152,32 @@ fn split<'a>(
         _ => (after_open, close_start),
     };
     Ok((&text[block_start..block_end], block_start, body_start))
+}
+
+/// Where the line that closes the front matter starts, and where the body after it starts.
+/// The block ends at the first line that is only the delimiter (gray_matter trims the
+/// block, so it is found again inside those lines for errors to point at real lines).
+fn closing_line(path: &Path, text: &str, delimiter: &str) -> Result<(usize, usize), Diagnostic> {
+    let after_open = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = after_open;
+    for line in text[after_open..].split_inclusive('\n') {
+        if line.trim_end() == delimiter {
+            let body_start = text[offset..]
+                .find('\n')
+                .map_or(text.len(), |i| offset + i + 1);
+            return Ok((offset, body_start));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::new(
+        Kind::FrontMatter,
+        path,
+        format!("front matter opened with `{delimiter}` is never closed"),
+    )
+    .at(text, 1, 1)
+    .hint(format!(
+        "add a line with only `{delimiter}` after the last front matter field"
+    )))
 }
 
 /// A parse error with its position inside the block (byte offset) or as line/column.

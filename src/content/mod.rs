@@ -247,6 +247,19 @@ pub enum DocKind {
     TagDescription,
 }
 
+impl DocKind {
+    /// By where the file is under `content/`.
+    fn of(rel: &Path) -> DocKind {
+        if rel.parent() == Some(Path::new(TAGS_DIR)) {
+            DocKind::TagDescription
+        } else if rel.file_name().is_some_and(|n| n == SECTION_FILE) {
+            DocKind::Section
+        } else {
+            DocKind::Note
+        }
+    }
+}
+
 /// A markdown file with its front matter parsed.
 #[derive(Debug)]
 pub struct Document {
@@ -303,17 +316,23 @@ pub fn parse(source: SourceFile, clock: &jiff::tz::TimeZone) -> Result<Document,
     let body_start = source.text.len() - parsed.body.len();
     let (mut front, body_line) = (parsed.front, parsed.body_line);
     front.in_zone(clock);
-    let kind = if source.rel.parent() == Some(Path::new(TAGS_DIR)) {
-        DocKind::TagDescription
-    } else if source.rel.file_name().is_some_and(|n| n == SECTION_FILE) {
-        DocKind::Section
-    } else {
-        DocKind::Note
-    };
     Ok(Document {
+        kind: DocKind::of(&source.rel),
         source,
-        kind,
         front: Arc::new(front),
+        body_start,
+        body_line,
+    })
+}
+
+/// A file's document with its front matter skipped, not parsed (it is empty here): for
+/// rendering the body again of a note whose data the site model has.
+pub fn skip_front_matter(source: SourceFile) -> Result<Document, Diagnostic> {
+    let (body_start, body_line) = front_matter::body_start(&source.path, &source.text)?;
+    Ok(Document {
+        kind: DocKind::of(&source.rel),
+        source,
+        front: Arc::default(),
         body_start,
         body_line,
     })

@@ -39,6 +39,9 @@ pub struct Options {
     pub search_terms: bool,
     /// `#tag` in the text is a tag of the note, and a link to its page.
     pub inline_tags: bool,
+    /// Keep the `http(s)` links (`Rendered::external`): only `wisdom check --external` asks
+    /// for them, and a 100,000-note site has half a million.
+    pub external_links: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -137,7 +140,10 @@ struct Block {
 }
 
 pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rendered {
-    let mut state = State::default();
+    let mut state = State {
+        keep_external: options.external_links,
+        ..State::default()
+    };
     let mut lines = links::Lines::new(body);
     let mut parser = Parser::new_ext(body, cmark_options())
         .into_offset_iter()
@@ -388,6 +394,7 @@ struct State<'a> {
     heading_ids: HashSet<String>,
     footnotes: HashMap<String, usize>,
     links: Vec<NoteLink>,
+    keep_external: bool,
     external: Vec<ExternalLink>,
     terms: terms::Counter<'a>,
     /// Per open container, the index of its start event (paragraphs and list items may take
@@ -507,11 +514,13 @@ impl<'a> State<'a> {
         let image = matches!(event, Event::Start(Tag::Image { .. }));
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         if !wiki && links::is_external(dest_url) {
-            // Every note has some: keep the place, not a copy of the line.
-            self.external.push(ExternalLink {
-                url: dest_url.to_string(),
-                at: lines.position(offset, false),
-            });
+            if self.keep_external {
+                // Every note has some: keep the place, not a copy of the line.
+                self.external.push(ExternalLink {
+                    url: dest_url.to_string(),
+                    at: lines.position(offset, false),
+                });
+            }
             return event;
         }
         // A wiki embed of a file that is not an image became a link to the file.

@@ -6,6 +6,7 @@ fn md(body: &str) -> Rendered {
         escape_html: false,
         inline_tags: true,
         search_terms: true,
+        external_links: true,
     };
     render(body, &options, &Highlighter::default())
 }
@@ -96,6 +97,7 @@ fn raw_html_passes_or_is_escaped_by_option() {
             escape_html: true,
             inline_tags: true,
             search_terms: false,
+            external_links: false,
         },
         &Highlighter::default(),
     );

@@ -1,5 +1,4 @@
-//! Feeds (the site's and every term's, as RSS 2.0, Atom and JSON Feed 1.1), the sitemap
-//! and robots.txt.
+//! Feeds (the site's and every term's, as RSS 2.0, Atom and JSON Feed 1.1) and robots.txt.
 
 use serde::Serialize;
 use tera::Context;
@@ -37,12 +36,6 @@ struct Feed<'a> {
     updated: String,
     author: &'a str,
     items: Vec<FeedItem<'a>>,
-}
-
-#[derive(Serialize)]
-struct SitemapEntry {
-    loc: String,
-    lastmod: Option<String>,
 }
 
 pub(super) fn site_feed(r: &Renderer<'_>, format: FeedFormat) -> Result<String, Diagnostic> {
@@ -170,45 +163,6 @@ fn json_feed(feed: &Feed, language: &str) -> Result<String, Diagnostic> {
     });
     serde_json::to_string_pretty(&doc)
         .map_err(|e| Diagnostic::new(crate::error::Kind::Template, "feed.json", e.to_string()))
-}
-
-pub(super) fn sitemap(r: &Renderer<'_>) -> Result<String, Diagnostic> {
-    let site = r.site;
-    let newest = |notes: &[NoteId]| {
-        notes
-            .first()
-            .and_then(|&id| site.notes[id].date)
-            .map(|d| d.ymd())
-    };
-    let mut entries = Vec::new();
-    for s in &site.sections {
-        entries.push(SitemapEntry {
-            loc: s.permalink.clone(),
-            lastmod: newest(&s.notes),
-        });
-    }
-    for n in &site.notes {
-        entries.push(SitemapEntry {
-            loc: n.permalink.clone(),
-            lastmod: n.lastmod.or(n.date).map(|d| d.ymd()),
-        });
-    }
-    for t in site.taxonomies_with_pages() {
-        entries.push(SitemapEntry {
-            loc: site.config.permalink(&site.taxonomies[t].path),
-            lastmod: None,
-        });
-    }
-    for t in &site.tags {
-        entries.push(SitemapEntry {
-            loc: t.permalink.clone(),
-            lastmod: newest(&t.notes),
-        });
-    }
-    let mut ctx = Context::new();
-    ctx.insert("config", &site.config);
-    ctx.insert("entries", &entries);
-    r.theme.render("sitemap.xml", &ctx)
 }
 
 pub(super) fn robots(r: &Renderer<'_>) -> Result<String, Diagnostic> {

@@ -8,6 +8,7 @@ mod feeds;
 mod note_map;
 pub mod search;
 mod shortcodes;
+pub mod sitemap;
 pub mod social_card;
 mod transclude;
 pub mod views;
@@ -65,7 +66,8 @@ pub enum Job {
     NotFound,
     SiteFeed(FeedFormat),
     TagFeed(TagId, FeedFormat),
-    Sitemap,
+    /// `/sitemap.xml` (0), or a part of it (`render::sitemap`).
+    Sitemap(usize),
     Robots,
     /// `/_redirects`: the aliases as server-side redirects, for hosts that read it
     /// (Netlify, Cloudflare Pages), beside the HTML redirect pages.
@@ -193,7 +195,8 @@ pub fn plan(site: &Site) -> Vec<Job> {
     for t in 0..site.tags.len() {
         jobs.extend(feed_jobs(site, Some(t)));
     }
-    jobs.extend([Job::Sitemap, Job::Robots, Job::Redirects]);
+    jobs.extend(sitemap::jobs(site));
+    jobs.extend([Job::Robots, Job::Redirects]);
     jobs
 }
 
@@ -361,7 +364,7 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::NotFound => "/404.html".into(),
         Job::SiteFeed(f) => crate::site::site_feed_path(f),
         Job::TagFeed(t, f) => site.tags[t].feed_path(f),
-        Job::Sitemap => "/sitemap.xml".into(),
+        Job::Sitemap(part) => sitemap::path(part),
         Job::Robots => "/robots.txt".into(),
         Job::Redirects => "/_redirects".into(),
         Job::SearchIndex => SEARCH_INDEX_PATH.into(),
@@ -511,7 +514,7 @@ impl Renderer<'_> {
             Job::NotFound => self.not_found()?.into_bytes(),
             Job::SiteFeed(f) => feeds::site_feed(self, f)?.into_bytes(),
             Job::TagFeed(t, f) => feeds::tag_feed(self, t, f)?.into_bytes(),
-            Job::Sitemap => feeds::sitemap(self)?.into_bytes(),
+            Job::Sitemap(part) => sitemap::render(self, part)?.into_bytes(),
             Job::Robots => feeds::robots(self)?.into_bytes(),
             Job::Redirects => redirects(self.site).into_bytes(),
         };

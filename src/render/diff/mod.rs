@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
-use super::{Job, Listing, feed_len, listing_notes, page_count, per_page, plan};
+use super::{Job, Listing, feed_len, listing_notes, page_count, per_page, plan, sitemap};
 use crate::site::{NoteId, Site};
 
 /// The jobs of `new` to render after the edit of the source files in `touched` (paths as
@@ -109,7 +109,7 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
         jobs.extend(crate::render::feed_jobs(new, None));
     }
     if diff.sitemap_differs() {
-        jobs.insert(Job::Sitemap);
+        jobs.extend(sitemap::jobs(new));
     }
     if super::redirects(old) != super::redirects(new) {
         jobs.insert(Job::Redirects);
@@ -250,7 +250,7 @@ pub fn jobs_for_notes(
         }
     }
     if sitemap {
-        jobs.insert(Job::Sitemap);
+        jobs.extend(sitemap::jobs(site));
     }
     if site.config.search {
         jobs.insert(Job::SearchIndex);
@@ -263,6 +263,7 @@ pub fn jobs_for_notes(
 pub fn same_files(old: &Site, new: &Site) -> bool {
     let pages = |site: &Site, notes: &[NoteId]| page_count(site, notes.len());
     old.notes.len() == new.notes.len()
+        && sitemap::parts(old) == sitemap::parts(new)
         && old.sections.len() == new.sections.len()
         && old.tags.len() == new.tags.len()
         && old

@@ -118,7 +118,7 @@ fn a_new_date_that_reorders_touches_the_pages_in_between_and_the_sitemap() {
         );
     }
     assert!(jobs.contains(&Job::SiteFeed(FeedFormat::Atom)));
-    assert!(jobs.contains(&Job::Sitemap));
+    assert!(jobs.contains(&Job::Sitemap(0)));
     assert!(jobs.contains(&Job::Note(id(&new, "A"))));
     // B shares tag x with A, whose new date moves it up B's related notes.
     assert!(jobs.contains(&Job::Note(id(&new, "B"))));
@@ -157,7 +157,7 @@ fn a_removed_note_renders_every_page_of_its_listings() {
             "{jobs:?}"
         );
     }
-    assert!(jobs.contains(&Job::Sitemap));
+    assert!(jobs.contains(&Job::Sitemap(0)));
 }
 
 #[test]

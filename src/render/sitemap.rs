@@ -1,0 +1,186 @@
+//! The sitemap: `/sitemap.xml` lists every page, or, for a site of more than
+//! [`URLS_PER_FILE`] pages, lists the files `/sitemap1.xml`, `/sitemap2.xml`, … that do
+//! (a sitemap index, as the protocol asks of more than 50,000 URLs).
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::{Job, Renderer};
+use crate::error::Diagnostic;
+use crate::site::{NoteId, Site};
+
+/// URLs in one file, as Zola splits them: below the protocol's 50,000, and a file's context
+/// stays small however large the site grows.
+pub const URLS_PER_FILE: usize = 30_000;
+
+#[derive(Serialize)]
+struct Entry<'s> {
+    loc: Cow<'s, str>,
+    /// `YYYY-MM-DD`.
+    lastmod: Option<String>,
+}
+
+/// The sitemap's files: `Job::Sitemap(0)` is `/sitemap.xml`, then one job per part.
+pub fn jobs(site: &Site) -> impl Iterator<Item = Job> {
+    (0..=parts(site)).map(Job::Sitemap)
+}
+
+/// The file of a sitemap job, as a site path.
+pub fn path(part: usize) -> String {
+    match part {
+        0 => "/sitemap.xml".into(),
+        n => format!("/sitemap{n}.xml"),
+    }
+}
+
+/// How many part files the index lists: none when `/sitemap.xml` holds every URL.
+pub fn parts(site: &Site) -> usize {
+    let urls = site.sections.len()
+        + site.notes.len()
+        + site.taxonomies_with_pages().count()
+        + site.tags.len();
+    if urls <= URLS_PER_FILE {
+        0
+    } else {
+        urls.div_ceil(URLS_PER_FILE)
+    }
+}
+
+pub(super) fn render(r: &Renderer<'_>, part: usize) -> Result<String, Diagnostic> {
+    let site = r.site;
+    let mut ctx = Context::new();
+    ctx.insert("config", &site.config);
+    if part == 0 && parts(site) > 0 {
+        let files: Vec<Entry<'_>> = (1..=parts(site))
+            .map(|part| Entry {
+                loc: site.config.permalink(&path(part)).into(),
+                lastmod: entries(site, part).filter_map(|e| e.lastmod).max(),
+            })
+            .collect();
+        ctx.insert("sitemaps", &files);
+        return r.theme.render("sitemap_index.xml", &ctx);
+    }
+    let entries: Vec<Entry<'_>> = entries(site, part).collect();
+    ctx.insert("entries", &entries);
+    r.theme.render("sitemap.xml", &ctx)
+}
+
+/// The URLs of one file (part 0: all of them): sections, notes, taxonomies, terms.
+fn entries(site: &Site, part: usize) -> impl Iterator<Item = Entry<'_>> {
+    let newest = |notes: &[NoteId]| {
+        notes
+            .first()
+            .and_then(|&id| site.notes[id].date)
+            .map(|d| d.ymd())
+    };
+    let sections = site.sections.iter().map(move |s| Entry {
+        loc: Cow::Borrowed(&s.permalink),
+        lastmod: newest(&s.notes),
+    });
+    let notes = site.notes.iter().map(|n| Entry {
+        loc: Cow::Borrowed(&n.permalink),
+        lastmod: n.lastmod.or(n.date).map(|d| d.ymd()),
+    });
+    let taxonomies = site.taxonomies_with_pages().map(|t| Entry {
+        loc: site.config.permalink(&site.taxonomies[t].path).into(),
+        lastmod: None,
+    });
+    let tags = site.tags.iter().map(move |t| Entry {
+        loc: Cow::Borrowed(&t.permalink),
+        lastmod: newest(&t.notes),
+    });
+    let (skip, take) = match part {
+        0 => (0, usize::MAX),
+        n => ((n - 1) * URLS_PER_FILE, URLS_PER_FILE),
+    };
+    sections
+        .chain(notes)
+        .chain(taxonomies)
+        .chain(tags)
+        .skip(skip)
+        .take(take)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::pipeline::Pipeline;
+    use crate::render::Sink;
+    use crate::site::tests::doc;
+    use crate::templates::Theme;
+
+    #[derive(Default)]
+    struct Files(Mutex<BTreeMap<String, String>>);
+
+    impl Sink for Files {
+        fn write(&self, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+            let text = String::from_utf8(bytes).expect("sitemaps are text");
+            self.0.lock().unwrap().insert(path.to_string(), text);
+            Ok(())
+        }
+    }
+
+    /// The sitemap files of a site of `notes` undated notes, by file.
+    fn sitemap_of(notes: usize) -> (Site, BTreeMap<String, String>) {
+        let docs: Vec<_> = (0..notes)
+            .map(|i| doc(&format!("n{i}.md"), "---\ntitle: N\n---\n"))
+            .collect();
+        let site = crate::site::assemble(Config::default(), &docs, Vec::new()).unwrap();
+        let theme = Theme::load(Path::new("/nonexistent"), &site.config).unwrap();
+        let files = Files::default();
+        let jobs: Vec<Job> = jobs(&site).collect();
+        let pipeline = Pipeline::in_memory(Config::default());
+        crate::render::render_jobs(&site, &theme, &pipeline, &jobs, &files).unwrap();
+        (site, files.0.into_inner().unwrap())
+    }
+
+    fn locs(xml: &str) -> Vec<&str> {
+        xml.split("<loc>")
+            .skip(1)
+            .map(|s| &s[..s.find("</loc>").unwrap()])
+            .collect()
+    }
+
+    #[test]
+    fn a_site_of_more_urls_than_a_file_holds_gets_an_index_of_parts() {
+        // The home page and the index of tags, whatever the notes.
+        let (_, empty) = sitemap_of(0);
+        let other_pages = locs(&empty["sitemap.xml"]);
+        let (site, files) = sitemap_of(URLS_PER_FILE - other_pages.len() + 1);
+        assert_eq!(files.len(), 3, "{:?}", files.keys());
+        let index = &files["sitemap.xml"];
+        assert!(index.contains("<sitemapindex"), "{index}");
+        let base = &site.config.base_url;
+        assert_eq!(
+            locs(index),
+            [format!("{base}sitemap1.xml"), format!("{base}sitemap2.xml")]
+        );
+        let first = locs(&files["sitemap1.xml"]);
+        let second = locs(&files["sitemap2.xml"]);
+        assert_eq!((first.len(), second.len()), (URLS_PER_FILE, 1));
+        let mut listed: Vec<&str> = first.into_iter().chain(second).collect();
+        let mut pages: Vec<&str> = site.notes.iter().map(|n| n.permalink.as_str()).collect();
+        pages.extend(&other_pages);
+        listed.sort_unstable();
+        pages.sort_unstable();
+        assert_eq!(listed, pages);
+    }
+
+    #[test]
+    fn a_site_that_fits_one_file_has_one_urlset() {
+        let (site, files) = sitemap_of(3);
+        assert_eq!(files.keys().collect::<Vec<_>>(), ["sitemap.xml"]);
+        let xml = &files["sitemap.xml"];
+        assert!(xml.contains("<urlset"), "{xml}");
+        let (_, empty) = sitemap_of(0);
+        let other_pages = locs(&empty["sitemap.xml"]).len();
+        assert_eq!(locs(xml).len(), other_pages + site.notes.len());
+    }
+}
