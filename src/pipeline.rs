@@ -130,6 +130,7 @@ impl Pipeline {
             search_terms: self.config.search,
             inline_tags: self.config.inline_tags,
             external_links: self.external_links,
+            html: true,
         }
     }
 
@@ -193,13 +194,13 @@ impl Pipeline {
 
     /// A document's markdown rendered and, for a note, its data prepared.
     pub fn prepare(&self, mut doc: Document) -> Source {
-        match render_document(&doc, &self.markdown_options(), &self.highlighter) {
+        let drop_body = self.bodies == BodyStore::Disk && doc.kind == content::DocKind::Note;
+        let options = markdown::Options {
+            html: !drop_body,
+            ..self.markdown_options()
+        };
+        match render_document(&doc, &options, &self.highlighter) {
             Ok(mut rendered) => {
-                let drop_body =
-                    self.bodies == BodyStore::Disk && doc.kind == content::DocKind::Note;
-                if drop_body {
-                    rendered.html = String::new();
-                }
                 rendered.shrink_to_fit();
                 let mut source = Source::new(doc, Arc::new(rendered), &self.config, &self.root);
                 if drop_body {

@@ -42,6 +42,9 @@ pub struct Options {
     /// Keep the `http(s)` links (`Rendered::external`): only `wisdom check --external` asks
     /// for them, and a 100,000-note site has half a million.
     pub external_links: bool,
+    /// Write the body's HTML (`Rendered::html`): a build's first read of a note needs only
+    /// what the site model keeps, and renders the body when it writes the page.
+    pub html: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -821,12 +824,15 @@ impl<'a> State<'a> {
     }
 
     fn finish(self, options: &Options) -> Rendered {
-        let mut html = String::with_capacity(self.events.len() * 16);
-        pulldown_cmark::html::push_html(&mut html, self.events.iter().cloned());
         let summary = match self.more_at {
             Some(at) => summary::before(&self.events[..at]),
             None => summary::leading_prose(&self.events, &self.blocks, options.summary_length),
         };
+        let mut html = String::new();
+        if options.html {
+            html.reserve(self.events.len() * 16);
+            pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        }
         Rendered {
             html,
             summary,

@@ -7,6 +7,7 @@ fn md(body: &str) -> Rendered {
         inline_tags: true,
         search_terms: true,
         external_links: true,
+        html: true,
     };
     render(body, &options, &Highlighter::default())
 }
@@ -98,6 +99,7 @@ fn raw_html_passes_or_is_escaped_by_option() {
             inline_tags: true,
             search_terms: false,
             external_links: false,
+            html: true,
         },
         &Highlighter::default(),
     );
