@@ -622,11 +622,16 @@ impl<'a> State<'a> {
         let Some(Event::Text(text)) = self.events.last() else {
             return;
         };
-        let Some((before, id)) = text
-            .rsplit_once(" ^")
-            .or_else(|| text.strip_prefix('^').map(|id| ("", id)))
-        else {
+        // An id has no `^`, so it follows the last one (a byte search: every paragraph
+        // passes here).
+        let Some(caret) = text.rfind('^') else {
             return;
+        };
+        let id = &text[caret + 1..];
+        let before = match caret {
+            0 => "",
+            _ if text[..caret].ends_with(' ') => &text[..caret - 1],
+            _ => return,
         };
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return;
@@ -689,7 +694,7 @@ impl<'a> State<'a> {
                 self.leave();
             }
             Event::Text(text) => {
-                self.words += text.split_whitespace().count();
+                self.words += count_words(&text);
                 if options.search_terms {
                     self.count_terms(&text);
                 }
@@ -846,6 +851,24 @@ impl<'a> State<'a> {
             inline_tags: self.inline_tags,
         }
     }
+}
+
+/// `text.split_whitespace().count()`, a byte at a time for ASCII text (most of it): the
+/// words of every text of every note are counted.
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // The ASCII characters that `char::is_whitespace` takes (with vertical tab and form feed).
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let mut words = 0;
+    let mut in_word = false;
+    for b in text.as_bytes() {
+        let starts = !space(b) && !in_word;
+        words += usize::from(starts);
+        in_word = !space(b);
+    }
+    words
 }
 
 /// Turns the flat heading list into a tree: each heading holds the deeper ones after it.

@@ -170,3 +170,34 @@ fn block_ids_become_ids_and_math_becomes_mathml() {
     assert_eq!(r.math_errors.len(), 1, "bad LaTeX is reported");
     assert_eq!(r.math_errors[0].0, 10);
 }
+
+#[test]
+fn words_are_counted_as_split_whitespace_counts_them() {
+    for text in [
+        "",
+        "  ",
+        "one",
+        " two words ",
+        "tabs\tand\nnew\r\nlines\x0Band\x0Cfeeds",
+        "naïve café — unicode\u{2003}em space",
+        "a  b   c",
+    ] {
+        assert_eq!(
+            count_words(text),
+            text.split_whitespace().count(),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn a_block_id_is_the_last_caret_word_after_a_space_or_the_whole_text() {
+    let ids = |body: &str| md(body).block_ids;
+    assert_eq!(ids("Text ^end\n"), ["^end"]);
+    assert_eq!(ids("^alone\n"), ["^alone"]);
+    assert_eq!(ids("x^2 is not ^an-id\n"), ["^an-id"]);
+    assert!(ids("x^2\n").is_empty());
+    assert!(ids("a ^b^c\n").is_empty());
+    assert!(ids("a ^b c\n").is_empty());
+    assert!(ids("ends with ^\n").is_empty());
+}
