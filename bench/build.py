@@ -5,7 +5,7 @@ files and bytes as wisdom's output holds), side by side on the shared determinis
 fast wrong build never counts. Prints a table of wall time, peak RSS, pages/s, output size
 and ratios.
 
-    python3 bench/build.py [--notes 10000] [--runs 3] [--growth 100000]
+    python3 bench/build.py [--notes 10000] [--runs 3] [--growth 100000] [--tmp /dev/shm]
 """
 import argparse, json, os, pathlib, shutil, statistics, subprocess, sys, tempfile
 
@@ -53,16 +53,32 @@ def site_for(tool, src, corpus_dir, tmp):
     return d
 
 
-def bench(label, cmd, site, out_dir, runs, manifest):
-    walls, rss = [], []
+class Tool:
+    """One command to time, with its runs so far."""
+
+    def __init__(self, label, cmd, site, out_dir, manifest):
+        self.label, self.cmd, self.site, self.out_dir, self.manifest = label, cmd, site, out_dir, manifest
+        self.walls, self.rss = [], []
+
+    def run(self):
+        shutil.rmtree(self.out_dir, ignore_errors=True)
+        w, _, r = timed(self.cmd, self.site)
+        self.walls.append(w)
+        self.rss.append(r)
+
+    def row(self):
+        pages = check(self.out_dir, self.manifest, self.label) if self.manifest else 0
+        return {"label": self.label, "median": statistics.median(self.walls), "min": min(self.walls),
+                "max": max(self.walls), "rss": max(self.rss), "pages": pages,
+                "bytes": tree_bytes(self.out_dir) if self.out_dir.exists() else 0}
+
+
+def bench(tools, runs):
+    """Runs the tools in turn, `runs` rounds: the disk's drift then falls on all of them."""
     for _ in range(runs):
-        shutil.rmtree(out_dir, ignore_errors=True)
-        w, _, r = timed(cmd, site)
-        walls.append(w)
-        rss.append(r)
-    pages = check(out_dir, manifest, label) if manifest else 0
-    return {"label": label, "median": statistics.median(walls), "min": min(walls), "max": max(walls),
-            "rss": max(rss), "pages": pages, "bytes": tree_bytes(out_dir) if out_dir.exists() else 0}
+        for tool in tools:
+            tool.run()
+    return [tool.row() for tool in tools]
 
 
 def main():
@@ -70,6 +86,8 @@ def main():
     ap.add_argument("--notes", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--growth", type=int, default=0, help="also build a corpus this large (wisdom only)")
+    ap.add_argument("--tmp", default=None,
+                    help="where corpora and outputs go (e.g. /dev/shm, to compare CPU work without the disk)")
     a = ap.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "wisdom", "--example", "floor"],
@@ -78,23 +96,26 @@ def main():
     floor = REPO / "target" / "release" / "examples" / "floor"
     hugo = shutil.which("hugo")
 
-    with tempfile.TemporaryDirectory() as t:
+    with tempfile.TemporaryDirectory(dir=a.tmp) as t:
         tmp = pathlib.Path(t)
         corpus_dir, manifest = corpus(a.notes, tmp)
-        rows = []
         ws = site_for("wisdom", HERE / "wisdom-site", corpus_dir, tmp)
-        rows.append(bench("wisdom", [str(wisdom), "build", "--root", "."], ws, ws / "public", a.runs, manifest))
+        tools = [Tool("wisdom", [str(wisdom), "build", "--root", "."], ws, ws / "public", manifest)]
         if hugo:
             hs = site_for("hugo", SHARED / "hugo-site", corpus_dir, tmp)
-            rows.append(bench("hugo", [hugo, "--quiet", "--destination", "public"], hs, hs / "public", a.runs, manifest))
-        # The floor writes what wisdom wrote: as many files, as many bytes.
+            tools.append(Tool("hugo", [hugo, "--quiet", "--destination", "public"], hs, hs / "public", manifest))
+        # The floor writes what wisdom wrote: as many files, as many bytes (a first build
+        # says how many; it is not timed).
+        timed(tools[0].cmd, ws)
         files, size = tree_files(ws / "public"), tree_bytes(ws / "public")
         floor_out = tmp / "floor-out"
-        rows.append(bench("floor", [str(floor), str(corpus_dir / "content"), str(floor_out), str(files), str(size)],
-                          corpus_dir, floor_out, a.runs, None))
+        tools.append(Tool("floor", [str(floor), str(corpus_dir / "content"), str(floor_out), str(files), str(size)],
+                          corpus_dir, floor_out, None))
+        rows = bench(tools, a.runs)
 
+        where = f", outputs under {a.tmp}" if a.tmp else ""
         print(f"\nClean builds of {a.notes} notes ({manifest['published']} published, {manifest['tags']} tags), "
-              f"{a.runs} runs each, {os.cpu_count()} cores\n")
+              f"{a.runs} runs each, taken in turn, {os.cpu_count()} cores{where}\n")
         print(f"{'':8}{'median s':>10}{'min':>8}{'max':>8}{'peak MB':>10}{'pages/s':>10}{'output MB':>11}")
         for r in rows:
             pps = f"{r['pages'] / r['median']:.0f}" if r["pages"] else "-"
@@ -118,7 +139,7 @@ def main():
         if a.growth:
             big_dir, big_manifest = corpus(a.growth, tmp)
             bs = site_for("wisdom", HERE / "wisdom-site", big_dir, tmp)
-            big = bench("wisdom", [str(wisdom), "build", "--root", "."], bs, bs / "public", 1, big_manifest)
+            [big] = bench([Tool("wisdom", [str(wisdom), "build", "--root", "."], bs, bs / "public", big_manifest)], 1)
             print(f"growth: {a.growth} notes in {big['median']:.2f} s, {big['rss']:.0f} MB peak (goal < 400): "
                   f"{big['median'] / w['median']:.1f}x the time of {a.notes}  (goal <= 10x)")
             _, lat = serve_reload.measure(wisdom, bs, 20)

@@ -18,7 +18,7 @@ use crate::output::Sink;
 /// Response headers for hosts that read them (Netlify, Cloudflare Pages); the site's own
 /// `static/_headers` replaces these lines, and the cache rules of the assets follow either.
 pub const HEADERS_FILE: &str = "_headers";
-const BUILTIN_HEADERS: &str = include_str!("../static/_headers");
+static BUILTIN_HEADERS: &str = include_str!("../static/_headers");
 
 /// Where the highlighting stylesheet comes from (no file: made from the configured themes).
 pub const SYNTAX_CSS: &str = "syntax.css";

@@ -22,7 +22,7 @@ macro_rules! embed {
 }
 
 /// The default theme's templates, by name.
-pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
+pub static BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
     "index.html",
     "section.html",
@@ -53,7 +53,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default theme's static files, written unless the site has a file of the same name.
-pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+pub static BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../static/style.css")),
     ("search.js", include_bytes!("../static/search.js")),
     ("toc.js", include_bytes!("../static/toc.js")),

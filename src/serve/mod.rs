@@ -19,7 +19,7 @@ use crate::report::{Style, render_error};
 pub use live::{LiveSite, Update};
 
 pub const LIVE_RELOAD_PATH: &str = "/__wisdom/livereload";
-const CLIENT_SCRIPT: &str = include_str!("livereload.js");
+static CLIENT_SCRIPT: &str = include_str!("livereload.js");
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {

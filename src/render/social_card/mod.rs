@@ -23,9 +23,10 @@ pub const FONT_FAMILY: &str = "DejaVu Sans";
 const MAX_SIDE: u32 = 4096;
 
 // DejaVu Sans (Bitstream Vera license, see FONT-LICENSE): built in so that a card looks the
-// same on every machine; about 1.4 MB of the binary.
-const REGULAR: &[u8] = include_bytes!("DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("DejaVuSans-Bold.ttf");
+// same on every machine; about 1.4 MB of the binary. Statics, not consts: a const is copied
+// into each codegen unit that uses it, and the binary then held them twice.
+static REGULAR: &[u8] = include_bytes!("DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("DejaVuSans-Bold.ttf");
 
 /// Paints cards, and keeps them between runs in a cache folder.
 pub struct CardStore {
