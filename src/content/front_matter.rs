@@ -544,6 +544,29 @@ mod tests {
     }
 
     #[test]
+    fn skipping_the_front_matter_finds_the_body_where_parsing_does() {
+        for text in [
+            "---\ntitle: A\ntags: [x]\n---\nBody\n",
+            "---\ntitle: A\n---",
+            "---\n---\n\nBody after a blank line\n",
+            "+++\ntitle = \"A\"\n+++\nBody\n",
+            "{\"title\": \"A\"}\nBody\n",
+            "No front matter\n---\nnot one either\n",
+        ] {
+            let parsed = ok(text);
+            let start = text.len() - parsed.body.len();
+            let skipped = body_start(Path::new("n.md"), text).unwrap();
+            assert_eq!(skipped, (start, parsed.body_line), "{text:?}");
+        }
+        let unclosed = body_start(Path::new("n.md"), "---\ntitle: A\n").unwrap_err();
+        assert!(
+            unclosed.message.contains("never closed"),
+            "{}",
+            unclosed.message
+        );
+    }
+
+    #[test]
     fn yaml_toml_and_json_give_the_same_fields() {
         let yaml = ok(
             "---\ntitle: \"A: b\"\ndate: 2025-12-24\ntags: [\"ai\", models]\nmodel: x\n---\nBody\n",
