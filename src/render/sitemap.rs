@@ -52,11 +52,20 @@ pub(super) fn render(r: &Renderer<'_>, part: usize) -> Result<String, Diagnostic
     let site = r.site;
     let mut ctx = Context::new();
     ctx.insert("config", &site.config);
-    if part == 0 && parts(site) > 0 {
-        let files: Vec<Entry<'_>> = (1..=parts(site))
-            .map(|part| Entry {
-                loc: site.config.permalink(&path(part)).into(),
-                lastmod: entries(site, part).filter_map(|e| e.lastmod).max(),
+    let parts = parts(site);
+    if part == 0 && parts > 0 {
+        // Each part's newest date, in one pass over the URLs (not a pass per part).
+        let mut newest: Vec<Option<String>> = vec![None; parts];
+        for (i, entry) in entries(site, 0).enumerate() {
+            let part_newest = &mut newest[i / URLS_PER_FILE];
+            *part_newest = part_newest.take().max(entry.lastmod);
+        }
+        let files: Vec<Entry<'_>> = newest
+            .into_iter()
+            .enumerate()
+            .map(|(i, lastmod)| Entry {
+                loc: site.config.permalink(&path(i + 1)).into(),
+                lastmod,
             })
             .collect();
         ctx.insert("sitemaps", &files);
@@ -127,10 +136,14 @@ mod tests {
         }
     }
 
-    /// The sitemap files of a site of `notes` undated notes, by file.
+    /// The sitemap files of a site of `notes` notes dated in January 2001, by file.
     fn sitemap_of(notes: usize) -> (Site, BTreeMap<String, String>) {
         let docs: Vec<_> = (0..notes)
-            .map(|i| doc(&format!("n{i}.md"), "---\ntitle: N\n---\n"))
+            .map(|i| {
+                let day = 1 + i % 28;
+                let text = format!("---\ntitle: N\ndate: 2001-01-{day:02}\n---\n");
+                doc(&format!("n{i}.md"), &text)
+            })
             .collect();
         let site = crate::site::assemble(Config::default(), &docs, Vec::new()).unwrap();
         let theme = Theme::load(Path::new("/nonexistent"), &site.config).unwrap();
@@ -162,6 +175,13 @@ mod tests {
             locs(index),
             [format!("{base}sitemap1.xml"), format!("{base}sitemap2.xml")]
         );
+        // The first part has the home page, dated by the newest note; the second only
+        // the index of tags, which has no date.
+        assert!(
+            index.contains("sitemap1.xml</loc><lastmod>2001-01-28</lastmod>"),
+            "{index}"
+        );
+        assert!(index.contains("sitemap2.xml</loc></sitemap>"), "{index}");
         let first = locs(&files["sitemap1.xml"]);
         let second = locs(&files["sitemap2.xml"]);
         assert_eq!((first.len(), second.len()), (URLS_PER_FILE, 1));
