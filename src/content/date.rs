@@ -95,7 +95,18 @@ impl Date {
 
     /// `2025-12-24T10:00:00+05:30`, for `datetime` attributes and JSON-LD.
     pub fn rfc3339(&self) -> String {
-        let mut s = format!("{}T{}", self.ymd(), self.hms());
+        let c = self.civil;
+        let mut s = String::with_capacity(25);
+        let _ = write!(
+            s,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            c.year(),
+            c.month(),
+            c.day(),
+            c.hour(),
+            c.minute(),
+            c.second()
+        );
         push_offset(&mut s, self.offset, true);
         s
     }

@@ -133,14 +133,30 @@ fn locale(language: &str) -> &'static Locale {
 
 /// `24 Dec 2025` (`en`), `24. Dez. 2025` (`de`), `2025年12月24日` (`ja`).
 pub fn human_date(language: &str, year: i32, month: u8, day: u8) -> String {
+    use std::fmt::Write;
     let locale = locale(language);
     let name = locale.months[usize::from(month.clamp(1, 12)) - 1];
-    locale
-        .pattern
-        .replace("{d}", &day.to_string())
-        .replace("{m}", name)
-        .replace("{n}", &month.to_string())
-        .replace("{y}", &year.to_string())
+    // One pass over the pattern: every card and link list of every page shows dates.
+    let mut shown = String::with_capacity(locale.pattern.len() + 8);
+    let mut rest = locale.pattern;
+    while let Some(open) = rest.find('{') {
+        shown.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let _ = match rest.get(..3) {
+            Some("{d}") => write!(shown, "{day}"),
+            Some("{m}") => write!(shown, "{name}"),
+            Some("{n}") => write!(shown, "{month}"),
+            Some("{y}") => write!(shown, "{year}"),
+            _ => {
+                shown.push('{');
+                rest = &rest[1..];
+                continue;
+            }
+        };
+        rest = &rest[3..];
+    }
+    shown.push_str(rest);
+    shown
 }
 
 #[cfg(test)]
