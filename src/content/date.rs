@@ -95,18 +95,10 @@ impl Date {
 
     /// `2025-12-24T10:00:00+05:30`, for `datetime` attributes and JSON-LD.
     pub fn rfc3339(&self) -> String {
-        let c = self.civil;
         let mut s = String::with_capacity(25);
-        let _ = write!(
-            s,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            c.year(),
-            c.month(),
-            c.day(),
-            c.hour(),
-            c.minute(),
-            c.second()
-        );
+        self.push_ymd(&mut s);
+        s.push('T');
+        self.push_hms(&mut s);
         push_offset(&mut s, self.offset, true);
         s
     }
@@ -115,13 +107,17 @@ impl Date {
     pub fn rfc2822(&self) -> String {
         let c = self.civil;
         let weekday = WEEKDAYS[c.weekday().to_sunday_zero_offset() as usize];
-        let mut s = format!(
-            "{weekday}, {:02} {} {:04} {} ",
-            c.day(),
-            MONTHS[c.month() as usize - 1],
-            c.year(),
-            self.hms()
-        );
+        let mut s = String::with_capacity(31);
+        s.push_str(weekday);
+        s.push_str(", ");
+        push_padded(&mut s, c.day().into(), 2);
+        s.push(' ');
+        s.push_str(MONTHS[c.month() as usize - 1]);
+        s.push(' ');
+        push_padded(&mut s, c.year().into(), 4);
+        s.push(' ');
+        self.push_hms(&mut s);
+        s.push(' ');
         push_offset(&mut s, self.offset, false);
         s
     }
@@ -140,13 +136,27 @@ impl Date {
 
     /// `2025-12-24`.
     pub fn ymd(&self) -> String {
-        let c = self.civil;
-        format!("{:04}-{:02}-{:02}", c.year(), c.month(), c.day())
+        let mut s = String::with_capacity(10);
+        self.push_ymd(&mut s);
+        s
     }
 
-    fn hms(&self) -> String {
+    fn push_ymd(&self, s: &mut String) {
         let c = self.civil;
-        format!("{:02}:{:02}:{:02}", c.hour(), c.minute(), c.second())
+        push_padded(s, c.year().into(), 4);
+        s.push('-');
+        push_padded(s, c.month().into(), 2);
+        s.push('-');
+        push_padded(s, c.day().into(), 2);
+    }
+
+    fn push_hms(&self, s: &mut String) {
+        let c = self.civil;
+        push_padded(s, c.hour().into(), 2);
+        s.push(':');
+        push_padded(s, c.minute().into(), 2);
+        s.push(':');
+        push_padded(s, c.second().into(), 2);
     }
 
     /// Formats with strftime directives (`%Y`, `%B`, `%-d`, …; English names), for the
@@ -195,10 +205,35 @@ fn unknown_annotation(pieces: &Pieces) -> DateError {
 
 fn push_offset(s: &mut String, offset: Offset, colon: bool) {
     let seconds = offset.seconds();
-    let sign = if seconds < 0 { '-' } else { '+' };
+    s.push(if seconds < 0 { '-' } else { '+' });
     let minutes = seconds.unsigned_abs() / 60;
-    let sep = if colon { ":" } else { "" };
-    let _ = write!(s, "{sign}{:02}{sep}{:02}", minutes / 60, minutes % 60);
+    push_padded(s, (minutes / 60).into(), 2);
+    if colon {
+        s.push(':');
+    }
+    push_padded(s, (minutes % 60).into(), 2);
+}
+
+/// `n` in at least `width` digits, as `{:0width$}` writes it, without the formatter: the
+/// dates of every card, link list and feed item are written here.
+fn push_padded(s: &mut String, n: i64, width: usize) {
+    if n < 0 {
+        let _ = write!(s, "{n:0width$}");
+        return;
+    }
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let start = at.min(digits.len().saturating_sub(width));
+    s.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]
@@ -207,6 +242,19 @@ mod tests {
 
     fn date(text: &str) -> Date {
         Date::parse(text).unwrap().in_zone(&TimeZone::UTC)
+    }
+
+    #[test]
+    fn numbers_are_padded_as_the_formatter_pads_them() {
+        let numbers = [0, 7, 42, 999, 2025, 12345, -1, -42, -2025];
+        let numbers = numbers.into_iter().chain([i64::MAX, i64::MIN]);
+        for n in numbers {
+            for width in [0, 2, 4] {
+                let mut s = String::new();
+                push_padded(&mut s, n, width);
+                assert_eq!(s, format!("{n:0width$}"));
+            }
+        }
     }
 
     #[test]
