@@ -180,7 +180,9 @@ fn words_are_counted_as_split_whitespace_counts_them() {
         " two words ",
         "tabs\tand\nnew\r\nlines\x0Band\x0Cfeeds",
         "naïve café — unicode\u{2003}em space",
+        "\u{a0}lead\u{85}next\u{3000}ideographic\u{2029}",
         "a  b   c",
+        "\x1c\x1f not whitespace to Rust",
     ] {
         assert_eq!(
             count_words(text),

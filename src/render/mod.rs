@@ -500,10 +500,13 @@ struct NavLink<'a> {
 impl Renderer<'_> {
     fn render(&self, job: Job, out: &mut dyn Write) -> Result<(), Diagnostic> {
         let page = match job {
-            // Listings can be huge: rendered straight into `out`.
+            // Listings and the note map grow with the site: written straight into `out`.
             Job::Listing(listing, page) => return self.listing(listing, page, out),
+            Job::NoteMap => {
+                return note_map::write(self.site, out)
+                    .map_err(|e| Diagnostic::new(Kind::Io, NOTE_MAP_PATH, e.to_string()));
+            }
             Job::SearchIndex => search::index(self.site),
-            Job::NoteMap => note_map::note_map(self.site),
             Job::Note(id) => self.note(id)?.into_bytes(),
             Job::SocialCard(id) => self.social_card(id)?,
             Job::Alias(id, i) => self.alias(id, i)?.into_bytes(),

