@@ -21,12 +21,19 @@ const ENGLISH: Locale = Locale {
 /// By primary language subtag (`de` for `de-CH`), from CLDR 46's `dateFormatLength
 /// medium` and `monthWidth abbreviated` (format context).
 fn locale(language: &str) -> &'static Locale {
-    let primary = language
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match primary.as_str() {
+    let primary = language.split(['-', '_']).next().unwrap_or("");
+    // Lower-cased on the stack: every date shown on every page asks.
+    let mut lower = [0u8; 3];
+    let lower = match primary.len() {
+        2 | 3 => {
+            for (l, b) in lower.iter_mut().zip(primary.bytes()) {
+                *l = b.to_ascii_lowercase();
+            }
+            std::str::from_utf8(&lower[..primary.len()]).unwrap_or("")
+        }
+        _ => "",
+    };
+    match lower {
         "de" => &Locale {
             pattern: "{d}. {m} {y}",
             months: [
@@ -176,6 +183,10 @@ mod tests {
             ("ko", "2025. 12. 24."),
             ("xx", "24 Dec 2025"),
             ("", "24 Dec 2025"),
+            ("DE-at", "24. Dez. 2025"),
+            ("zh-Hant-TW", "2025年12月24日"),
+            ("éa", "24 Dec 2025"),
+            ("ΣΣ", "24 Dec 2025"),
         ];
         for (language, shown) in cases {
             assert_eq!(human_date(language, 2025, 12, 24), shown, "{language}");
