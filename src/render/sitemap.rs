@@ -1,5 +1,5 @@
 //! The sitemap: `/sitemap.xml` lists every page, or, for a site of more than
-//! [`URLS_PER_FILE`] pages, lists the files `/sitemap1.xml`, `/sitemap2.xml`, … that do
+//! [`URLS_IN_ONE_FILE`] pages, lists the files `/sitemap1.xml`, `/sitemap2.xml`, … that do
 //! (a sitemap index, as the protocol asks of more than 50,000 URLs).
 
 use std::borrow::Cow;
@@ -11,9 +11,13 @@ use super::{Job, Renderer};
 use crate::error::Diagnostic;
 use crate::site::{NoteId, Site};
 
-/// URLs in one file, as Zola splits them: below the protocol's 50,000, and a file's context
-/// stays small however large the site grows.
-pub const URLS_PER_FILE: usize = 30_000;
+/// URLs that `/sitemap.xml` holds by itself: Zola's 30,000, below the protocol's 50,000.
+pub const URLS_IN_ONE_FILE: usize = 30_000;
+
+/// URLs in each part of a larger site. A part's entries are one template context (about
+/// 400 bytes an URL), and two parts are rendered at once: parts of 30,000 were the peak
+/// memory of a 100,000-note build (18 MB above the rest).
+pub const URLS_PER_PART: usize = 10_000;
 
 #[derive(Serialize)]
 struct Entry<'s> {
@@ -41,10 +45,10 @@ pub fn parts(site: &Site) -> usize {
         + site.notes.len()
         + site.taxonomies_with_pages().count()
         + site.tags.len();
-    if urls <= URLS_PER_FILE {
+    if urls <= URLS_IN_ONE_FILE {
         0
     } else {
-        urls.div_ceil(URLS_PER_FILE)
+        urls.div_ceil(URLS_PER_PART)
     }
 }
 
@@ -57,7 +61,7 @@ pub(super) fn render(r: &Renderer<'_>, part: usize) -> Result<String, Diagnostic
         // Each part's newest date, in one pass over the URLs (not a pass per part).
         let mut newest: Vec<Option<String>> = vec![None; parts];
         for (i, entry) in entries(site, 0).enumerate() {
-            let part_newest = &mut newest[i / URLS_PER_FILE];
+            let part_newest = &mut newest[i / URLS_PER_PART];
             *part_newest = part_newest.take().max(entry.lastmod);
         }
         let files: Vec<Entry<'_>> = newest
@@ -102,7 +106,7 @@ fn entries(site: &Site, part: usize) -> impl Iterator<Item = Entry<'_>> {
     });
     let (skip, take) = match part {
         0 => (0, usize::MAX),
-        n => ((n - 1) * URLS_PER_FILE, URLS_PER_FILE),
+        n => ((n - 1) * URLS_PER_PART, URLS_PER_PART),
     };
     sections
         .chain(notes)
@@ -166,26 +170,33 @@ mod tests {
         // The home page and the index of tags, whatever the notes.
         let (_, empty) = sitemap_of(0);
         let other_pages = locs(&empty["sitemap.xml"]);
-        let (site, files) = sitemap_of(URLS_PER_FILE - other_pages.len() + 1);
-        assert_eq!(files.len(), 3, "{:?}", files.keys());
+        let (site, files) = sitemap_of(URLS_IN_ONE_FILE - other_pages.len() + 1);
+        let parts = (URLS_IN_ONE_FILE + 1).div_ceil(URLS_PER_PART);
+        assert_eq!(files.len(), 1 + parts, "{:?}", files.keys());
         let index = &files["sitemap.xml"];
         assert!(index.contains("<sitemapindex"), "{index}");
         let base = &site.config.base_url;
-        assert_eq!(
-            locs(index),
-            [format!("{base}sitemap1.xml"), format!("{base}sitemap2.xml")]
-        );
-        // The first part has the home page, dated by the newest note; the second only
-        // the index of tags, which has no date.
+        let part_urls: Vec<String> = (1..=parts)
+            .map(|n| format!("{base}sitemap{n}.xml"))
+            .collect();
+        assert_eq!(locs(index), part_urls);
+        // The first part has the home page, dated by the newest note; the last only the
+        // index of tags, which has no date.
         assert!(
             index.contains("sitemap1.xml</loc><lastmod>2001-01-28</lastmod>"),
             "{index}"
         );
-        assert!(index.contains("sitemap2.xml</loc></sitemap>"), "{index}");
-        let first = locs(&files["sitemap1.xml"]);
-        let second = locs(&files["sitemap2.xml"]);
-        assert_eq!((first.len(), second.len()), (URLS_PER_FILE, 1));
-        let mut listed: Vec<&str> = first.into_iter().chain(second).collect();
+        assert!(
+            index.contains(&format!("sitemap{parts}.xml</loc></sitemap>")),
+            "{index}"
+        );
+        let mut listed: Vec<&str> = Vec::new();
+        for n in 1..=parts {
+            let part = locs(&files[&format!("sitemap{n}.xml")]);
+            let full = if n < parts { URLS_PER_PART } else { 1 };
+            assert_eq!(part.len(), full, "sitemap{n}.xml");
+            listed.extend(part);
+        }
         let mut pages: Vec<&str> = site.notes.iter().map(|n| n.permalink.as_str()).collect();
         pages.extend(&other_pages);
         listed.sort_unstable();
