@@ -178,6 +178,10 @@ enum Command {
     },
 }
 
+/// Faster than the system's malloc for a build's many small values (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let what = match cli.command {
