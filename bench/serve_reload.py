@@ -64,14 +64,16 @@ def read_frame(s):
     return exact(n).decode()
 
 
-def measure(binary, site, edits):
-    """Serves `site` with `binary`; returns (seconds until the live-reload socket answers,
-    save-to-reload latencies in ms of `edits` one-note edits)."""
+def measure(binary, site, edits, tmp=None):
+    """Serves `site` with `binary` (its preview folder under `tmp`, else the system's
+    temporary folder); returns (seconds until the live-reload socket answers, save-to-reload
+    latencies in ms of `edits` one-note edits)."""
     notes = sorted((site / "content" / "wisdom").glob("0*.md"))
     port = free_port()
     started = time.time()
+    env = dict(os.environ, TMPDIR=str(tmp)) if tmp else None
     server = subprocess.Popen([str(binary), "serve", "--root", str(site), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     try:
         ws = connect_ws(port, time.time() + 600)
         initial = time.time() - started
