@@ -9,7 +9,7 @@ use tera::Context;
 
 use super::{Job, Renderer};
 use crate::error::Diagnostic;
-use crate::site::{NoteId, Site};
+use crate::site::{Note, NoteId, Section, Site, Tag};
 
 /// URLs that `/sitemap.xml` holds by itself: Zola's 30,000, below the protocol's 50,000.
 pub const URLS_IN_ONE_FILE: usize = 30_000;
@@ -80,40 +80,53 @@ pub(super) fn render(r: &Renderer<'_>, part: usize) -> Result<String, Diagnostic
     r.theme.render("sitemap.xml", &ctx)
 }
 
+/// A page the sitemap lists, before its entry is made: a part skips the pages of the parts
+/// before it without formatting their dates.
+enum Page<'s> {
+    Section(&'s Section),
+    Note(&'s Note),
+    Taxonomy(usize),
+    Tag(&'s Tag),
+}
+
 /// The URLs of one file (part 0: all of them): sections, notes, taxonomies, terms.
 fn entries(site: &Site, part: usize) -> impl Iterator<Item = Entry<'_>> {
+    let (skip, take) = match part {
+        0 => (0, usize::MAX),
+        n => ((n - 1) * URLS_PER_PART, URLS_PER_PART),
+    };
+    let pages = (site.sections.iter().map(Page::Section))
+        .chain(site.notes.iter().map(Page::Note))
+        .chain(site.taxonomies_with_pages().map(Page::Taxonomy))
+        .chain(site.tags.iter().map(Page::Tag));
+    pages.skip(skip).take(take).map(|page| entry(site, page))
+}
+
+fn entry<'s>(site: &'s Site, page: Page<'s>) -> Entry<'s> {
     let newest = |notes: &[NoteId]| {
         notes
             .first()
             .and_then(|&id| site.notes[id].date)
             .map(|d| d.ymd())
     };
-    let sections = site.sections.iter().map(move |s| Entry {
-        loc: Cow::Borrowed(&s.permalink),
-        lastmod: newest(&s.notes),
-    });
-    let notes = site.notes.iter().map(|n| Entry {
-        loc: Cow::Borrowed(&n.permalink),
-        lastmod: n.lastmod.or(n.date).map(|d| d.ymd()),
-    });
-    let taxonomies = site.taxonomies_with_pages().map(|t| Entry {
-        loc: site.config.permalink(&site.taxonomies[t].path).into(),
-        lastmod: None,
-    });
-    let tags = site.tags.iter().map(move |t| Entry {
-        loc: Cow::Borrowed(&t.permalink),
-        lastmod: newest(&t.notes),
-    });
-    let (skip, take) = match part {
-        0 => (0, usize::MAX),
-        n => ((n - 1) * URLS_PER_PART, URLS_PER_PART),
-    };
-    sections
-        .chain(notes)
-        .chain(taxonomies)
-        .chain(tags)
-        .skip(skip)
-        .take(take)
+    match page {
+        Page::Section(s) => Entry {
+            loc: Cow::Borrowed(&s.permalink),
+            lastmod: newest(&s.notes),
+        },
+        Page::Note(n) => Entry {
+            loc: Cow::Borrowed(&n.permalink),
+            lastmod: n.lastmod.or(n.date).map(|d| d.ymd()),
+        },
+        Page::Taxonomy(t) => Entry {
+            loc: site.config.permalink(&site.taxonomies[t].path).into(),
+            lastmod: None,
+        },
+        Page::Tag(t) => Entry {
+            loc: Cow::Borrowed(&t.permalink),
+            lastmod: newest(&t.notes),
+        },
+    }
 }
 
 #[cfg(test)]
