@@ -131,6 +131,7 @@ impl Pipeline {
             inline_tags: self.config.inline_tags,
             external_links: self.external_links,
             html: true,
+            model: true,
         }
     }
 
@@ -277,9 +278,11 @@ impl render::Bodies for Pipeline {
                 )
                 .hint("a file changed or vanished during the build; build again")
             })?;
+        // Words, terms and summary were kept from the first pass.
         let options = markdown::Options {
-            search_terms: false, // counted in the first pass
+            search_terms: false,
             external_links: false,
+            model: false,
             ..self.markdown_options()
         };
         let rendered = render_document(&doc, &options, &self.highlighter)?;
@@ -308,7 +311,7 @@ fn render_document(
     for (line, _) in &mut rendered.math_errors {
         *line += body_offset;
     }
-    if let Some(summary) = &doc.front.summary {
+    if let Some(summary) = doc.front.summary.as_ref().filter(|_| options.model) {
         rendered.summary = markdown::render_inline(summary, options);
     }
     Ok(rendered)

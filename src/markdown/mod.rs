@@ -10,6 +10,7 @@ mod math;
 pub mod shortcodes;
 mod summary;
 pub(crate) mod terms;
+mod words;
 
 use std::collections::{HashMap, HashSet};
 use std::iter::Peekable;
@@ -25,6 +26,7 @@ pub use links::{ExternalLink, LinkTarget, NoteLink};
 
 use crate::html::escape;
 use crate::slug::slugify;
+use words::count_words;
 
 const WORDS_PER_MINUTE: usize = 200;
 const MORE_MARKER: &str = "<!--more-->";
@@ -45,6 +47,9 @@ pub struct Options {
     /// Write the body's HTML (`Rendered::html`): a build's first read of a note needs only
     /// what the site model keeps, and renders the body when it writes the page.
     pub html: bool,
+    /// Collect what the site model keeps (words, summary, table of contents): the build's
+    /// second read of a note, for its page, needs only the HTML.
+    pub model: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -148,6 +153,9 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
         ..State::default()
     };
     let mut lines = links::Lines::new(body);
+    // Code is shown in the body, and in a summary only up to `<!--more-->`: a first read
+    // that writes no HTML leaves it out otherwise (syntect is the slowest step of a note).
+    let highlight = options.html || body.contains(MORE_MARKER);
     let mut parser = Parser::new_ext(body, cmark_options())
         .into_offset_iter()
         .peekable();
@@ -235,9 +243,11 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                         _ => {}
                     }
                 }
-                state.push_leaf(Event::Html(
-                    highlighter.highlight(&code, &lang).to_string().into(),
-                ));
+                let html = match highlight {
+                    true => highlighter.highlight(&code, &lang).to_string(),
+                    false => String::new(),
+                };
+                state.push_leaf(Event::Html(html.into()));
             }
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -694,7 +704,9 @@ impl<'a> State<'a> {
                 self.leave();
             }
             Event::Text(text) => {
-                self.words += count_words(&text);
+                if options.model {
+                    self.words += count_words(&text);
+                }
                 if options.search_terms {
                     self.count_terms(&text);
                 }
@@ -830,6 +842,7 @@ impl<'a> State<'a> {
 
     fn finish(self, options: &Options) -> Rendered {
         let summary = match self.more_at {
+            _ if !options.model => String::new(),
             Some(at) => summary::before(&self.events[..at]),
             None => summary::leading_prose(&self.events, &self.blocks, options.summary_length),
         };
@@ -851,24 +864,6 @@ impl<'a> State<'a> {
             inline_tags: self.inline_tags,
         }
     }
-}
-
-/// `text.split_whitespace().count()`, a byte at a time for ASCII text (most of it): the
-/// words of every text of every note are counted.
-fn count_words(text: &str) -> usize {
-    if !text.is_ascii() {
-        return text.split_whitespace().count();
-    }
-    // The ASCII characters that `char::is_whitespace` takes (with vertical tab and form feed).
-    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-    let mut words = 0;
-    let mut in_word = false;
-    for b in text.as_bytes() {
-        let starts = !space(b) && !in_word;
-        words += usize::from(starts);
-        in_word = !space(b);
-    }
-    words
 }
 
 /// Turns the flat heading list into a tree: each heading holds the deeper ones after it.

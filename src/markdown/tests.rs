@@ -8,6 +8,7 @@ fn md(body: &str) -> Rendered {
         search_terms: true,
         external_links: true,
         html: true,
+        model: true,
     };
     render(body, &options, &Highlighter::default())
 }
@@ -100,6 +101,7 @@ fn raw_html_passes_or_is_escaped_by_option() {
             search_terms: false,
             external_links: false,
             html: true,
+            model: true,
         },
         &Highlighter::default(),
     );
@@ -183,12 +185,39 @@ fn words_are_counted_as_split_whitespace_counts_them() {
         "\u{a0}lead\u{85}next\u{3000}ideographic\u{2029}",
         "a  b   c",
         "\x1c\x1f not whitespace to Rust",
+        "\u{1680}ogham\u{2000}en\u{200a}hair\u{2028}line\u{202f}narrow\u{205f}math",
+        "not spaces: \u{200b}zero\u{2060}joiner\u{feff}bom \u{e1}\u{e2}\u{e3}\u{1e00}\u{2100}\u{3001}",
+        "…—“quoted”…",
     ] {
         assert_eq!(
             count_words(text),
             text.split_whitespace().count(),
             "{text:?}"
         );
+    }
+}
+
+#[test]
+fn every_character_splits_words_as_char_is_whitespace_says() {
+    let mut text = String::new();
+    for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+        text.clear();
+        text.extend(['a', c, 'b']);
+        assert_eq!(count_words(&text), text.split_whitespace().count(), "{c:?}");
+    }
+}
+
+#[test]
+fn long_texts_are_counted_across_chunks() {
+    let pieces = [
+        "word", " ", "  ", "\n", "é", "—", "\u{a0}", "\u{3000}", "x", "\t",
+    ];
+    let mut text = String::new();
+    for n in 0..2_000usize {
+        text.push_str(pieces[(n * 7 + n / 3) % pieces.len()]);
+        let plain: String = text.replace(['\u{a0}', '\u{3000}'], "x");
+        assert_eq!(count_words(&text), text.split_whitespace().count(), "{n}");
+        assert_eq!(count_words(&plain), plain.split_whitespace().count(), "{n}");
     }
 }
 
@@ -202,4 +231,46 @@ fn a_block_id_is_the_last_caret_word_after_a_space_or_the_whole_text() {
     assert!(ids("a ^b^c\n").is_empty());
     assert!(ids("a ^b c\n").is_empty());
     assert!(ids("ends with ^\n").is_empty());
+}
+
+/// A build reads a note twice: once for the site model (no HTML), once for its page (no
+/// model). Each must give what one full read gives.
+#[test]
+fn the_two_reads_of_a_build_give_what_one_read_gives() {
+    let notes = [
+        "Intro with [[Other]] and #tag, $x^2$ and a note[^n].\n\n```rust\nlet x = 1;\n```\n\n\
+         <!--more-->\n\n## Part ^part\n\n> [!tip] Title\n> body\n\n[^n]: foot\n",
+        "# Title\n\nA first paragraph of some words — with “quotes” ^p1\n\n```python\nx = 1\n```\n\n\
+         - item [[A#Heading]]\n- item ^i2\n\n## Deep\n\nMore words here.\n",
+    ];
+    for body in notes {
+        let with = |html, model| {
+            let options = Options {
+                summary_length: 8,
+                escape_html: false,
+                inline_tags: true,
+                search_terms: true,
+                external_links: true,
+                html,
+                model,
+            };
+            render(body, &options, &Highlighter::default())
+        };
+        let (full, site_model, page) = (with(true, true), with(false, true), with(true, false));
+        assert_eq!(page.html, full.html);
+        assert!(site_model.html.is_empty());
+        assert_eq!(site_model.summary, full.summary);
+        assert!(!full.summary.is_empty());
+        // Code before `<!--more-->` is in the summary, highlighted, even without a body.
+        let code_in_summary = body.contains("<!--more-->");
+        assert_eq!(site_model.summary.contains("data-lang"), code_in_summary);
+        assert_eq!(site_model.toc, full.toc);
+        assert_eq!(site_model.words, full.words);
+        assert_eq!(site_model.block_ids, full.block_ids);
+        assert_eq!(site_model.inline_tags, full.inline_tags);
+        assert_eq!(
+            format!("{:?}", site_model.links),
+            format!("{:?}", full.links)
+        );
+    }
 }
