@@ -349,23 +349,29 @@ pub fn plain_text(html: &str, max_chars: usize) -> String {
             _ => {}
         }
     }
-    let words: Vec<&str> = out.split_whitespace().collect();
     let mut text = String::new();
-    for w in words {
-        if text.chars().count() + w.chars().count() + 1 > max_chars {
+    let mut chars = 0; // of `text`, kept as it grows: counting it again for each word was quadratic
+    for w in out.split_whitespace() {
+        let word_chars = w.chars().count();
+        if chars + word_chars + 1 > max_chars {
             text.push('…');
             break;
         }
         if !text.is_empty() {
             text.push(' ');
+            chars += 1;
         }
         text.push_str(w);
+        chars += word_chars;
     }
-    decode_entities(&text)
+    decode_entities(text)
 }
 
 /// The entities pulldown-cmark writes, back to characters (templates escape again).
-fn decode_entities(text: &str) -> String {
+fn decode_entities(text: String) -> String {
+    if !text.contains('&') {
+        return text;
+    }
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
