@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::{self, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
@@ -68,7 +70,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let pipeline = pipeline(options, BodyStore::Disk)?;
     crate::output::guard::check_output(&options.root, &options.output_dir())?;
     let (sources, errors) = pipeline.read_all(&mut timings);
-    let (site, theme) = pipeline.load(&sources, errors, &mut timings)?;
+    let (mut site, theme) = pipeline.load(&sources, errors, &mut timings)?;
     // The model shares what it needs of them; the rest need not live while pages render.
     drop(sources);
     refuse_warnings(&site, options.strict)?;
@@ -82,15 +84,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // A whole build drew every card the site has; the others were of notes since changed.
     pipeline.cards.prune();
     timings.lap("render and write");
-    Ok(BuildReport {
+    let report = BuildReport {
         notes: site.notes.len(),
         sections: site.sections.len(),
         tags: site.tags.len(),
         left_out: site.left_out,
         elapsed: started.elapsed(),
         stages: timings.stages,
-        warnings: site.warnings,
-    })
+        warnings: std::mem::take(&mut site.warnings),
+    };
+    // Freeing a 100,000-note model one note after another took a quarter of a second.
+    std::mem::take(&mut site.notes)
+        .into_par_iter()
+        .for_each(drop);
+    Ok(report)
 }
 
 /// The pipeline of the site at `options.root`, once it is known to be a site with a valid

@@ -152,22 +152,23 @@ impl Pipeline {
                 (rel, read)
             })
             .collect();
-        let mut sources = Sources {
-            assets: paths.assets,
-            ..Sources::default()
-        };
+        // The maps are built from lists in the walk's order, which is theirs: one insert at a
+        // time compared paths a component at a time down the tree (0.36 s of CPU, serial, at
+        // 100,000 notes).
+        let (mut docs, mut left_out) = (Vec::with_capacity(reads.len()), Vec::new());
         for (rel, read) in reads {
             match read {
-                Read::Published(source) => {
-                    sources.docs.insert(rel, source);
-                }
-                Read::LeftOut => {
-                    sources.left_out.insert(rel);
-                }
+                Read::Published(source) => docs.push((rel, source)),
+                Read::LeftOut => left_out.push(rel),
                 Read::Gone => {}
                 Read::Failed(d) => errors.push(d),
             }
         }
+        let sources = Sources {
+            docs: docs.into_iter().collect(),
+            assets: paths.assets,
+            left_out: left_out.into_iter().collect(),
+        };
         timings.lap("read, parse and render markdown");
         (sources, errors)
     }
