@@ -266,6 +266,10 @@ fn edits_rebuild_and_tell_the_browser_to_reload() {
     write(&server.root, "templates/page.html", b"{% extends \"base.html\" %}{% block content %}<p>custom {{ page.title }}</p>{% endblock content %}");
     assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
     assert!(get(&server, "/wisdom/a/").2.contains("custom Alpha"));
+    // `templates/` was made after the start: it is watched from then on.
+    write(&server.root, "templates/page.html", b"{% extends \"base.html\" %}{% block content %}<p>again {{ page.title }}</p>{% endblock content %}");
+    assert_eq!(ws.next_message(), "{\"type\":\"reload\"}");
+    assert!(get(&server, "/wisdom/a/").2.contains("again Alpha"));
 
     // A CSS change is swapped in without a reload.
     std::fs::write(server.root.join("static/site.css"), "body { color: blue; }").unwrap();

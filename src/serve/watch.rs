@@ -1,6 +1,7 @@
 //! Watching the site: notify events, batched until the files are quiet, so a burst of saves
 //! (or an editor's write-temp-then-rename) becomes one rebuild.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -17,8 +18,7 @@ const MAX_WAIT: Duration = Duration::from_millis(500);
 /// run of saves is never held up by it.
 const IDLE: Duration = Duration::from_millis(250);
 
-/// A recursive watch on the site folder. Made before the first build and before the
-/// server answers, so that no save in between goes unseen.
+/// What the watch reports.
 pub enum Event {
     /// Changed paths, batched.
     Changed(Vec<PathBuf>),
@@ -36,8 +36,13 @@ enum Idle {
     NotOwed,
 }
 
+/// A watch on the site folder and the folders in it that hold the site. Made before the
+/// first build and before the server answers, so that no save in between goes unseen.
 pub struct Watch {
-    _watcher: notify::RecommendedWatcher,
+    watcher: notify::RecommendedWatcher,
+    root: PathBuf,
+    /// The root's folders under a recursive watch.
+    watched: HashSet<PathBuf>,
     events: mpsc::Receiver<Vec<PathBuf>>,
     ignored: Vec<PathBuf>,
 }
@@ -45,20 +50,15 @@ pub struct Watch {
 impl Watch {
     pub fn start(root: &Path, output: &Path) -> Result<Watch> {
         let (tx, events) = mpsc::channel();
-        let mut watcher =
-            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-                // Reads (the build's own among them) arrive as access events; only changes count.
-                if let Ok(event) = event
-                    && !matches!(event.kind, EventKind::Access(_))
-                {
-                    let _ = tx.send(event.paths);
-                }
-            })
-            .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
-        // Watch folders, never single files: an editor's rename would end a file watch.
-        watcher
-            .watch(root, RecursiveMode::Recursive)
-            .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
+        let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            // Reads (the build's own among them) arrive as access events; only changes count.
+            if let Ok(event) = event
+                && !matches!(event.kind, EventKind::Access(_))
+            {
+                let _ = tx.send(event.paths);
+            }
+        })
+        .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
         let ignored = vec![
             root.join("public"),
             root.join("target"),
@@ -66,18 +66,53 @@ impl Watch {
             root.join(crate::render::social_card::CACHE_DIR),
             output.to_path_buf(),
         ];
-        Ok(Watch {
-            _watcher: watcher,
+        let mut watch = Watch {
+            watcher,
+            root: root.to_path_buf(),
+            watched: HashSet::new(),
             events,
             ignored,
-        })
+        };
+        // Watch folders, never single files: an editor's rename would end a file watch. The
+        // root itself without its folders, then each folder but the ignored ones: a
+        // recursive watch of the root also walked `public/` and put a watch on each of its
+        // folders (10,000 notes, 10,000 folders: serve's start-up took 1.3x a clean build).
+        watch
+            .watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| Error::output(root, std::io::Error::other(e)))?;
+        let folders = std::fs::read_dir(root).map_err(|e| Error::output(root, e))?;
+        for entry in folders.flatten() {
+            watch.follow(&entry.path())?;
+        }
+        Ok(watch)
+    }
+
+    /// Puts a recursive watch on `path` if it is a folder of the root that matters and is not
+    /// watched yet; forgets one that is gone (so that it is watched again if it comes back).
+    fn follow(&mut self, path: &Path) -> Result<()> {
+        if path.parent() != Some(self.root.as_path()) || !relevant(path, &self.ignored) {
+            return Ok(());
+        }
+        if !path.is_dir() {
+            self.watched.remove(path);
+            return Ok(());
+        }
+        if self.watched.contains(path) {
+            return Ok(());
+        }
+        self.watcher
+            .watch(path, RecursiveMode::Recursive)
+            .map_err(|e| Error::output(path, std::io::Error::other(e)))?;
+        self.watched.insert(path.to_path_buf());
+        Ok(())
     }
 
     /// Calls `on_event` with each batch of changed paths, and with `Idle` once things have
     /// been quiet for a moment (after the start and after each change); an `Idle` call that
     /// returns `true` has more deferred work, and is called again at once unless a change
     /// came meanwhile. Runs until the watcher fails.
-    pub fn run(self, mut on_event: impl FnMut(Event) -> bool) -> Result<()> {
+    pub fn run(mut self, mut on_event: impl FnMut(Event) -> bool) -> Result<()> {
         let mut idle = Idle::AfterQuiet;
         loop {
             let first = match idle {
@@ -111,6 +146,14 @@ impl Watch {
             batch.retain(|p| relevant(p, &self.ignored));
             batch.sort();
             batch.dedup();
+            for path in &batch {
+                // A folder made after the start; one that vanished at once is no error.
+                if let Err(e) = self.follow(path)
+                    && path.is_dir()
+                {
+                    return Err(e);
+                }
+            }
             if !batch.is_empty() {
                 on_event(Event::Changed(batch));
                 idle = Idle::AfterQuiet;
