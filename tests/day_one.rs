@@ -214,7 +214,9 @@ fn serve_on_a_taken_port_moves_to_a_free_one_unless_strict() {
 
 #[test]
 fn serve_removes_its_temporary_folder_on_sigterm() {
-    let dir = a_site();
+    // Enough notes that the files written once the site is quiet (the note map, the search
+    // index) may be under way when the signal comes: they must not make the folder again.
+    let dir = many_notes(400);
     let serving = common::serving::Serving::start(dir.path(), None);
     let output = serving.output();
     assert!(
@@ -222,6 +224,7 @@ fn serve_removes_its_temporary_folder_on_sigterm() {
         "serving from {}",
         output.display()
     );
+    std::thread::sleep(std::time::Duration::from_millis(260));
     let pid = serving.pid().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid])

@@ -9,9 +9,9 @@ mod websocket;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::build::BuildOptions;
 use crate::error::{Error, Result};
@@ -46,10 +46,13 @@ struct DevServer {
 
 /// Ctrl-C, SIGTERM and SIGHUP remove the preview's temporary folder (and a staging folder
 /// beside it, if a rebuild was under way) before the process ends.
-fn remove_on_stop(output: &Path) -> Result<()> {
+fn remove_on_stop(output: &Path, writing: Arc<Mutex<()>>) -> Result<()> {
     let [staging, old] = crate::output::Staging::folders_beside(output);
     let folders = [output.to_path_buf(), staging, old];
     ctrlc::set_handler(move || {
+        // A write under way would make the folder again once removed (a 100,000-note site's
+        // `notes.json` was left behind): wait for it, though not for a whole rebuild.
+        let _done = held_within(&writing, STOP_WAIT);
         for folder in &folders {
             let _ = std::fs::remove_dir_all(folder);
         }
@@ -57,6 +60,24 @@ fn remove_on_stop(output: &Path) -> Result<()> {
         std::process::exit(0);
     })
     .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))
+}
+
+/// How long stopping waits for a write under way.
+const STOP_WAIT: Duration = Duration::from_secs(2);
+
+/// The lock, if it comes free within `wait`.
+fn held_within(lock: &Mutex<()>, wait: Duration) -> Option<MutexGuard<'_, ()>> {
+    let deadline = Instant::now() + wait;
+    loop {
+        match lock.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(TryLockError::WouldBlock) => return None,
+        }
+    }
 }
 
 /// How many ports after a taken one are tried, as Hugo does.
@@ -132,7 +153,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         clients: Mutex::new(Vec::new()),
         error: Mutex::new(None),
     });
-    remove_on_stop(&server.output)?;
+    // Held while the preview folder is written, so that stopping never races a write.
+    let writing = Arc::new(Mutex::new(()));
+    remove_on_stop(&server.output, Arc::clone(&writing))?;
     let watch = watch::Watch::start(&root, &server.output)?;
     // The address first: the line to click (connections wait until the first build is in).
     eprintln!(
@@ -147,7 +170,11 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         );
     }
     let started = Instant::now();
-    let mut live = server.report_load(LiveSite::load(&build), "initial build", started);
+    let initial = {
+        let _writing = writing.lock().unwrap_or_else(|p| p.into_inner());
+        LiveSite::load(&build)
+    };
+    let mut live = server.report_load(initial, "initial build", started);
     if options.open {
         open_browser(&format!("http://{addr}/"));
     }
@@ -162,6 +189,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     // Pages are served from here on; the cards and data files they do not wait for follow
     // when the files are quiet, a batch at a time, so that edits never wait long for them.
     watch.run(|event| {
+        let _writing = writing.lock().unwrap_or_else(|p| p.into_inner());
         let changes = match event {
             watch::Event::Changed(changes) => changes,
             watch::Event::Idle => {

@@ -65,7 +65,18 @@ impl Serving {
 }
 
 impl Drop for Serving {
+    /// Stops it as a user does (it removes its temporary folder), killing it if it has not
+    /// stopped within 10 s.
     fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let asked = Command::new("kill").args(["-INT", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while asked.as_ref().is_ok_and(|s| s.success()) && Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
