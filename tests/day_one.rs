@@ -199,7 +199,14 @@ fn serve_on_a_taken_port_moves_to_a_free_one_unless_strict() {
         seen[0].starts_with("Serving ") && seen[0].contains("http://127.0.0.1:"),
         "{seen:?}"
     );
-    child.kill().unwrap();
+    // Stopped as a user does, so that its temporary folder goes (killed if it hangs).
+    let pid = child.id().to_string();
+    Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
     child.wait().unwrap();
     let text = seen.join("\n");
     assert!(
