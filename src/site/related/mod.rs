@@ -110,6 +110,18 @@ mod tests {
         let nt: Vec<&[TagId]> = note_tags.iter().map(Vec::as_slice).collect();
         let tn: Vec<&[NoteId]> = tag_notes.iter().map(Vec::as_slice).collect();
         let fast = related_by_tags(&nt, &tn);
+        // However many cores (and so shards of the index) build it, the answer is the same.
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            assert_eq!(
+                pool.install(|| related_by_tags(&nt, &tn)),
+                fast,
+                "{threads} threads"
+            );
+        }
         for (id, tags) in note_tags.iter().enumerate() {
             let mut all: Vec<(usize, NoteId)> = (0..n)
                 .filter(|&o| o != id)

@@ -11,6 +11,7 @@
 //! itself, and at least one new note, which shares exactly `s` tags: were the list
 //! longer, its first six already hold the newest new ones, and they fill the five.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{MAX_RELATED, Match};
@@ -33,37 +34,52 @@ pub(super) struct SubsetIndex {
     bits: usize,
     /// Notes with more tags are left to `scan`.
     most_tags: usize,
-    heads: FxHashMap<Key, Head>,
+    /// The combinations, split by [`shard`] so that each core builds a part.
+    shards: Vec<FxHashMap<Key, Head>>,
 }
 
 impl SubsetIndex {
     /// The index of the notes that [`fit`](Self::fits), `note_tags` newest first.
     pub fn build(tag_count: usize, note_tags: &[&[TagId]]) -> Self {
         let mut index = Self::empty(tag_count, note_tags.len());
-        let bits = index.bits;
+        let (bits, most_tags) = (index.bits, index.most_tags);
         let fitting = || {
-            let fits = |(_, tags): &(NoteId, &&[TagId])| tags.len() <= index.most_tags;
+            let fits = |(_, tags): &(NoteId, &&[TagId])| tags.len() <= most_tags;
             note_tags.iter().enumerate().filter(fits)
         };
         // Most combinations belong to one note, and one note finds nothing in them: only
         // those of two notes or more are kept (at 100,000 notes, 144,000 of 690,000).
-        let combinations = fitting().map(|(_, tags)| (1 << tags.len()) - 1).sum();
-        let mut seen = SeenTwice::new(combinations);
-        for (_, tags) in fitting() {
-            for_each_key(bits, tags, |key| seen.insert(key));
-        }
-        let mut heads: FxHashMap<Key, Head> = FxHashMap::default();
-        for (id, tags) in fitting() {
-            for_each_key(bits, tags, |key| {
-                if seen.twice(key) {
-                    let head = heads.entry(key).or_insert([NONE; HEAD]);
-                    if let Some(free) = head.iter_mut().find(|slot| **slot == NONE) {
-                        *free = id as u32;
-                    }
+        let combinations: usize = fitting().map(|(_, tags)| (1 << tags.len()) - 1).sum();
+        // Each core takes the combinations of its shard through both passes (the serial
+        // build was a third of the 100,000-note site model); the answer does not depend on
+        // how many there are.
+        let shards = rayon::current_num_threads().next_power_of_two();
+        index.shards = (0..shards)
+            .into_par_iter()
+            .map(|part| {
+                let mine = |key: &Key| shard(key, shards) == part;
+                let mut seen = SeenTwice::new(combinations / shards);
+                for (_, tags) in fitting() {
+                    for_each_key(bits, tags, |key| {
+                        if mine(&key) {
+                            seen.insert(key);
+                        }
+                    });
                 }
-            });
-        }
-        index.heads = heads;
+                let mut heads: FxHashMap<Key, Head> = FxHashMap::default();
+                for (id, tags) in fitting() {
+                    for_each_key(bits, tags, |key| {
+                        if mine(&key) && seen.twice(key) {
+                            let head = heads.entry(key).or_insert([NONE; HEAD]);
+                            if let Some(free) = head.iter_mut().find(|slot| **slot == NONE) {
+                                *free = id as u32;
+                            }
+                        }
+                    });
+                }
+                heads
+            })
+            .collect();
         index
     }
 
@@ -77,7 +93,7 @@ impl SubsetIndex {
         SubsetIndex {
             bits,
             most_tags,
-            heads: FxHashMap::default(),
+            shards: vec![FxHashMap::default()],
         }
     }
 
@@ -93,7 +109,8 @@ impl SubsetIndex {
         for shared in (1..=tags.len() as u32).rev() {
             level.clear();
             for mask in (1..1u32 << tags.len()).filter(|m| m.count_ones() == shared) {
-                let Some(head) = self.heads.get(&key(self.bits, &tags, mask)) else {
+                let key = key(self.bits, &tags, mask);
+                let Some(head) = self.shards[shard(&key, self.shards.len())].get(&key) else {
                     continue;
                 };
                 let new = head
@@ -167,13 +184,23 @@ impl SeenTwice {
         self.again[word] & bit != 0
     }
 
-    /// Multiplicative hashing: the top bits of the product pick the slot.
+    /// The top bits of the key's hash pick the slot.
     fn slot(&self, key: Key) -> (usize, u64) {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mixed = (key[0] ^ key[1].wrapping_mul(K).rotate_left(29)).wrapping_mul(K);
-        let slot = (mixed >> self.shift) as usize;
+        let slot = (mix(&key) >> self.shift) as usize;
         (slot / 64, 1 << (slot % 64))
     }
+}
+
+/// Multiplicative hashing of a key.
+fn mix(key: &Key) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    (key[0] ^ key[1].wrapping_mul(K).rotate_left(29)).wrapping_mul(K)
+}
+
+/// The shard of a key, of `shards` (a power of two): middle bits of its hash, which the
+/// slots of [`SeenTwice`] (the top ones) do not use.
+fn shard(key: &Key, shards: usize) -> usize {
+    (mix(key) >> 24) as usize & (shards - 1)
 }
 
 fn sorted(tags: &[TagId]) -> Vec<TagId> {
