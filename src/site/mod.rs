@@ -2,6 +2,7 @@
 //! and rendered documents without touching the disk; every problem is reported, not only the
 //! first.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::ops::Deref;
@@ -428,7 +429,7 @@ pub fn assemble<'a>(
         }
     }
     // Newest first; ties and undated notes in a stable, content-independent order.
-    data.sort_by_cached_key(|d| {
+    data.par_sort_by_cached_key(|d| {
         (
             std::cmp::Reverse(d.date.map(|d| d.timestamp())),
             d.title.as_str(),
@@ -451,32 +452,41 @@ pub fn assemble<'a>(
         .enumerate()
         .map(|(i, t)| ((t.taxonomy, t.slug.as_str()), i))
         .collect();
-    let mut notes = Vec::with_capacity(data.len());
-    for (id, d) in data.into_iter().enumerate() {
-        let note_tags: Vec<TagId> = d
-            .terms
-            .iter()
-            .map(|t| tag_ids[&(t.taxonomy, t.slug.as_str())])
-            .collect();
-        // A section lists the notes of its folder and of every folder below it.
-        let section = section_of(&d.dir, &section_by_dir);
+    // Each note with its tags and the sections that list it, on both cores (each reads its
+    // own data, scattered over the heap: 1.3 µs a note at 100,000 notes, serial).
+    let placed: Vec<(Note, Vec<usize>)> = data
+        .into_par_iter()
+        .map(|d| {
+            let note_tags: Vec<TagId> = d
+                .terms
+                .iter()
+                .map(|t| tag_ids[&(t.taxonomy, t.slug.as_str())])
+                .collect();
+            // A section lists the notes of its folder and of every folder below it.
+            let listed_in = folder_and_parents(&d.dir)
+                .filter_map(|folder| section_by_dir.get(folder).copied())
+                .collect();
+            let note = Note {
+                data: Arc::clone(d),
+                tags: note_tags,
+                section: section_of(&d.dir, &section_by_dir),
+                links: Vec::new(),
+                backlinks: Vec::new(),
+                related: Vec::new(),
+                linked_summary: None,
+                redirects: Vec::new(),
+                embeds: Vec::new(),
+            };
+            (note, listed_in)
+        })
+        .collect();
+    let mut notes = Vec::with_capacity(placed.len());
+    for (id, (note, listed_in)) in placed.into_iter().enumerate() {
         sections[0].notes.push(id); // the home page lists every note
-        for folder in folder_and_parents(&d.dir) {
-            if let Some(&i) = section_by_dir.get(folder) {
-                sections[i].notes.push(id);
-            }
+        for i in listed_in {
+            sections[i].notes.push(id);
         }
-        notes.push(Note {
-            data: Arc::clone(d),
-            tags: note_tags,
-            section,
-            links: Vec::new(),
-            backlinks: Vec::new(),
-            related: Vec::new(),
-            linked_summary: None,
-            redirects: Vec::new(),
-            embeds: Vec::new(),
-        });
+        notes.push(note);
     }
     sort_sections(&mut sections, &notes);
     feature_notes(&mut sections, &notes, &mut warnings);
@@ -687,11 +697,15 @@ fn add_folder_sections(
         }
     }
     let known: rustc_hash::FxHashSet<String> = folders.iter().map(|(dir, _)| dir.clone()).collect();
+    holding.retain(|folder| !known.contains(*folder));
+    if holding.is_empty() {
+        return; // every folder has its `_index.md`: no need for every note's path
+    }
     // A note beside a folder of its name (`Projects.md`, `Projects/`) keeps its URL.
     let note_paths: rustc_hash::FxHashSet<&str> = data.iter().map(|d| d.path.as_str()).collect();
     for folder in holding {
         let section = Section::bare(config, Path::new(folder), None);
-        if !known.contains(folder) && !note_paths.contains(section.path.as_str()) {
+        if !note_paths.contains(section.path.as_str()) {
             folders.push((folder.to_string(), section));
         }
     }
