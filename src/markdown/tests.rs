@@ -1,14 +1,20 @@
 use super::*;
 
 fn md(body: &str) -> Rendered {
+    md_with(body, true, true)
+}
+
+/// `body` rendered with the tests' options, writing its HTML (`html`) and collecting what
+/// the site model keeps (`model`) or not.
+fn md_with(body: &str, html: bool, model: bool) -> Rendered {
     let options = Options {
         summary_length: 8,
         escape_html: false,
         inline_tags: true,
         search_terms: true,
         external_links: true,
-        html: true,
-        model: true,
+        html,
+        model,
     };
     render(body, &options, &Highlighter::default())
 }
@@ -244,19 +250,11 @@ fn the_two_reads_of_a_build_give_what_one_read_gives() {
          - item [[A#Heading]]\n- item ^i2\n\n## Deep\n\nMore words here.\n",
     ];
     for body in notes {
-        let with = |html, model| {
-            let options = Options {
-                summary_length: 8,
-                escape_html: false,
-                inline_tags: true,
-                search_terms: true,
-                external_links: true,
-                html,
-                model,
-            };
-            render(body, &options, &Highlighter::default())
-        };
-        let (full, site_model, page) = (with(true, true), with(false, true), with(true, false));
+        let (full, site_model, page) = (
+            md_with(body, true, true),
+            md_with(body, false, true),
+            md_with(body, true, false),
+        );
         assert_eq!(page.html, full.html);
         assert!(site_model.html.is_empty());
         assert_eq!(site_model.summary, full.summary);

@@ -147,11 +147,12 @@ impl Watch {
             batch.sort();
             batch.dedup();
             for path in &batch {
-                // A folder made after the start; one that vanished at once is no error.
+                // A folder made after the start. One that cannot be watched (it vanished at
+                // once, or the system's watches ran out) leaves the rest of the site served.
                 if let Err(e) = self.follow(path)
                     && path.is_dir()
                 {
-                    return Err(e);
+                    eprintln!("warning: changes in {} are not seen: {e}", path.display());
                 }
             }
             if !batch.is_empty() {
