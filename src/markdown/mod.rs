@@ -248,9 +248,10 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                         _ => {}
                     }
                 }
-                let html = match highlight {
-                    true => highlighter.highlight(&code, &lang).to_string(),
-                    false => String::new(),
+                let html = if highlight {
+                    highlighter.highlight(&code, &lang).to_string()
+                } else {
+                    String::new()
                 };
                 state.push_leaf(Event::Html(html.into()));
             }

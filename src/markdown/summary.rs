@@ -4,6 +4,7 @@
 use pulldown_cmark::{Event, Tag};
 
 use super::Block;
+use super::words::count_words;
 
 /// Everything before the `<!--more-->` marker.
 pub(super) fn before(events: &[Event<'_>]) -> String {
@@ -50,7 +51,7 @@ fn cut<'a>(events: &[Event<'a>], max_words: usize, out: &mut Vec<Event<'a>>) {
     let mut words = 0;
     for e in events {
         if let Event::Text(text) = e {
-            let n = text.split_whitespace().count();
+            let n = count_words(text);
             if words + n > max_words {
                 let keep = max_words - words;
                 let end = text.split_whitespace().take(keep).last().map_or(0, |w| {
