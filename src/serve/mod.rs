@@ -9,9 +9,10 @@ mod websocket;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::build::BuildOptions;
 use crate::error::{Error, Result};
@@ -46,13 +47,13 @@ struct DevServer {
 
 /// Ctrl-C, SIGTERM and SIGHUP remove the preview's temporary folder (and a staging folder
 /// beside it, if a rebuild was under way) before the process ends.
-fn remove_on_stop(output: &Path, writing: Arc<Mutex<()>>) -> Result<()> {
+fn remove_on_stop(output: &Path, writes: Arc<Writes>) -> Result<()> {
     let [staging, old] = crate::output::Staging::folders_beside(output);
     let folders = [output.to_path_buf(), staging, old];
     ctrlc::set_handler(move || {
         // A write under way would make the folder again once removed (a 100,000-note site's
-        // `notes.json` was left behind): wait for it, though not for a whole rebuild.
-        let _done = held_within(&writing, STOP_WAIT);
+        // `notes.json` was left behind): no new one starts, and the one under way ends first.
+        let _no_more = writes.stop();
         for folder in &folders {
             let _ = std::fs::remove_dir_all(folder);
         }
@@ -62,20 +63,40 @@ fn remove_on_stop(output: &Path, writing: Arc<Mutex<()>>) -> Result<()> {
     .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))
 }
 
-/// How long stopping waits for a write under way.
-const STOP_WAIT: Duration = Duration::from_secs(2);
+/// The preview folder's writes (a build, a rebuild, a batch of deferred files), one at a
+/// time, and the stop that waits for them.
+#[derive(Default)]
+struct Writes {
+    lock: Mutex<()>,
+    stopping: AtomicBool,
+}
 
-/// The lock, if it comes free within `wait`.
-fn held_within(lock: &Mutex<()>, wait: Duration) -> Option<MutexGuard<'_, ()>> {
-    let deadline = Instant::now() + wait;
-    loop {
-        match lock.try_lock() {
-            Ok(guard) => return Some(guard),
-            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
-            Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
-                thread::sleep(Duration::from_millis(5));
+impl Writes {
+    /// Leave to write (the lock's holder alone writes); once the server is stopping, never:
+    /// the caller waits for the stop to end the process.
+    fn begin(&self) -> MutexGuard<'_, ()> {
+        let guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.stopping.load(Ordering::SeqCst) {
+            drop(guard);
+            loop {
+                thread::park();
             }
-            Err(TryLockError::WouldBlock) => return None,
+        }
+        guard
+    }
+
+    /// Lets no write start, waits for the one under way, and holds the lock from then on.
+    /// (Waiting on a flag-free lock was not enough: the writer took it again at once for
+    /// its next batch, and a stop that gave up after 2 s removed the folder mid-write.)
+    fn stop(&self) -> MutexGuard<'_, ()> {
+        self.stopping.store(true, Ordering::SeqCst);
+        match self.lock.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                eprintln!("Stopping once the build under way is written…");
+                self.lock.lock().unwrap_or_else(PoisonError::into_inner)
+            }
         }
     }
 }
@@ -153,9 +174,8 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         clients: Mutex::new(Vec::new()),
         error: Mutex::new(None),
     });
-    // Held while the preview folder is written, so that stopping never races a write.
-    let writing = Arc::new(Mutex::new(()));
-    remove_on_stop(&server.output, Arc::clone(&writing))?;
+    let writes = Arc::new(Writes::default());
+    remove_on_stop(&server.output, Arc::clone(&writes))?;
     let watch = watch::Watch::start(&root, &server.output)?;
     // The address first: the line to click (connections wait until the first build is in).
     eprintln!(
@@ -171,7 +191,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     }
     let started = Instant::now();
     let initial = {
-        let _writing = writing.lock().unwrap_or_else(|p| p.into_inner());
+        let _writing = writes.begin();
         LiveSite::load(&build)
     };
     let mut live = server.report_load(initial, "initial build", started);
@@ -189,7 +209,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     // Pages are served from here on; the cards and data files they do not wait for follow
     // when the files are quiet, a batch at a time, so that edits never wait long for them.
     watch.run(|event| {
-        let _writing = writing.lock().unwrap_or_else(|p| p.into_inner());
+        let _writing = writes.begin();
         let changes = match event {
             watch::Event::Changed(changes) => changes,
             watch::Event::Idle => {
