@@ -9,16 +9,24 @@
 
 use std::path::Path;
 
-use crate::build::STATIC_DIR;
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::Config;
 use crate::error::{Diagnostic, Kind};
+use crate::layout::{CONFIG_FILE, HEADERS_FILE, STATIC_DIR};
 use crate::markdown::highlight;
 use crate::output::Sink;
 
-/// Response headers for hosts that read them (Netlify, Cloudflare Pages); the site's own
-/// `static/_headers` replaces these lines, and the cache rules of the assets follow either.
-pub const HEADERS_FILE: &str = "_headers";
+/// The first lines of `_headers`; the site's own `static/_headers` replaces them, and the
+/// cache rules of the assets follow either.
 static BUILTIN_HEADERS: &str = include_str!("../static/_headers");
+
+/// The default theme's static files, written unless the site has a file of the same name.
+pub static BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../static/style.css")),
+    ("search.js", include_bytes!("../static/search.js")),
+    ("toc.js", include_bytes!("../static/toc.js")),
+    ("preview.js", include_bytes!("../static/preview.js")),
+    ("explorer.js", include_bytes!("../static/explorer.js")),
+];
 
 /// Where the highlighting stylesheet comes from (no file: made from the configured themes).
 pub const SYNTAX_CSS: &str = "syntax.css";
@@ -39,16 +47,22 @@ pub struct Assets {
 }
 
 impl Assets {
-    /// The built-in assets of the theme and of the active components, each replaced by the
-    /// site's `static/` file of the same name if there is one.
-    pub fn collect(root: &Path, config: &Config) -> Result<Assets, Vec<Diagnostic>> {
+    /// The built-in assets of the theme and `features` (the active components' files),
+    /// each replaced by the site's `static/` file of the same name if there is one.
+    pub fn collect<'a>(
+        root: &Path,
+        config: &Config,
+        features: impl Iterator<Item = &'a (&'static str, &'static [u8])>,
+    ) -> Result<Assets, Vec<Diagnostic>> {
         let syntax = highlight::theme_css(&config.highlight_theme, &config.highlight_theme_dark)
             .map_err(|m| {
                 vec![Diagnostic::new(Kind::Config, CONFIG_FILE, m).hint(
                     "set highlight_theme (and highlight_theme_dark) to one of the known themes",
                 )]
             })?;
-        let builtins = crate::templates::builtin_statics(config)
+        let builtins = BUILTIN_STATIC
+            .iter()
+            .chain(features)
             .map(|(name, bytes)| (*name, bytes.to_vec()))
             .chain([(SYNTAX_CSS, syntax.into_bytes())]);
         let mut errors = Vec::new();
@@ -171,7 +185,8 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("static")).unwrap();
         std::fs::write(dir.path().join("static/style.css"), "body{color:red}").unwrap();
         let config = Config::default();
-        let assets = Assets::collect(dir.path(), &config).unwrap();
+        let features = crate::components::active(&config).flat_map(|(_, c)| c.statics().iter());
+        let assets = Assets::collect(dir.path(), &config, features).unwrap();
         let style = assets.get("style.css").unwrap();
         assert_eq!(style.bytes, b"body{color:red}");
         assert_eq!(style.file, hashed_name("style.css", b"body{color:red}"));

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, Visibility};
+use crate::content::Visibility;
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::output::Sink;
 use crate::output::Staging;
@@ -17,8 +17,7 @@ use crate::render;
 use crate::site::Site;
 use crate::templates::Theme;
 
-pub const OUTPUT_DIR: &str = "public";
-pub const STATIC_DIR: &str = "static";
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, OUTPUT_DIR, STATIC_DIR};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -118,8 +117,20 @@ pub fn refuse_warnings(site: &Site, strict: bool) -> Result<()> {
     Ok(())
 }
 
+/// The site's config, with the command line's overrides; the components check their own
+/// table (`[components]`), which the config does not know.
 pub fn load_config(options: &BuildOptions) -> Result<Config> {
     let mut config = Config::load(&options.root)?;
+    crate::components::check_names(&config).map_err(|message| {
+        let text = std::fs::read_to_string(options.root.join(CONFIG_FILE)).unwrap_or_default();
+        crate::config::key_error(
+            &text,
+            Path::new(CONFIG_FILE),
+            "[components]",
+            &message,
+            "write e.g. [components] with calculator = false",
+        )
+    })?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(|m| {
             Error::one(
@@ -156,11 +167,11 @@ pub fn write(
     staging.copy_tree(
         &root.join(STATIC_DIR),
         Path::new(STATIC_DIR),
-        &[crate::assets::HEADERS_FILE],
+        &[crate::layout::HEADERS_FILE],
     )?;
-    let content_dir = root.join(content::CONTENT_DIR);
+    let content_dir = root.join(CONTENT_DIR);
     for asset in &site.assets {
-        let shown = Path::new(content::CONTENT_DIR).join(asset);
+        let shown = Path::new(CONTENT_DIR).join(asset);
         let bytes =
             std::fs::read(content_dir.join(asset)).map_err(|e| Error::io(Kind::Io, &shown, &e))?;
         let rel = asset.to_string_lossy().replace('\\', "/");

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Diagnostic, Error, Kind, Result, line_col};
 use crate::slug::encode_path;
 
-pub const CONFIG_FILE: &str = "wisdom.toml";
+use crate::layout::CONFIG_FILE;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -108,7 +108,7 @@ pub enum BrokenLinks {
 /// Refuses a `--root` that is not a site, so that a typo creates nothing.
 pub fn check_site_root(root: &Path) -> Result<()> {
     let is_site =
-        root.join(CONFIG_FILE).is_file() || root.join(crate::content::CONTENT_DIR).is_dir();
+        root.join(CONFIG_FILE).is_file() || root.join(crate::layout::CONTENT_DIR).is_dir();
     if is_site {
         return Ok(());
     }
@@ -148,6 +148,19 @@ impl Default for Config {
     }
 }
 
+/// An error about `key`, shown at the first line of `text` (the file at `path`) that sets it.
+pub fn key_error(text: &str, path: &Path, key: &str, message: &str, hint: &str) -> Error {
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(1, |i| i + 1);
+    Error::one(
+        Diagnostic::new(Kind::Config, path, message)
+            .at_line(text, line)
+            .hint(hint),
+    )
+}
+
 impl Config {
     /// Reads `wisdom.toml` under `root`; a site without one gets the defaults.
     pub fn load(root: &Path) -> Result<Config> {
@@ -178,17 +191,7 @@ impl Config {
     }
 
     fn validate(&mut self, text: &str, path: &Path) -> Result<()> {
-        let bad = |key: &str, msg: &str, hint: &str| {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(key))
-                .map_or(1, |i| i + 1);
-            Error::one(
-                Diagnostic::new(Kind::Config, path, msg)
-                    .at_line(text, line)
-                    .hint(hint),
-            )
-        };
+        let bad = |key: &str, msg: &str, hint: &str| key_error(text, path, key, msg, hint);
         self.set_base_url(&self.base_url.clone()).map_err(|m| {
             bad(
                 "base_url",
@@ -211,13 +214,6 @@ impl Config {
                 ));
             }
         }
-        crate::components::check_names(self).map_err(|m| {
-            bad(
-                "[components]",
-                &m,
-                "write e.g. [components] with calculator = false",
-            )
-        })?;
         if let Some(name) = &self.timezone
             && jiff::tz::TimeZone::get(name).is_err()
         {

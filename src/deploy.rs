@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::build::OUTPUT_DIR;
 use crate::error::{Diagnostic, Error, Kind, Result};
+use crate::layout::OUTPUT_DIR;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Host {

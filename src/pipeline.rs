@@ -103,7 +103,7 @@ impl Pipeline {
             external_links: false,
             no_front_matter: Arc::default(),
             cards: render::social_card::CardStore::new(Some(
-                root.join(render::social_card::CACHE_DIR),
+                root.join(crate::layout::CARDS_CACHE_DIR),
             )),
             progress: Arc::default(),
         }
@@ -125,13 +125,8 @@ impl Pipeline {
 
     fn markdown_options(&self) -> markdown::Options {
         markdown::Options {
-            summary_length: self.config.summary_length,
-            escape_html: self.config.escape_html,
-            search_terms: self.config.search,
-            inline_tags: self.config.inline_tags,
             external_links: self.external_links,
-            html: true,
-            model: true,
+            ..markdown::Options::of_site(&self.config)
         }
     }
 
@@ -201,7 +196,7 @@ impl Pipeline {
             html: !drop_body,
             ..self.markdown_options()
         };
-        match render_document(&doc, &options, &self.highlighter) {
+        match markdown::render_document(&doc, &options, &self.highlighter) {
             Ok(mut rendered) => {
                 rendered.shrink_to_fit();
                 let mut source = Source::new(doc, Arc::new(rendered), &self.config, &self.root);
@@ -227,7 +222,7 @@ impl Pipeline {
     ) -> Result<(Site, Theme)> {
         let site = self.site(sources);
         timings.lap("site model");
-        let theme = Theme::load(&self.root, &self.config);
+        let theme = self.theme();
         timings.lap("templates");
         match (site, theme) {
             (Ok(mut site), Ok(theme)) if errors.is_empty() => {
@@ -240,6 +235,12 @@ impl Pipeline {
                 Err(Error::Site(sorted(errors)))
             }
         }
+    }
+
+    /// The theme: built-in templates, the active components' parts and the site's own.
+    pub fn theme(&self) -> std::result::Result<Theme, Vec<Diagnostic>> {
+        let parts = crate::components::theme_parts(&self.config);
+        Theme::load(&self.root, &self.config, &parts)
     }
 
     /// The site model of these sources.
@@ -267,7 +268,7 @@ impl render::Bodies for Pipeline {
         }
         let rel = note
             .source
-            .strip_prefix(content::CONTENT_DIR)
+            .strip_prefix(crate::layout::CONTENT_DIR)
             .unwrap_or(&note.source);
         let doc = content::read_file(&self.root, rel.to_path_buf())
             .and_then(content::skip_front_matter)
@@ -286,36 +287,9 @@ impl render::Bodies for Pipeline {
             model: false,
             ..self.markdown_options()
         };
-        let rendered = render_document(&doc, &options, &self.highlighter)?;
+        let rendered = markdown::render_document(&doc, &options, &self.highlighter)?;
         Ok(Cow::Owned(rendered.html))
     }
-}
-
-/// A document's markdown with its shortcodes, or the error of a malformed shortcode.
-fn render_document(
-    doc: &Document,
-    options: &markdown::Options,
-    highlighter: &Highlighter,
-) -> std::result::Result<markdown::Rendered, Diagnostic> {
-    let expanded = markdown::shortcodes::expand(doc.body(), doc.body_line).map_err(|e| {
-        Diagnostic::new(Kind::Shortcode, &doc.source.path, e.message)
-            .at(&doc.source.text, doc.body_line + e.line, e.column)
-            .hint(e.hint)
-    })?;
-    let body = expanded.as_deref().unwrap_or(doc.body());
-    let mut rendered = markdown::render(body, options, highlighter);
-    let body_offset = doc.body_line - 1;
-    let positions = rendered.links.iter_mut().map(|l| &mut l.at);
-    for at in positions.chain(rendered.external.iter_mut().map(|l| &mut l.at)) {
-        at.line += body_offset;
-    }
-    for (line, _) in &mut rendered.math_errors {
-        *line += body_offset;
-    }
-    if let Some(summary) = doc.front.summary.as_ref().filter(|_| options.model) {
-        rendered.summary = markdown::render_inline(summary, options);
-    }
-    Ok(rendered)
 }
 
 fn sorted(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::Config;
 use crate::content::Date;
 use crate::error::{Diagnostic, Error, Kind, Result};
+use crate::layout::CONFIG_FILE;
 
 const CONFIG: &str = r#"title = "My Wisdom Index"
 # Where the site is published; `wisdom build --base-url` overrides it.

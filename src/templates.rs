@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use tera::{Context, ErrorKind, Tera};
 
 use crate::assets::Assets;
-use crate::components::{self, Component};
 use crate::config::Config;
 use crate::error::{Diagnostic, Kind};
 
-pub const TEMPLATES_DIR: &str = "templates";
+use crate::layout::TEMPLATES_DIR;
 /// Under `templates/`: `NAME.html` renders `{{< NAME >}}`.
 pub const SHORTCODES_DIR: &str = "shortcodes";
 
@@ -52,22 +51,25 @@ pub static BUILTIN_TEMPLATES: &[(&str, &str)] = embed!(
     "og_image.svg",
 );
 
-/// The default theme's static files, written unless the site has a file of the same name.
-pub static BUILTIN_STATIC: &[(&str, &[u8])] = &[
-    ("style.css", include_bytes!("../static/style.css")),
-    ("search.js", include_bytes!("../static/search.js")),
-    ("toc.js", include_bytes!("../static/toc.js")),
-    ("preview.js", include_bytes!("../static/preview.js")),
-    ("explorer.js", include_bytes!("../static/explorer.js")),
-];
+pub type Templates = &'static [(&'static str, &'static str)];
+pub type Statics = &'static [(&'static str, &'static [u8])];
 
-/// The built-in static files of the theme and of the site's active components.
-pub fn builtin_statics(
-    config: &Config,
-) -> impl Iterator<Item = &'static (&'static str, &'static [u8])> + '_ {
-    BUILTIN_STATIC
-        .iter()
-        .chain(components::active(config).flat_map(|(_, c)| c.statics().iter()))
+/// What a feature adds to the built-in theme (each part replaced by a site's file of the
+/// same name): templates, including `shortcodes/NAME.html`, static files that pages load,
+/// and functions for templates. The theme knows features only through this.
+pub trait ThemePart: Sync {
+    /// Built-in templates, by name: pages, partials and `shortcodes/NAME.html`.
+    fn templates(&self) -> Templates {
+        &[]
+    }
+
+    /// Built-in static files, written unless the site has a file of the same name.
+    fn statics(&self) -> Statics {
+        &[]
+    }
+
+    /// Functions and filters for templates.
+    fn register(&self, _tera: &mut Tera) {}
 }
 
 /// Template name → (text, path shown in errors).
@@ -82,11 +84,14 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// The built-in templates (the theme's and the active components') with the site's
-    /// `templates/` laid over them.
-    pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
-        let active: Vec<&dyn Component> = components::active(config).map(|(_, c)| c).collect();
-        let component_templates = active.iter().flat_map(|c| c.templates().iter());
+    /// The built-in templates (the theme's and those of `parts`, the site's active
+    /// features) with the site's `templates/` laid over them.
+    pub fn load(
+        root: &Path,
+        config: &Config,
+        parts: &[&dyn ThemePart],
+    ) -> Result<Theme, Vec<Diagnostic>> {
+        let component_templates = parts.iter().flat_map(|c| c.templates().iter());
         let mut sources: Sources = BUILTIN_TEMPLATES
             .iter()
             .chain(component_templates)
@@ -100,7 +105,8 @@ impl Theme {
                 )
             })
             .collect();
-        let (assets, mut errors) = match Assets::collect(root, config) {
+        let statics = parts.iter().flat_map(|c| c.statics().iter());
+        let (assets, mut errors) = match Assets::collect(root, config, statics) {
             Ok(assets) => (assets, Vec::new()),
             Err(errors) => (Assets::default(), errors),
         };
@@ -135,7 +141,7 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Theme::from_sources(sources, &active, assets, config.base_path()).map_err(|d| vec![d])
+        Theme::from_sources(sources, parts, assets, config.base_path()).map_err(|d| vec![d])
     }
 
     /// `{{ asset(name="style.css") }}` gives the link to the asset's hashed file.
@@ -160,10 +166,10 @@ impl Theme {
     }
 
     /// Compiles named templates; `sources` maps a name to its text and the path shown in
-    /// errors. Each component registers its template functions.
+    /// errors. Each part registers its template functions.
     pub fn from_sources(
         sources: Sources,
-        components: &[&dyn Component],
+        parts: &[&dyn ThemePart],
         assets: Assets,
         base_path: &str,
     ) -> Result<Theme, Diagnostic> {
@@ -171,8 +177,8 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         register_filters(&mut tera);
         Theme::register_assets(&mut tera, &assets, base_path);
-        for component in components {
-            component.register(&mut tera);
+        for part in parts {
+            part.register(&mut tera);
         }
         tera.add_raw_templates(
             sources
@@ -260,9 +266,7 @@ fn register_filters(tera: &mut Tera) {
             let width = kwargs.must_get::<f64>("width")? as f32;
             let lines = kwargs.get::<i64>("lines")?.unwrap_or(3).clamp(1, 100) as usize;
             let bold = kwargs.get::<bool>("bold")?.unwrap_or(false);
-            Ok(crate::render::social_card::wrap(
-                text, size, width, lines, bold,
-            ))
+            Ok(crate::fonts::wrap(text, size, width, lines, bold))
         },
     );
     tera.register_filter(
@@ -340,6 +344,8 @@ fn template_error(error: &tera::Error, sources: &Sources) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assets::BUILTIN_STATIC;
+    use crate::components;
 
     fn theme(templates: &[(&str, &str)]) -> Result<Theme, Diagnostic> {
         Theme::from_sources(
@@ -445,7 +451,7 @@ mod tests {
         let static_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
         for entry in std::fs::read_dir(static_dir).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-            if name == crate::assets::HEADERS_FILE {
+            if name == crate::layout::HEADERS_FILE {
                 continue; // the first lines of the `_headers` that `crate::assets` writes
             }
             let of_components = components::ALL.iter().flat_map(|c| c.statics().iter());

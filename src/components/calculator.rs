@@ -12,10 +12,10 @@ use serde::Serialize;
 use serde_json::Value;
 use tera::Context;
 
-use super::{Component, Page, Statics, Templates};
+use super::{Component, Page};
 use crate::content::Document;
 use crate::error::{Diagnostic, Kind};
-use crate::templates::Theme;
+use crate::templates::{Statics, Templates, Theme, ThemePart};
 
 macro_rules! templates {
     ($($name:literal),* $(,)?) => {
@@ -25,11 +25,7 @@ macro_rules! templates {
 
 pub struct Calculator;
 
-impl Component for Calculator {
-    fn name(&self) -> &'static str {
-        "calculator"
-    }
-
+impl ThemePart for Calculator {
     fn templates(&self) -> Templates {
         templates!(
             "calculator.html",
@@ -58,6 +54,12 @@ impl Component for Calculator {
 
     fn register(&self, tera: &mut tera::Tera) {
         register(tera);
+    }
+}
+
+impl Component for Calculator {
+    fn name(&self) -> &'static str {
+        "calculator"
     }
 
     fn pages(&self) -> &'static [Page] {

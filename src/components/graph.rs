@@ -9,18 +9,14 @@ use std::path::Path;
 use serde_json::Value;
 use tera::Context;
 
-use super::{Component, Page, Placement, Statics, Templates};
+use super::{Component, Page, Placement};
 use crate::content::Document;
 use crate::error::{Diagnostic, Kind};
-use crate::templates::Theme;
+use crate::templates::{Statics, Templates, Theme, ThemePart};
 
 pub struct Graph;
 
-impl Component for Graph {
-    fn name(&self) -> &'static str {
-        "graph"
-    }
-
+impl ThemePart for Graph {
     fn templates(&self) -> Templates {
         &[
             ("graph.html", include_str!("../../templates/graph.html")),
@@ -33,6 +29,12 @@ impl Component for Graph {
 
     fn statics(&self) -> Statics {
         &[("graph.js", include_bytes!("../../static/graph.js"))]
+    }
+}
+
+impl Component for Graph {
+    fn name(&self) -> &'static str {
+        "graph"
     }
 
     fn pages(&self) -> &'static [Page] {

@@ -1,6 +1,6 @@
-//! Features that plug into the pipeline through one interface, [`Component`]: the
-//! templates and static files they bring (built in, each replaced by a site's file of the
-//! same name), the template functions they give, the pages of their own, and what they read
+//! Features that plug into the pipeline through one interface, [`Component`]: what they add
+//! to the theme ([`ThemePart`]: templates and static files, each replaced by a site's file
+//! of the same name, and template functions), the pages of their own, and what they read
 //! from a note's front matter and add to its page. Shortcodes are templates
 //! (`shortcodes/NAME.html`), so a component's shortcodes come with its templates.
 //!
@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::content::Document;
 use crate::error::{Diagnostic, Kind};
-use crate::templates::Theme;
+use crate::templates::{Theme, ThemePart};
 
 /// A page a component adds to the site.
 #[derive(Debug)]
@@ -32,25 +32,9 @@ pub struct Page {
     pub nav: Option<&'static str>,
 }
 
-pub type Templates = &'static [(&'static str, &'static str)];
-pub type Statics = &'static [(&'static str, &'static [u8])];
-
-pub trait Component: Sync {
+pub trait Component: ThemePart {
     /// Its key under `[components]` in `wisdom.toml`.
     fn name(&self) -> &'static str;
-
-    /// Built-in templates, by name: pages, partials and `shortcodes/NAME.html`.
-    fn templates(&self) -> Templates {
-        &[]
-    }
-
-    /// Built-in static files, written unless the site has a file of the same name.
-    fn statics(&self) -> Statics {
-        &[]
-    }
-
-    /// Functions and filters for templates.
-    fn register(&self, _tera: &mut tera::Tera) {}
 
     /// Pages of its own.
     fn pages(&self) -> &'static [Page] {
@@ -100,6 +84,11 @@ pub fn active(config: &Config) -> impl Iterator<Item = (usize, &'static dyn Comp
         .copied()
         .enumerate()
         .filter(|(_, c)| config.components.get(c.name()).copied().unwrap_or(true))
+}
+
+/// What the active components add to the theme.
+pub fn theme_parts(config: &Config) -> Vec<&'static dyn ThemePart> {
+    active(config).map(|(_, c)| c as &dyn ThemePart).collect()
 }
 
 /// Refuses a `[components]` key that names no component.

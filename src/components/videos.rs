@@ -2,7 +2,8 @@
 //! the video's thumbnail until the reader clicks, and only then the player, from
 //! `youtube-nocookie.com` (or Vimeo with `dnt=1`), loaded by a small script.
 
-use super::{Component, Statics, Templates};
+use super::Component;
+use crate::templates::{Statics, Templates, ThemePart};
 
 pub struct Videos;
 
@@ -10,7 +11,9 @@ impl Component for Videos {
     fn name(&self) -> &'static str {
         "videos"
     }
+}
 
+impl ThemePart for Videos {
     fn templates(&self) -> Templates {
         &[
             (

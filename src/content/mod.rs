@@ -14,7 +14,7 @@ use crate::error::{Diagnostic, Kind, line_col};
 pub use date::Date;
 pub use front_matter::FrontMatter;
 
-pub const CONTENT_DIR: &str = "content";
+use crate::layout::CONTENT_DIR;
 pub const SECTION_FILE: &str = "_index.md";
 /// Under `content/`: one file per tag that describes it (`tags/<slug>.md`), not notes.
 pub const TAGS_DIR: &str = "tags";

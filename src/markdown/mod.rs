@@ -24,6 +24,9 @@ use serde::Serialize;
 pub use highlight::Highlighter;
 pub use links::{ExternalLink, LinkTarget, NoteLink};
 
+use crate::config::Config;
+use crate::content::Document;
+use crate::error::{Diagnostic, Kind};
 use crate::html::escape;
 use crate::slug::slugify;
 use words::count_words;
@@ -52,6 +55,22 @@ pub struct Options {
     /// Collect what the site model keeps (words, summary, table of contents): the build's
     /// second read of a note, for its page, needs only the HTML.
     pub model: bool,
+}
+
+impl Options {
+    /// What a site's config asks of every read: its summary length, raw HTML, search and
+    /// inline tags; the HTML and the site model's data, but no `http(s)` links.
+    pub fn of_site(config: &Config) -> Options {
+        Options {
+            summary_length: config.summary_length,
+            escape_html: config.escape_html,
+            search_terms: config.search,
+            inline_tags: config.inline_tags,
+            external_links: false,
+            html: true,
+            model: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -147,6 +166,33 @@ struct Block {
     /// Paragraphs, lists and quotes make summaries; headings, code and tables do not.
     prose: bool,
     words: usize,
+}
+
+/// A document's markdown with its shortcodes, or the error of a malformed shortcode.
+pub fn render_document(
+    doc: &Document,
+    options: &Options,
+    highlighter: &Highlighter,
+) -> Result<Rendered, Diagnostic> {
+    let expanded = shortcodes::expand(doc.body(), doc.body_line).map_err(|e| {
+        Diagnostic::new(Kind::Shortcode, &doc.source.path, e.message)
+            .at(&doc.source.text, doc.body_line + e.line, e.column)
+            .hint(e.hint)
+    })?;
+    let body = expanded.as_deref().unwrap_or(doc.body());
+    let mut rendered = render(body, options, highlighter);
+    let body_offset = doc.body_line - 1;
+    let positions = rendered.links.iter_mut().map(|l| &mut l.at);
+    for at in positions.chain(rendered.external.iter_mut().map(|l| &mut l.at)) {
+        at.line += body_offset;
+    }
+    for (line, _) in &mut rendered.math_errors {
+        *line += body_offset;
+    }
+    if let Some(summary) = doc.front.summary.as_ref().filter(|_| options.model) {
+        rendered.summary = render_inline(summary, options);
+    }
+    Ok(rendered)
 }
 
 pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rendered {

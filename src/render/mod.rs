@@ -23,8 +23,8 @@ use tera::Context;
 
 use crate::components::{self, Placement};
 use crate::config::FeedFormat;
-use crate::content::CONTENT_DIR;
 use crate::error::{Diagnostic, Kind};
+use crate::layout::CONTENT_DIR;
 use crate::markdown::links::resolve_markers;
 use crate::site::{NOTE_MAP_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TagId};
 use crate::templates::Theme;
@@ -810,7 +810,7 @@ impl Renderer<'_> {
         self.bodies.cards().png(&svg).map_err(|e| {
             Diagnostic::new(
                 Kind::Template,
-                Path::new(crate::templates::TEMPLATES_DIR).join(social_card::TEMPLATE),
+                Path::new(crate::layout::TEMPLATES_DIR).join(social_card::TEMPLATE),
                 format!(
                     "the social card of {} cannot be drawn: {e}",
                     note.source.display()

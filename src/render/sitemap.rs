@@ -163,7 +163,8 @@ mod tests {
             })
             .collect();
         let site = crate::site::assemble(Config::default(), &docs, Vec::new()).unwrap();
-        let theme = Theme::load(Path::new("/nonexistent"), &site.config).unwrap();
+        let parts = crate::components::theme_parts(&site.config);
+        let theme = Theme::load(Path::new("/nonexistent"), &site.config, &parts).unwrap();
         let files = Files::default();
         let jobs: Vec<Job> = jobs(&site).collect();
         let pipeline = Pipeline::in_memory(Config::default());

@@ -6,18 +6,19 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::assets::{Assets, HEADERS_FILE};
-use crate::build::{self, BuildOptions, STATIC_DIR};
+use crate::assets::Assets;
+use crate::build::{self, BuildOptions};
 use crate::components;
-use crate::config::{CONFIG_FILE, FeedContent};
-use crate::content::{self, CONTENT_DIR};
+use crate::config::FeedContent;
+use crate::content;
 use crate::error::{Error, Result};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, HEADERS_FILE, STATIC_DIR, TEMPLATES_DIR};
 use crate::output::{InPlace, write_file};
 use crate::pipeline::{BodyStore, Pipeline, Read, Sources, Timings};
 use crate::render::diff::{Shown, changed_jobs, jobs_for_notes, same_files};
 use crate::render::{self, Job, output_path, plan};
 use crate::site::{NoteId, Prepared, Site, Source};
-use crate::templates::{TEMPLATES_DIR, Theme};
+use crate::templates::Theme;
 
 pub struct LiveSite {
     options: BuildOptions,
@@ -172,7 +173,7 @@ impl LiveSite {
         let content_dir = self.options.root.join(CONTENT_DIR);
         let (replaced, removed, assets) = self.reread(&changes.content)?;
         let theme = if changes.templates || changes.assets {
-            Some(Theme::load(&self.options.root, &self.pipeline.config).map_err(Error::Site)?)
+            Some(self.pipeline.theme().map_err(Error::Site)?)
         } else {
             None
         };

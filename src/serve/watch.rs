@@ -63,7 +63,7 @@ impl Watch {
             root.join("public"),
             root.join("target"),
             root.join(".git"),
-            root.join(crate::render::social_card::CACHE_DIR),
+            root.join(crate::layout::CARDS_CACHE_DIR),
             output.to_path_buf(),
         ];
         let mut watch = Watch {

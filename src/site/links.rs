@@ -11,9 +11,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{Note, NoteId, Section, Tag};
 use crate::config::{BrokenLinks, Config};
-use crate::content::CONTENT_DIR;
 use crate::error::{Diagnostic, Kind};
 use crate::html::escape;
+use crate::layout::CONTENT_DIR;
 use crate::markdown::{LinkTarget, NoteLink, Rendered};
 use crate::slug::slugify;
 

@@ -789,7 +789,7 @@ fn feature_notes(sections: &mut [Section], notes: &[Note], warnings: &mut Vec<Di
                         section
                             .source
                             .as_deref()
-                            .unwrap_or(Path::new(crate::content::CONTENT_DIR)),
+                            .unwrap_or(Path::new(crate::layout::CONTENT_DIR)),
                         format!("featured note `{name}` is not in this section"),
                     )
                     .hint(

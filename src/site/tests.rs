@@ -8,8 +8,20 @@ pub(crate) fn doc(rel: &str, text: &str) -> Source {
         rel: rel.into(),
         text: text.into(),
     };
-    let d = parse(source, &jiff::tz::TimeZone::UTC).unwrap();
-    crate::pipeline::Pipeline::in_memory(Config::default()).prepare(d)
+    prepared(
+        parse(source, &jiff::tz::TimeZone::UTC).unwrap(),
+        &Config::default(),
+    )
+}
+
+/// A document's source as the pipeline prepares it for `config`, bodies kept.
+pub(crate) fn prepared(doc: Document, config: &Config) -> Source {
+    let options = crate::markdown::Options::of_site(config);
+    let highlighter = crate::markdown::Highlighter::default();
+    match crate::markdown::render_document(&doc, &options, &highlighter) {
+        Ok(rendered) => Source::new(doc, Arc::new(rendered), config, Path::new(".")),
+        Err(error) => Source::invalid(doc, vec![error]),
+    }
 }
 
 fn site(docs: Vec<Source>) -> Result<Site, Vec<Diagnostic>> {

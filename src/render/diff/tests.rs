@@ -29,8 +29,10 @@ fn sources(files: &[(&str, String)]) -> Vec<Source> {
             .unwrap()
         })
         .collect();
-    let pipeline = crate::pipeline::Pipeline::in_memory(config());
-    docs.into_iter().map(|d| pipeline.prepare(d)).collect()
+    let config = config();
+    docs.into_iter()
+        .map(|d| crate::site::tests::prepared(d, &config))
+        .collect()
 }
 
 fn site(files: &[(&str, String)]) -> Site {
