@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How long wisdom itself takes to build on this machine, from clean: the release binary
 # (what `cargo install` pays) and the tests (what every contributor pays), each in a fresh
-# target folder; the rebuild of the tests after touching one file of the render stage (what
+# target folder; the rebuild of the tests after a line is added to the render stage (what
 # every edit costs); the release binary's size; and the crates that take longest, from cargo's
 # --timings report. Takes about 20 minutes on 2 cores.
 #
@@ -24,10 +24,14 @@ if [ "${1:-}" != "--release-only" ]; then
   start=$(clock)
   CARGO_TARGET_DIR="$work/tests" cargo test --workspace --no-run --quiet 2>/dev/null
   tests=$(python3 -c "print($(clock) - $start)")
-  touch src/render/mod.rs
+  # An edit: a line added to the render stage (and taken out again afterwards).
+  cp src/render/mod.rs "$work/render-mod.rs"
+  trap 'cp "$work/render-mod.rs" src/render/mod.rs; rm -rf "$work"' EXIT
+  echo "// an edit" >> src/render/mod.rs
   start=$(clock)
   CARGO_TARGET_DIR="$work/tests" cargo test --workspace --no-run --quiet 2>/dev/null
   touched=$(python3 -c "print($(clock) - $start)")
+  cp "$work/render-mod.rs" src/render/mod.rs
 fi
 
 fmt() { python3 -c "import sys; s=float(sys.argv[1]); print(f'{int(s // 60)} min {s % 60:.0f} s')" "$1"; }
@@ -35,7 +39,7 @@ echo
 echo "clean cargo build --release: $(fmt "$release")  (goal <= 4 min)"
 if [ "$tests" != "-" ]; then
   echo "clean cargo test --workspace --no-run: $(fmt "$tests")  (goal <= 6 min)"
-  echo "the same after touching src/render/mod.rs: $(fmt "$touched")"
+  echo "the test build again after a line added to src/render/mod.rs: $(fmt "$touched")"
 fi
 echo "release binary: $(python3 -c "print(f'{$binary / 1e6:.1f} MB')")  (goal <= 20 MB)"
 echo
