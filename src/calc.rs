@@ -3,6 +3,7 @@
 use crate::components::calculator::human_params;
 use std::fmt::Write;
 
+use model_size::limits::{MAX_BATCH, MAX_CONTEXT};
 use model_size::run::{self, Setup};
 use model_size::{
     Architecture, CACHE_TYPES, CacheType, DEVICES, Device, DeviceKind, FORMATS, Format, PRESETS,
@@ -142,15 +143,16 @@ pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
             CACHE_TYPES.iter().map(|c| c.id()),
         )
     })?;
-    if !(1..=10_000_000).contains(&options.context) {
+    if !(1..=MAX_CONTEXT).contains(&options.context) {
         return Err(Error::Usage(format!(
-            "--context {} is out of range: use 1 to 10,000,000 tokens",
-            options.context
+            "--context {} is out of range: use 1 to {} tokens",
+            options.context,
+            thousands(MAX_CONTEXT)
         )));
     }
-    if !(1..=1024).contains(&options.batch) {
+    if !(1..=MAX_BATCH).contains(&options.batch) {
         return Err(Error::Usage(format!(
-            "--batch {} is out of range: use 1 to 1024 sequences",
+            "--batch {} is out of range: use 1 to {MAX_BATCH} sequences",
             options.batch
         )));
     }

@@ -25,7 +25,7 @@ pub fn read_gguf(path: &Path, shown: &Path) -> Result<Gguf, Diagnostic> {
     if gguf.split_count > 1 {
         for part in split_parts(path, gguf.split_count).into_iter().skip(1) {
             let more = read_gguf_part(&part, &part)?;
-            gguf.absorb(&more);
+            gguf.absorb(&more).map_err(|e| gguf_error(&e, &part))?;
         }
     }
     Ok(gguf)
@@ -65,13 +65,15 @@ fn read_gguf_part(path: &Path, shown: &Path) -> Result<Gguf, Diagnostic> {
             Err(GgufError::NeedMore { at_least }) if (header.len() as u64) < at_least => {
                 want = at_least.max(want * 2).min(file_len);
             }
-            Err(e) => {
-                return Err(Diagnostic::new(Kind::ModelFile, shown, e.to_string()).hint(
-                    "give a .gguf file as llama.cpp writes it (a download that stopped early is shorter than its header says)",
-                ));
-            }
+            Err(e) => return Err(gguf_error(&e, shown)),
         }
     }
+}
+
+fn gguf_error(error: &GgufError, shown: &Path) -> Diagnostic {
+    Diagnostic::new(Kind::ModelFile, shown, error.to_string()).hint(
+        "give a .gguf file as llama.cpp writes it (a download that stopped early is shorter than its header says)",
+    )
 }
 
 fn config_error(error: &ConfigError, text: &str, shown: &Path) -> Diagnostic {
@@ -93,7 +95,7 @@ fn config_error(error: &ConfigError, text: &str, shown: &Path) -> Diagnostic {
             }
             .hint("use the config.json the model was published with")
         }
-        ConfigError::TooLarge => d.hint("use the config.json the model was published with"),
+        ConfigError::TooLarge { .. } => d.hint("use the config.json the model was published with"),
         ConfigError::UnknownArchitecture { .. } => d.hint(
             "give the size instead: wisdom calc --params 13e9 (a Llama-like shape is assumed)",
         ),

@@ -7,6 +7,7 @@
 use core::fmt;
 
 use crate::json::Value;
+use crate::limits::{self, MAX_COUNT, MAX_LAYERS, MAX_VOCAB, MAX_WIDTH};
 use crate::models::{Architecture, Mla, Moe, PLAIN, Tokenizer};
 
 /// Why a `config.json` gives no architecture. The text borrows from the file.
@@ -20,8 +21,9 @@ pub enum ConfigError<'a> {
     Absurd { field: &'static str, value: u64 },
     /// A `model_type` this crate does not know.
     UnknownArchitecture { model_type: &'a str },
-    /// Sizes that multiply to more parameters than any model has (the sums would overflow).
-    TooLarge,
+    /// Sizes past what any model has, where the calculator's sums would overflow: the
+    /// bound it breaks (see `limits`).
+    TooLarge { what: &'static str },
 }
 
 /// The `model_type`s read, as `transformers` names them.
@@ -51,12 +53,7 @@ impl fmt::Display for ConfigError<'_> {
             ConfigError::Absurd { field, value } => {
                 write!(f, "`{field}` is {value}, which no model has")
             }
-            ConfigError::TooLarge => {
-                write!(
-                    f,
-                    "its sizes make more than {MAX_PARAMS} parameters, which no model has"
-                )
-            }
+            ConfigError::TooLarge { what } => write!(f, "its sizes make {what}"),
             ConfigError::UnknownArchitecture { model_type } => {
                 write!(f, "model_type `{model_type}` is not known; known: ")?;
                 for (i, known) in KNOWN_MODEL_TYPES.iter().enumerate() {
@@ -103,11 +100,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-const MAX_WIDTH: u64 = 1 << 20;
-/// 100 trillion: far past any model, far below where a byte count overflows.
-const MAX_PARAMS: u128 = 100_000_000_000_000;
-const MAX_COUNT: u64 = 1 << 16;
-
 impl Architecture {
     /// The architecture a `config.json` describes.
     pub fn from_config(text: &str) -> Result<Architecture, ConfigError<'_>> {
@@ -127,7 +119,7 @@ impl Architecture {
             return Err(ConfigError::UnknownArchitecture { model_type });
         }
         let r = Reader { cfg };
-        let layers = r.num("num_hidden_layers", 10_000)?;
+        let layers = r.num("num_hidden_layers", MAX_LAYERS)?;
         let hidden = r.num("hidden_size", MAX_WIDTH)?;
         let heads = r.num("num_attention_heads", MAX_COUNT)?;
         let kv_heads = r.opt("num_key_value_heads", heads)?.unwrap_or(heads).max(1);
@@ -135,7 +127,7 @@ impl Architecture {
             .opt("head_dim", MAX_WIDTH)?
             .unwrap_or(hidden / heads)
             .max(1);
-        let vocab = r.num("vocab_size", 1 << 24)?;
+        let vocab = r.num("vocab_size", MAX_VOCAB)?;
         let gemma = model_type.starts_with("gemma");
         let mut arch = Architecture {
             layers,
@@ -143,7 +135,7 @@ impl Architecture {
             heads,
             kv_heads,
             head_dim,
-            ffn: r.opt("intermediate_size", 1 << 24)?.unwrap_or(0),
+            ffn: r.opt("intermediate_size", MAX_VOCAB)?.unwrap_or(0),
             vocab,
             // `transformers` ties them unless the config says not to.
             tied_embeddings: r.flag("tie_word_embeddings").unwrap_or(true),
@@ -156,7 +148,7 @@ impl Architecture {
             ..PLAIN
         };
         if gemma || model_type == "gpt_oss" {
-            arch.sliding_window = r.opt("sliding_window", 1 << 24)?.unwrap_or(0);
+            arch.sliding_window = r.opt("sliding_window", MAX_VOCAB)?.unwrap_or(0);
             arch.full_every = match model_type {
                 "gemma3" | "gemma3_text" => r.opt("sliding_window_pattern", 1000)?.unwrap_or(6),
                 _ => 2,
@@ -173,28 +165,11 @@ impl Architecture {
                 field: "intermediate_size",
             });
         }
-        if upper_bound_params(&arch) > MAX_PARAMS {
-            return Err(ConfigError::TooLarge);
+        if let Some(what) = limits::too_large(&arch) {
+            return Err(ConfigError::TooLarge { what });
         }
         Ok(arch)
     }
-}
-
-/// More parameters than the model has, without overflow: every layer counted with the
-/// widest of its parts.
-fn upper_bound_params(arch: &Architecture) -> u128 {
-    let n = |x: u64| u128::from(x);
-    let attention = 4 * n(arch.hidden) * n(arch.heads.max(arch.kv_heads)) * n(arch.head_dim.max(1));
-    let mla = arch.mla.map_or(0, |m| {
-        4 * n(arch.heads)
-            * n(m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim)
-            * n(arch.hidden.max(m.kv_lora_rank).max(m.q_lora_rank))
-    });
-    let experts = arch.moe.map_or(0, |m| {
-        3 * n(arch.hidden) * n(m.expert_ffn) * n(m.experts + m.shared)
-    });
-    let ffn = 3 * n(arch.hidden) * n(arch.ffn);
-    n(arch.layers) * (attention + mla + experts + ffn) + 2 * n(arch.vocab) * n(arch.hidden)
 }
 
 /// The tokenizers whose GGUF metadata was measured, recognised by family and vocabulary.
@@ -227,7 +202,7 @@ fn moe<'a>(
     };
     let expert_ffn = match model_type {
         "mixtral" | "gpt_oss" => arch.ffn,
-        _ => r.num("moe_intermediate_size", 1 << 24)?,
+        _ => r.num("moe_intermediate_size", MAX_VOCAB)?,
     };
     if expert_ffn == 0 {
         return Err(ConfigError::Missing {
@@ -236,7 +211,7 @@ fn moe<'a>(
     }
     let shared = match model_type {
         "qwen2_moe" => {
-            r.opt("shared_expert_intermediate_size", 1 << 24)?
+            r.opt("shared_expert_intermediate_size", MAX_VOCAB)?
                 .unwrap_or(0)
                 / expert_ffn
         }

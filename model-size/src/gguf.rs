@@ -9,6 +9,7 @@
 use core::fmt;
 
 use crate::formats::TensorType;
+use crate::limits::{self, MAX_COUNT, MAX_LAYERS, MAX_PARAMS, MAX_VOCAB, MAX_WIDTH};
 use crate::models::{Architecture, Mla, Moe, PLAIN};
 use crate::quant::FileType;
 
@@ -126,11 +127,24 @@ impl Gguf {
     }
 
     /// Adds another part of a split model: its tensors, and its header to the bytes on disk.
-    pub fn absorb(&mut self, part: &Gguf) {
-        self.tensor_count += part.tensor_count;
-        self.data_offset += part.data_offset;
-        self.tensor_bytes += part.tensor_bytes;
-        self.params += part.params;
+    /// Each part was checked against its file and `limits`; their sums are checked here.
+    pub fn absorb(&mut self, part: &Gguf) -> Result<(), GgufError> {
+        let too_large = GgufError::Corrupt {
+            at: 0,
+            what: "split parts that together are larger than any model",
+        };
+        let add = |total: &mut u64, more: u64| -> Result<(), GgufError> {
+            *total = total.checked_add(more).ok_or(too_large)?;
+            Ok(())
+        };
+        add(&mut self.tensor_count, part.tensor_count)?;
+        add(&mut self.data_offset, part.data_offset)?;
+        add(&mut self.tensor_bytes, part.tensor_bytes)?;
+        add(&mut self.params, part.params)?;
+        if u128::from(self.params) > MAX_PARAMS || self.file_bytes_checked().is_none() {
+            return Err(too_large);
+        }
+        // The parts below are each at most the sums above.
         self.expert_params += part.expert_params;
         self.expert_bytes += part.expert_bytes;
         self.embedding_bytes += part.embedding_bytes;
@@ -140,6 +154,11 @@ impl Gguf {
         for (total, more) in self.bytes_by_type.iter_mut().zip(part.bytes_by_type) {
             *total += more;
         }
+        Ok(())
+    }
+
+    fn file_bytes_checked(&self) -> Option<u64> {
+        self.data_offset.checked_add(self.tensor_bytes)
     }
 
     /// Parameters a token uses: all but the unused experts.
@@ -263,6 +282,11 @@ enum Meta<'a> {
     Other,
 }
 
+/// `n`, if it is at most `max`; else the error `what`.
+fn within(n: u64, max: u64, what: &'static str) -> Result<u64, &'static str> {
+    if n <= max { Ok(n) } else { Err(what) }
+}
+
 fn read_value<'a>(c: &mut Cursor<'a>, value_type: u32) -> Result<Meta<'a>, GgufError> {
     Ok(match value_type {
         STRING => Meta::Str(c.string()?),
@@ -344,36 +368,38 @@ struct Shape {
 }
 
 impl Shape {
-    fn set(&mut self, key: &[u8], arch: &[u8], value: &Meta) {
+    /// Keeps a value the reader needs; `Err` names a value past what any model has (see
+    /// `limits`: every computation after the reader relies on them).
+    fn set(&mut self, key: &[u8], arch: &[u8], value: &Meta) -> Result<(), &'static str> {
         if key == b"general.alignment" {
             if let Meta::Int(n) = value {
                 self.alignment = *n;
             }
-            return;
+            return Ok(());
         }
         if key == b"split.count" {
             if let Meta::Int(n) = value {
-                self.split_count = *n;
+                self.split_count = within(*n, MAX_COUNT, "a split.count past any model")?;
             }
-            return;
+            return Ok(());
         }
         if key == b"general.file_type" {
             if let Meta::Int(n) = value {
                 self.file_type = Some(*n);
             }
-            return;
+            return Ok(());
         }
         if key == b"tokenizer.ggml.tokens" {
             if let Meta::Array { len, .. } = value {
-                self.vocab = *len;
+                self.vocab = within(*len, MAX_VOCAB, "more tokens than any vocabulary has")?;
             }
-            return;
+            return Ok(());
         }
         let Some(suffix) = key
             .strip_prefix(arch)
             .and_then(|rest| rest.strip_prefix(b"."))
         else {
-            return;
+            return Ok(());
         };
         let n = match value {
             Meta::Int(n) => *n,
@@ -382,29 +408,77 @@ impl Shape {
                 *max
             }
             Meta::Array { max, .. } => *max,
-            _ => return,
+            _ => return Ok(()),
         };
-        let slot = match suffix {
-            b"block_count" => &mut self.layers,
-            b"embedding_length" => &mut self.hidden,
-            b"attention.head_count" => &mut self.heads,
-            b"attention.head_count_kv" => &mut self.kv_heads_max,
-            b"attention.key_length" => &mut self.key_length,
-            b"attention.value_length" => &mut self.value_length,
-            b"feed_forward_length" => &mut self.ffn,
-            b"vocab_size" => &mut self.vocab,
-            b"context_length" => &mut self.context,
-            b"attention.kv_lora_rank" => &mut self.kv_lora_rank,
-            b"rope.dimension_count" => &mut self.rope_dims,
-            b"expert_count" => &mut self.experts,
-            b"expert_used_count" => &mut self.experts_used,
-            b"expert_feed_forward_length" => &mut self.expert_ffn,
-            b"attention.sliding_window" => &mut self.sliding_window,
-            _ => return,
+        let (slot, max, what) = match suffix {
+            b"block_count" => (&mut self.layers, MAX_LAYERS, "a block_count past any model"),
+            b"embedding_length" => (
+                &mut self.hidden,
+                MAX_WIDTH,
+                "an embedding_length past any model",
+            ),
+            b"attention.head_count" => (&mut self.heads, MAX_COUNT, "a head_count past any model"),
+            b"attention.head_count_kv" => (
+                &mut self.kv_heads_max,
+                MAX_COUNT,
+                "a head_count_kv past any model",
+            ),
+            b"attention.key_length" => (
+                &mut self.key_length,
+                MAX_WIDTH,
+                "a key_length past any model",
+            ),
+            b"attention.value_length" => (
+                &mut self.value_length,
+                MAX_WIDTH,
+                "a value_length past any model",
+            ),
+            b"feed_forward_length" => (
+                &mut self.ffn,
+                MAX_VOCAB,
+                "a feed_forward_length past any model",
+            ),
+            b"vocab_size" => (&mut self.vocab, MAX_VOCAB, "a vocab_size past any model"),
+            // Informative only: the context a run uses is the reader's.
+            b"context_length" => (&mut self.context, u64::MAX, ""),
+            b"attention.kv_lora_rank" => (
+                &mut self.kv_lora_rank,
+                MAX_WIDTH,
+                "a kv_lora_rank past any model",
+            ),
+            b"rope.dimension_count" => (
+                &mut self.rope_dims,
+                MAX_WIDTH,
+                "a rope.dimension_count past any model",
+            ),
+            b"expert_count" => (
+                &mut self.experts,
+                MAX_COUNT,
+                "an expert_count past any model",
+            ),
+            b"expert_used_count" => (
+                &mut self.experts_used,
+                MAX_COUNT,
+                "an expert_used_count past any model",
+            ),
+            b"expert_feed_forward_length" => (
+                &mut self.expert_ffn,
+                MAX_VOCAB,
+                "an expert_feed_forward_length past any model",
+            ),
+            b"attention.sliding_window" => (
+                &mut self.sliding_window,
+                MAX_VOCAB,
+                "a sliding_window past any model",
+            ),
+            _ => return Ok(()),
         };
-        *slot = n;
+        *slot = within(n, max, what)?;
+        Ok(())
     }
 
+    /// The model's shape as far as the metadata states it; the caller checks it against
+    /// `limits` (a per-layer head count, averaged, or a sum of widths can still pass them).
     fn architecture(&self, arch_name: &[u8]) -> Architecture {
         let heads = self.heads.max(1);
         let head_dim = if self.key_length > 0 {
@@ -493,14 +567,16 @@ pub fn read(bytes: &[u8], file_len: u64) -> Result<Gguf, GgufError> {
         {
             arch_name = name;
         } else {
-            shape.set(key, arch_name, &value);
+            shape
+                .set(key, arch_name, &value)
+                .map_err(|what| c.corrupt(what))?;
         }
     }
     let alignment = shape.alignment;
     if alignment == 0 || !alignment.is_power_of_two() || alignment > 1 << 20 {
         return Err(c.corrupt("an alignment that is not a power of two"));
     }
-    let (mut tensor_bytes, mut params, mut expert_bytes, mut expert_params) = (0u64, 0, 0, 0);
+    let (mut tensor_bytes, mut params, mut expert_bytes, mut expert_params) = (0u64, 0u64, 0, 0);
     let mut bytes_by_type = [0u64; TYPE_IDS];
     let (mut embedding_bytes, mut output_bytes, mut outer_params) = (0u64, 0u64, 0u64);
     let mut has_output = false;
@@ -526,13 +602,21 @@ pub fn read(bytes: &[u8], file_len: u64) -> Result<Gguf, GgufError> {
         if !dims[0].is_multiple_of(block_weights) {
             return Err(c.corrupt("a row that does not fill whole blocks of its type"));
         }
-        let bytes = elements / block_weights * block_bytes;
-        let stored = bytes.div_ceil(alignment) * alignment;
+        // Each sum is checked against the file (bytes) or any model (parameters) before the
+        // next: the sums of parts below are then bounded by these.
+        let stored = (elements / block_weights)
+            .checked_mul(block_bytes)
+            .and_then(|bytes| bytes.checked_next_multiple_of(alignment))
+            .filter(|&stored| stored <= file_len)
+            .ok_or(c.corrupt("a tensor larger than the file"))?;
         tensor_bytes = tensor_bytes
             .checked_add(stored)
             .filter(|&t| t <= file_len)
             .ok_or(c.corrupt("tensors larger than the file"))?;
-        params += elements;
+        params = params
+            .checked_add(elements)
+            .filter(|&p| u128::from(p) <= MAX_PARAMS)
+            .ok_or(c.corrupt("more parameters than any model has"))?;
         bytes_by_type[type_id as usize] += stored;
         if n_dims == 3 && dims[2] > 1 {
             expert_bytes += stored;
@@ -551,7 +635,9 @@ pub fn read(bytes: &[u8], file_len: u64) -> Result<Gguf, GgufError> {
             outer_params += elements;
         }
     }
-    let data_offset = c.at.div_ceil(alignment) * alignment;
+    let data_offset =
+        c.at.checked_next_multiple_of(alignment)
+            .ok_or(c.corrupt("a header past any file"))?;
     if data_offset.saturating_add(tensor_bytes) > file_len {
         // A download that stopped early: the header is whole, the weights are not.
         return Err(GgufError::Corrupt {
@@ -560,6 +646,9 @@ pub fn read(bytes: &[u8], file_len: u64) -> Result<Gguf, GgufError> {
         });
     }
     let arch = shape.architecture(arch_name);
+    if let Some(what) = limits::too_large(&arch) {
+        return Err(c.corrupt(what));
+    }
     Ok(Gguf {
         version,
         tensor_count,

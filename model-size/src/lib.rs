@@ -12,6 +12,7 @@ pub mod config;
 pub mod formats;
 pub mod gguf;
 pub mod json;
+pub mod limits;
 pub mod memory;
 pub mod models;
 pub mod quant;

@@ -15,6 +15,7 @@ use core::fmt::Write;
 
 use crate::config::ConfigError;
 use crate::gguf::{self, Gguf, GgufError};
+use crate::limits::{MAX_BATCH, MAX_CONTEXT};
 use crate::memory::{self, CACHE_TYPES, DEVICES, Device, Run};
 use crate::run::{self, LlamaServer, Model, OllamaOptions, Plan, Setup};
 use crate::{Architecture, FORMATS, Format, PRESETS};
@@ -215,7 +216,8 @@ fn format(index: u32) -> Option<Format> {
 
 fn run(context: f64, batch: f64, cache: u32) -> Option<Run> {
     let ok = |x: f64, max: f64| x.is_finite() && (1.0..=max).contains(&x);
-    (ok(context, 1e7) && ok(batch, 1024.0)).then_some(())?;
+    let (max_context, max_batch) = (MAX_CONTEXT as f64, MAX_BATCH as f64);
+    (ok(context, max_context) && ok(batch, max_batch)).then_some(())?;
     Some(Run {
         context: context as u64,
         batch: batch as u64,

@@ -142,7 +142,7 @@ fn bad_configs_name_the_field() {
         (
             r1.replace("\"num_hidden_layers\": 61", "\"num_hidden_layers\": 9999")
                 .replace("\"n_routed_experts\": 256", "\"n_routed_experts\": 65000"),
-            "its sizes make more than",
+            "its sizes make more parameters than any model has",
         ),
     ];
     for (text, message) in cases {

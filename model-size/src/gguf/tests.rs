@@ -113,3 +113,162 @@ fn hostile_and_damaged_headers_are_errors() {
         })
     );
 }
+
+/// A fuzzer's input: the claimed file length (8 bytes, little-endian), then the header.
+fn fuzz_input(bytes: &[u8]) -> (u64, &[u8]) {
+    let (len, header) = bytes.split_first_chunk::<8>().unwrap();
+    (u64::from_le_bytes(*len), header)
+}
+
+#[test]
+fn a_tensor_that_pads_past_any_file_is_an_error_not_an_overflow() {
+    // The fuzzer's first finding (found in 3 minutes, written here by hand as small as it
+    // goes): an F16 tensor of 2^63 - 1 elements in a file that claims u64::MAX bytes. Its
+    // 2^64 - 2 bytes, padded to the alignment, overflowed.
+    let (file_len, header) = fuzz_input(include_bytes!(
+        "../../testdata/fuzz/gguf-alignment-overflow"
+    ));
+    assert_eq!(
+        read(header, file_len),
+        Err(GgufError::Corrupt {
+            at: header.len() as u64,
+            what: "a tensor larger than the file"
+        })
+    );
+    // The same tensor in a file of that many bytes and as F32: the product overflows too.
+    let mut w = Writer::default();
+    w.str("general.architecture", "llama")
+        .tensor("a", &[u64::MAX / 2], 0);
+    let (header, _) = w.finish();
+    assert!(matches!(
+        read(&header, u64::MAX),
+        Err(GgufError::Corrupt {
+            what: "a tensor larger than the file",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn sizes_past_any_model_are_named_errors() {
+    let header = |key: &str, value: u32| {
+        let mut w = Writer::default();
+        w.str("general.architecture", "llama")
+            .u32(key, value)
+            .tensor("a", &[32], 0);
+        w.finish()
+    };
+    let (bytes, len) = header("llama.block_count", 100_000);
+    let message = read(&bytes, len).unwrap_err().to_string();
+    assert!(
+        message.ends_with(": a block_count past any model"),
+        "{message}"
+    );
+    // Each width within its bound, together a KV cache no run could hold in a u64.
+    let mut w = Writer::default();
+    w.str("general.architecture", "llama")
+        .u32("llama.block_count", 10_000)
+        .u32("llama.attention.head_count", 65_536)
+        .u32("llama.attention.key_length", 1 << 20)
+        .tensor("a", &[32], 0);
+    let (bytes, len) = w.finish();
+    assert!(matches!(
+        read(&bytes, len),
+        Err(GgufError::Corrupt {
+            what: "a larger KV cache per token than any model has",
+            ..
+        })
+    ));
+    // More experts used than there are.
+    let mut w = Writer::default();
+    w.str("general.architecture", "llama")
+        .u32("llama.expert_count", 8)
+        .u32("llama.expert_used_count", 9)
+        .tensor("a", &[32], 0);
+    let (bytes, len) = w.finish();
+    assert!(matches!(
+        read(&bytes, len),
+        Err(GgufError::Corrupt {
+            what: "more experts used per token than there are",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn split_parts_that_sum_past_any_model_are_an_error() {
+    let (header, file_len) = gguf_of("deepseek-r1-distill-qwen-1.5b", Format::Q4_0);
+    let part = read(&header, file_len).unwrap();
+    let mut whole = part;
+    whole.absorb(&part).unwrap();
+    assert_eq!(whole.params, 2 * part.params);
+    let huge = Gguf {
+        tensor_bytes: u64::MAX - 1,
+        ..part
+    };
+    assert!(whole.absorb(&huge).is_err());
+}
+
+/// Small headers of the kinds llama.cpp writes (dense, mixture of experts, a split model's
+/// first part), as the fuzzer's seeds: the claimed length, then the header.
+fn fuzz_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let dense = |w: &mut Writer| {
+        w.str("general.architecture", "llama")
+            .u32("general.alignment", 32)
+            .u32("llama.block_count", 2)
+            .u32("llama.embedding_length", 256)
+            .u32("llama.attention.head_count", 4)
+            .u32("llama.attention.head_count_kv", 2)
+            .u32("llama.feed_forward_length", 512)
+            .u32("llama.context_length", 4096)
+            .tokens(8)
+            .tensor("token_embd.weight", &[256, 8], 1);
+        for layer in 0..2 {
+            w.tensor(&format!("blk.{layer}.attn_q.weight"), &[256, 256], 8)
+                .tensor(&format!("blk.{layer}.ffn_up.weight"), &[256, 512], 12);
+        }
+        w.tensor("output.weight", &[256, 8], 14);
+    };
+    let mut plain = Writer::default();
+    dense(&mut plain);
+    let mut moe = Writer::default();
+    dense(&mut moe);
+    moe.u32("llama.expert_count", 4)
+        .u32("llama.expert_used_count", 2)
+        .u32("llama.expert_feed_forward_length", 32)
+        .tensor("blk.0.ffn_up_exps.weight", &[256, 32, 4], 2);
+    let mut split = Writer::default();
+    dense(&mut split);
+    split.u32("split.count", 3);
+    [
+        ("gguf-seed-dense", plain),
+        ("gguf-seed-moe", moe),
+        ("gguf-seed-split", split),
+    ]
+    .into_iter()
+    .map(|(name, w)| {
+        let (header, len) = w.finish();
+        (name, [len.to_le_bytes().as_slice(), &header].concat())
+    })
+    .collect()
+}
+
+#[test]
+fn the_fuzz_seeds_read_and_are_what_the_writer_writes() {
+    // `WISDOM_WRITE_SEEDS=1 cargo test -p model-size --features writer fuzz_seeds` writes them.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz");
+    for (name, bytes) in fuzz_seeds() {
+        let (len, header) = fuzz_input(&bytes);
+        let g = read(header, len).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(g.tensor_count >= 6, "{name}");
+        let file = dir.join(name);
+        if std::env::var_os("WISDOM_WRITE_SEEDS").is_some() {
+            std::fs::write(&file, &bytes).unwrap();
+        }
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            bytes,
+            "{name}: write it again (above)"
+        );
+    }
+}

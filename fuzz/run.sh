@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 60), as many at once as there are cores
+# (FUZZ_JOBS to change it), each from a corpus seeded with the test fixtures, and prints
+# per target: runs, coverage (libFuzzer's edges), corpus size and findings. Needs a nightly
+# toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Exit 1 if any target found something;
+# the inputs are then in fuzz/artifacts/TARGET/ (reproduce: cargo +nightly fuzz run TARGET FILE).
+#
+#     fuzz/run.sh 1800
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:-60}
+jobs=${FUZZ_JOBS:-$(nproc)}
+targets=$(cargo +nightly fuzz list)
+
+echo "building every target once…"
+cargo +nightly fuzz build -O 2>&1 | tail -n 2
+
+# Seeds: the notes of the example site and of the test fixtures, the config.json files and
+# GGUF headers of the calculator's tests (and each earlier finding, kept there).
+seed() {
+  local target=$1 corpus=corpus/$1
+  mkdir -p "$corpus"
+  case $target in
+    front_matter | shortcodes)
+      find ../content ../tests/fixtures -name '*.md' -print0 | xargs -0 -I{} cp {} "$corpus"/ ;;
+    model_config) cp ../model-size/testdata/configs/*.json "$corpus"/ ;;
+    gguf) cp ../model-size/testdata/fuzz/gguf-* "$corpus"/ ;;
+    *) ;; # structured inputs (calculator): libFuzzer starts from nothing
+  esac
+}
+
+mkdir -p logs
+touch logs/.start
+running=0
+for target in $targets; do
+  seed "$target"
+  (cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
+    -max_total_time="$seconds" -print_final_stats=1 >"logs/$target.log" 2>&1 || true) &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+done
+wait
+
+found=0
+printf '\n%-14s %12s %10s %8s %s\n' target runs coverage corpus findings
+for target in $targets; do
+  log=logs/$target.log
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*' || echo '?')
+  corpus=$(find "corpus/$target" -type f | wc -l)
+  findings=$(find "artifacts/$target" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) -newer logs/.start 2>/dev/null | wc -l || true)
+  if grep -q 'ERROR: libFuzzer\|panicked at\|==ERROR' "$log"; then
+    findings=$((findings > 0 ? findings : 1))
+  fi
+  [ "$findings" -gt 0 ] && found=1
+  printf '%-14s %12s %10s %8s %s\n' "$target" "$runs" "$cov" "$corpus" "$findings"
+done
+echo "(${seconds} s a target, logs in fuzz/logs/)"
+exit $found
