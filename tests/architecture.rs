@@ -165,7 +165,7 @@ fn without_tests(code: &str) -> (String, Vec<String>) {
 /// `crate::{x, y::z}` and, from a module `depth` levels down, `super::…::x`.
 fn references(code: &str, depth: usize) -> Vec<(String, usize)> {
     let mut found = Vec::new();
-    let supers = format!("{}", "super::".repeat(depth));
+    let supers = "super::".repeat(depth);
     for prefix in ["crate::", supers.as_str()] {
         if prefix.is_empty() {
             continue;
