@@ -190,7 +190,7 @@ impl Pipeline {
     }
 
     /// A document's markdown rendered and, for a note, its data prepared.
-    pub fn prepare(&self, mut doc: Document) -> Source {
+    pub fn prepare(&self, doc: Document) -> Source {
         let drop_body = self.bodies == BodyStore::Disk && doc.kind == content::DocKind::Note;
         let options = markdown::Options {
             html: !drop_body,
@@ -206,8 +206,9 @@ impl Pipeline {
                 source
             }
             Err(diagnostic) => {
-                doc.forget_text();
-                Source::invalid(doc, vec![diagnostic])
+                let mut source = Source::invalid(doc, vec![diagnostic]);
+                source.doc.forget_text();
+                source
             }
         }
     }

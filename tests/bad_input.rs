@@ -51,10 +51,12 @@ const CASES: &[Case] = &[
         expect: &["date error", "content/bad.md:3:", "last tuesday", "help: write dates as"],
     },
     Case {
-        name: "tags of the wrong type",
+        // Keys that decide publishing are read strictly; others of another type are
+        // warnings (tests/real_content.rs).
+        name: "draft of the wrong type",
         file: "content/bad.md",
-        bytes: b"---\ntitle: x\ntags:\n  a: 1\n---\n",
-        expect: &["front matter type error", "content/bad.md:", "help: write tags as a list"],
+        bytes: b"---\ntitle: x\ndraft:\n  a: 1\n---\n",
+        expect: &["front matter type error", "content/bad.md:", "help: write draft: true or draft: false"],
     },
     Case {
         name: "non-utf8 file",

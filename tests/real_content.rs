@@ -847,3 +847,36 @@ fn featured_notes_lead_the_home_page_and_their_section() {
     let strict = build_into(dir.path(), &dir.path().join("public"), &["--strict"]);
     assert_eq!(strict.status.code(), Some(1));
 }
+
+#[test]
+fn a_key_of_another_type_than_wisdom_reads_is_a_warning_unless_it_decides_publishing() {
+    // Hugo's own documentation: `alias: true` on its glossary pages (Hugo ignores `alias`).
+    let dir = site(&[
+        (
+            "content/glossary/alias.md",
+            "---\ntitle: alias\nalias: true\nweight: first\n---\nA term.\n",
+        ),
+        (
+            "content/other.md",
+            "---\ntitle: Other\n---\nSee [[alias]].\n",
+        ),
+    ]);
+    let run = build(dir.path());
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{said}");
+    assert!(said.contains("`alias` is not of the type wisdom reads there; it is ignored"));
+    assert!(said.contains("content/glossary/alias.md:3"), "{said}");
+    assert!(said.contains("content/glossary/alias.md:4"), "{said}");
+    let page = html(&dir.path().join("public"), "glossary/alias/index.html");
+    assert_eq!(texts(&page, "h1"), ["alias"]);
+
+    let out = dir.path().join("strict");
+    let strict = build_into(dir.path(), &out, &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+
+    // What decides whether a note is published is never guessed.
+    let dir = site(&[("content/a.md", "---\ntitle: A\ndraft: perhaps\n---\n")]);
+    let run = build(dir.path());
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("content/a.md:3"));
+}

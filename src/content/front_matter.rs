@@ -46,6 +46,9 @@ pub struct FrontMatter {
     pub images: Vec<String>,
     /// Every key not listed above, for templates.
     pub extra: Map<String, Value>,
+    /// Keys read above whose value is of another type than wisdom reads (`alias: true` in
+    /// Hugo's docs, where Hugo ignores `alias`), as written: ignored, each a warning.
+    pub ignored: Vec<String>,
 }
 
 impl FrontMatter {
@@ -219,6 +222,23 @@ fn top_level_key(text: &str, line: usize) -> &str {
         .map_or("", |k| k.trim().trim_matches('"'))
 }
 
+/// How to write a key wisdom reads, for errors and warnings about its type.
+pub fn field_hint(key: &str) -> Option<String> {
+    match key.to_ascii_lowercase().as_str() {
+        "tags" | "tag" | "aliases" | "alias" | "keywords" | "images" | "image" | "cssclasses"
+        | "cssclass" => Some(format!(
+            "write {key} as a list of strings: {key}: [\"ai\", \"models\"]"
+        )),
+        "draft" | "publish" => Some(format!("write {key}: true or {key}: false")),
+        "weight" => Some("write weight as a whole number, e.g. weight: 10".into()),
+        "title" | "summary" | "description" | "slug" | "url" | "permalink" | "linktitle"
+        | "layout" => Some(format!(
+            "write {key} as text, quoted if it contains a colon"
+        )),
+        _ => None,
+    }
+}
+
 fn classify(message: &str, key: &str, line: &str) -> (Kind, String) {
     if message.contains(NOT_A_DATE) {
         return (
@@ -232,18 +252,7 @@ fn classify(message: &str, key: &str, line: &str) -> (Kind, String) {
             "YAML indentation must use spaces, not tabs".into(),
         );
     }
-    let field_hint = match key {
-        "tags" | "aliases" | "keywords" | "images" | "image" | "cssclasses" => Some(format!(
-            "write {key} as a list of strings: {key}: [\"ai\", \"models\"]"
-        )),
-        "draft" | "publish" => Some(format!("write {key}: true or {key}: false")),
-        "weight" => Some("write weight as a whole number, e.g. weight: 10".into()),
-        "title" | "summary" | "description" | "slug" | "url" | "linkTitle" | "layout" => Some(
-            format!("write {key} as text, quoted if it contains a colon"),
-        ),
-        _ => None,
-    };
-    match field_hint {
+    match field_hint(key) {
         Some(h) if message.contains("invalid type") => (Kind::FieldType, h),
         _ => (
             Kind::FrontMatter,
@@ -344,9 +353,16 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FrontMatter, A::Error> {
         let mut fm = FrontMatter::default();
         while let Some(key) = map.next_key::<String>()? {
-            // Hugo reads its keys in any case (`publishDate`, `publishdate`).
-            match key.to_ascii_lowercase().as_str() {
-                "title" => fm.title = map.next_value::<Option<Text>>()?.map(|t| t.0),
+            // A key that decides whether or when a note is published is read strictly: a
+            // guess could publish a private note. Any other of another type is ignored with a
+            // warning, as the tools the notes come from ignore keys they do not use.
+            let lowered = key.to_ascii_lowercase();
+            let mut lenient = Lenient {
+                key: &key,
+                ignored: &mut fm.ignored,
+            };
+            match lowered.as_str() {
+                "title" => fm.title = lenient.read::<Text, A>(&mut map)?.map(|t| t.0),
                 "date" => fm.date = map.next_value::<Option<DateValue>>()?.map(|d| d.0),
                 "lastmod" | "updated" => {
                     fm.lastmod = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
@@ -354,17 +370,18 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
                 "draft" => fm.draft = map.next_value::<Option<Flag>>()?.is_some_and(|f| f.0),
                 // Obsidian also reads the singular keys, and tags written with their `#`.
                 "tags" | "tag" => {
-                    fm.tags = text_list(&mut map)?
+                    fm.tags = lenient
+                        .list(&mut map)?
                         .into_iter()
                         .map(|t| t.strip_prefix('#').map(str::to_string).unwrap_or(t))
                         .collect()
                 }
-                "aliases" | "alias" => fm.aliases = text_list(&mut map)?,
-                "summary" => fm.summary = map.next_value::<Option<Text>>()?.map(|t| t.0),
-                "description" => fm.description = map.next_value::<Option<Text>>()?.map(|t| t.0),
-                "slug" => fm.slug = map.next_value::<Option<Text>>()?.map(|t| t.0),
-                "weight" => fm.weight = map.next_value::<Option<i64>>()?,
-                "url" | "permalink" => fm.url = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                "aliases" | "alias" => fm.aliases = lenient.list(&mut map)?,
+                "summary" => fm.summary = lenient.read::<Text, A>(&mut map)?.map(|t| t.0),
+                "description" => fm.description = lenient.read::<Text, A>(&mut map)?.map(|t| t.0),
+                "slug" => fm.slug = lenient.read::<Text, A>(&mut map)?.map(|t| t.0),
+                "weight" => fm.weight = lenient.read::<i64, A>(&mut map)?,
+                "url" | "permalink" => fm.url = lenient.read::<Text, A>(&mut map)?.map(|t| t.0),
                 "publishdate" | "pubdate" => {
                     fm.publish_date = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
                 }
@@ -372,12 +389,12 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
                     fm.expiry_date = map.next_value::<Option<DateValue>>()?.map(|d| d.0)
                 }
                 "publish" => fm.publish = map.next_value::<Option<Flag>>()?.map(|f| f.0),
-                "linktitle" => fm.link_title = map.next_value::<Option<Text>>()?.map(|t| t.0),
-                "layout" => fm.layout = map.next_value::<Option<Text>>()?.map(|t| t.0),
-                "cssclasses" | "cssclass" => fm.css_classes = text_list(&mut map)?,
-                "keywords" => fm.keywords = text_list(&mut map)?,
+                "linktitle" => fm.link_title = lenient.read::<Text, A>(&mut map)?.map(|t| t.0),
+                "layout" => fm.layout = lenient.read::<Text, A>(&mut map)?.map(|t| t.0),
+                "cssclasses" | "cssclass" => fm.css_classes = lenient.list(&mut map)?,
+                "keywords" => fm.keywords = lenient.list(&mut map)?,
                 // Hugo's `images`, and `image` as Obsidian Publish and many themes write it.
-                "images" | "image" => fm.images = text_list(&mut map)?,
+                "images" | "image" => fm.images = lenient.list(&mut map)?,
                 _ => {
                     let value = map.next_value::<Value>()?;
                     fm.extra.insert(key, value);
@@ -388,11 +405,35 @@ impl<'de> Visitor<'de> for FrontMatterVisitor {
     }
 }
 
-/// A list of texts (a single text is a list of one).
-fn text_list<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Vec<String>, A::Error> {
-    Ok(map
-        .next_value::<Option<TextList>>()?
-        .map_or_else(Vec::new, |l| l.0))
+/// Reads a key's value as the type wisdom reads it there, or, when it is of another type,
+/// notes the key as ignored and goes on.
+struct Lenient<'k> {
+    key: &'k str,
+    ignored: &'k mut Vec<String>,
+}
+
+impl Lenient<'_> {
+    fn read<'de, T, A>(&mut self, map: &mut A) -> Result<Option<T>, A::Error>
+    where
+        T: for<'v> Deserialize<'v>,
+        A: MapAccess<'de>,
+    {
+        let value = map.next_value::<Value>()?;
+        match Option::<T>::deserialize(&value) {
+            Ok(read) => Ok(read),
+            Err(_) => {
+                self.ignored.push(self.key.to_string());
+                Ok(None)
+            }
+        }
+    }
+
+    /// A list of texts (a single text is a list of one).
+    fn list<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Vec<String>, A::Error> {
+        Ok(self
+            .read::<TextList, A>(map)?
+            .map_or_else(Vec::new, |l| l.0))
+    }
 }
 
 /// A scalar read as text: `title: 2024` is the title "2024", not a type error.
@@ -647,10 +688,19 @@ mod tests {
     }
 
     #[test]
-    fn wrong_tag_type_points_at_its_line() {
-        let d = err("---\ntitle: x\ntags: {a: 1}\n---\n");
+    fn a_wrong_publishing_type_is_an_error_at_its_line_and_other_keys_are_ignored() {
+        let d = err("---\ntitle: x\ndraft: {a: 1}\n---\n");
         assert_eq!(d.kind, Kind::FieldType, "{d:?}");
         assert_eq!(d.line, Some(3));
+        let fm = parse(
+            Path::new("a.md"),
+            "---\ntitle: x\ntags: {a: 1}\nAlias: true\nweight: 2\n---\n",
+        )
+        .unwrap()
+        .front;
+        assert_eq!(fm.ignored, ["tags", "Alias"]);
+        assert!(fm.tags.is_empty() && fm.aliases.is_empty());
+        assert_eq!((fm.title.as_deref(), fm.weight), (Some("x"), Some(2)));
     }
 
     #[test]

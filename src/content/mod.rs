@@ -296,6 +296,27 @@ impl Document {
         self.front = Arc::clone(empty);
     }
 
+    /// A warning for each front matter key whose value was of another type than wisdom
+    /// reads there, and so was ignored (`FrontMatter::ignored`).
+    pub fn ignored_keys(&self) -> Vec<Diagnostic> {
+        self.front
+            .ignored
+            .iter()
+            .map(|key| {
+                let d = Diagnostic::new(
+                    Kind::FieldType,
+                    &self.source.path,
+                    format!("`{key}` is not of the type wisdom reads there; it is ignored"),
+                )
+                .at_line(&self.source.text, self.key_line(key));
+                match front_matter::field_hint(key) {
+                    Some(hint) => d.hint(hint),
+                    None => d,
+                }
+            })
+            .collect()
+    }
+
     /// 1-based line of the first front matter line that sets `key`, for errors about it.
     pub fn key_line(&self, key: &str) -> usize {
         self.source

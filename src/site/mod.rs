@@ -327,6 +327,8 @@ pub struct Source {
     pub doc: Document,
     pub rendered: Arc<Rendered>,
     pub prepared: Prepared,
+    /// What the site warns of this file (front matter keys it ignored).
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug)]
@@ -349,6 +351,7 @@ impl Source {
             },
         };
         Source {
+            warnings: doc.ignored_keys(),
             doc,
             rendered,
             prepared,
@@ -358,6 +361,7 @@ impl Source {
     /// A document whose body could not be rendered.
     pub fn invalid(doc: Document, errors: Vec<Diagnostic>) -> Source {
         Source {
+            warnings: doc.ignored_keys(),
             doc,
             rendered: Arc::default(),
             prepared: Prepared::Invalid(errors),
@@ -375,6 +379,7 @@ pub fn assemble<'a>(
     let mut warnings = Vec::new();
     let (mut section_docs, mut note_docs, mut tag_docs) = (Vec::new(), Vec::new(), Vec::new());
     for source in sources {
+        warnings.extend(source.warnings.iter().cloned());
         match source.doc.kind {
             DocKind::Section => section_docs.push(source),
             DocKind::Note => note_docs.push(source),
@@ -389,6 +394,7 @@ pub fn assemble<'a>(
         doc,
         rendered,
         prepared,
+        ..
     } in section_docs
     {
         if let Prepared::Invalid(e) = prepared {
