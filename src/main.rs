@@ -7,10 +7,20 @@ use clap::{CommandFactory, Parser, Subcommand};
 use wisdom::build::{BuildOptions, build};
 use wisdom::report::{Style, render_error, render_warnings};
 
+/// `wisdom 0.1.0 (commit 1a2b3c4d5e6f, x86_64-unknown-linux-musl)`.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("WISDOM_COMMIT"),
+    ", ",
+    env!("WISDOM_TARGET"),
+    ")"
+);
+
 #[derive(Parser)]
 #[command(
     name = "wisdom",
-    version,
+    version = VERSION,
     about = "A fast static site generator for a wisdom index of markdown notes"
 )]
 struct Cli {
@@ -168,13 +178,17 @@ enum Command {
         host: wisdom::deploy::Host,
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// The git repository to `cargo install` wisdom from [default: this folder when it
-        /// is wisdom's source].
+        /// Wisdom's repository: a GitHub URL is downloaded from (its release of this
+        /// version), another git URL compiled [default: this folder when it is wisdom's
+        /// source].
         #[arg(long)]
         install_from: Option<String>,
         /// Replace the file if it exists.
         #[arg(long)]
         force: bool,
+        /// Rewrite the file to download this wisdom's version (from the repository it names).
+        #[arg(long, conflicts_with = "install_from")]
+        upgrade: bool,
     },
 }
 
@@ -343,8 +357,13 @@ fn main() -> ExitCode {
             root,
             install_from,
             force,
-        } => wisdom::deploy::Install::choose(&root, install_from)
-            .and_then(|install| wisdom::deploy::write(&root, host, &install, force))
+            upgrade,
+        } => if upgrade {
+            wisdom::deploy::upgraded(&root, host)
+        } else {
+            wisdom::deploy::Install::choose(&root, install_from)
+        }
+        .and_then(|install| wisdom::deploy::write(&root, host, &install, force || upgrade))
             .map(|(files, next)| {
                 for f in files {
                     eprintln!("wrote {}", f.display());

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 pub mod browser;
+pub mod release;
 pub mod serving;
 
 use std::io::Read;
