@@ -597,3 +597,43 @@ fn a_note_about_any_model_names_its_config_json() {
     assert!(stderr.contains("content/nowhere/config.json"), "{stderr}");
     assert!(stderr.contains("content/broken.md:3"), "{stderr}");
 }
+
+#[test]
+fn a_model_config_outside_the_site_is_refused_without_reading_it() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("config.json");
+    std::fs::write(
+        &secret,
+        "{\n  \"model_type\": \"llama\",\n  SECRET-LINE\n}\n",
+    )
+    .unwrap();
+    let dir = site(&[("wisdom.toml", "title = \"T\"\n")]);
+    // Up and out with `..`, from the site's root with `/..`, and through a symbolic link.
+    let up = "../".repeat(dir.path().components().count() + 2);
+    let through_link = dir.path().join("content/linked");
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &through_link).unwrap();
+    for written in [
+        format!("{up}{}", secret.display()),
+        "/../config.json".to_string(),
+        "linked/config.json".to_string(),
+    ] {
+        write(
+            dir.path(),
+            "content/a.md",
+            format!("---\ntitle: A\nmodel_config: {written}\n---\nText.\n").as_bytes(),
+        );
+        let run = build(dir.path());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{written}: {stderr}");
+        assert!(
+            stderr.contains("model_config names a file outside the site's folder"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("content/a.md:3"), "{stderr}");
+        assert!(
+            !stderr.contains("SECRET"),
+            "never the file's content: {stderr}"
+        );
+    }
+}

@@ -97,6 +97,15 @@ impl Component for Calculator {
             (None, Some(path)) => {
                 let written = path.as_str().unwrap_or("");
                 let (file, shown) = config_path(doc, root, written);
+                if !crate::content::stays_inside(root, &shown) {
+                    return Err(Diagnostic::new(
+                        Kind::FieldType,
+                        &doc.source.path,
+                        "model_config names a file outside the site's folder, which wisdom does not read",
+                    )
+                    .at_line(&doc.source.text, doc.key_line("model_config"))
+                    .hint("keep the config.json inside the site, e.g. beside the note: model_config: config.json"));
+                }
                 let arch = crate::model_file::read_config(&file, &shown).map_err(|d| {
                     d.hint(format!(
                         "model_config at {}:{} names it",
