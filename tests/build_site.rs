@@ -540,3 +540,20 @@ fn a_listing_of_many_cards_streams_them_and_reads_as_if_rendered_at_once() {
     assert_eq!(texts(&home, "#home"), ["300 notes"]);
     assert!(select(&home, "article.card").is_empty());
 }
+
+#[test]
+fn a_page_without_a_description_has_no_empty_description_meta() {
+    // The Nu HTML Checker refused the 404 page's three empty ones (minified to `content`).
+    let dir = site(&[("content/a.md", "---\ntitle: A\n---\nSome text to describe.\n")]);
+    let out = build_ok(dir.path());
+    let not_found = html(&out, "404.html");
+    for css in [
+        "meta[name=description]",
+        "meta[property='og:description']",
+        "meta[name='twitter:description']",
+    ] {
+        assert!(select(&not_found, css).is_empty(), "{css}");
+        let note = html(&out, "a/index.html");
+        assert_eq!(attrs(&note, css, "content"), ["Some text to describe."], "{css}");
+    }
+}
