@@ -544,7 +544,10 @@ fn a_listing_of_many_cards_streams_them_and_reads_as_if_rendered_at_once() {
 #[test]
 fn a_page_without_a_description_has_no_empty_description_meta() {
     // The Nu HTML Checker refused the 404 page's three empty ones (minified to `content`).
-    let dir = site(&[("content/a.md", "---\ntitle: A\n---\nSome text to describe.\n")]);
+    let dir = site(&[(
+        "content/a.md",
+        "---\ntitle: A\n---\nSome text to describe.\n",
+    )]);
     let out = build_ok(dir.path());
     let not_found = html(&out, "404.html");
     for css in [
@@ -554,6 +557,10 @@ fn a_page_without_a_description_has_no_empty_description_meta() {
     ] {
         assert!(select(&not_found, css).is_empty(), "{css}");
         let note = html(&out, "a/index.html");
-        assert_eq!(attrs(&note, css, "content"), ["Some text to describe."], "{css}");
+        assert_eq!(
+            attrs(&note, css, "content"),
+            ["Some text to describe."],
+            "{css}"
+        );
     }
 }

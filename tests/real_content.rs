@@ -633,6 +633,44 @@ fn an_embed_cycle_is_an_error_naming_the_chain() {
 }
 
 #[test]
+fn a_note_embeds_another_of_its_sections_and_only_a_section_embedding_itself_is_a_cycle() {
+    // Obsidian's help: "Set up Obsidian Sync" embeds its own section "Log in…" elsewhere.
+    let note = "---\ntitle: Sync\n---\n## Set up\n\nFirst steps.\n\n![[Sync#Log in]]\n\n## Log in\n\nEnter your password.\n\n- a list item ^step\n\n## Later\n\n![[Sync#^step]]\n";
+    let dir = site(&[("content/sync.md", note)]);
+    let out = build_ok(dir.path());
+    let page = html(&out, "sync/index.html");
+    let embedded = texts(&page, ".transclusion");
+    assert_eq!(embedded.len(), 2, "{embedded:?}");
+    assert!(embedded[0].contains("Sync › Log in") && embedded[0].contains("Enter your password."));
+    assert!(
+        !embedded[0].contains("First steps"),
+        "only the section: {embedded:?}"
+    );
+    assert!(embedded[1].contains("a list item"), "{embedded:?}");
+
+    // The section that holds the embed, and two sections that embed each other, are cycles.
+    for (text, chain) in [
+        (
+            "---\ntitle: Loop\n---\n## Here\n\n![[Loop#Here]]\n",
+            "content/loop.md#here → content/loop.md#here",
+        ),
+        (
+            "---\ntitle: Loop\n---\n## One\n\n![[Loop#Two]]\n\n## Two\n\n![[Loop#One]]\n",
+            "content/loop.md#",
+        ),
+    ] {
+        let dir = site(&[("content/loop.md", text)]);
+        let run = build(dir.path());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("embed cycle") && stderr.contains(chain),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn sections_order_by_weight_then_date_or_title_and_pages_have_breadcrumbs() {
     let site = tempfile::tempdir().unwrap();
     let root = site.path();

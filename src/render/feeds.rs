@@ -90,7 +90,7 @@ fn feed(
                 updated: n.lastmod.or(n.date).map(|d| d.rfc3339()),
                 summary: n.summary_html(),
                 content: if full {
-                    Some(r.body(id, &mut vec![id])?.into_owned())
+                    Some(r.body(id, &mut vec![(id, None)])?.into_owned())
                 } else {
                     None
                 },

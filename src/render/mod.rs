@@ -542,7 +542,7 @@ impl Renderer<'_> {
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
-            content: self.body(id, &mut vec![id])?,
+            content: self.body(id, &mut vec![(id, None)])?,
             additions: components::note_html(&note.additions, Placement::AboveText, self.theme)?,
             additions_below: components::note_html(
                 &note.additions,

@@ -1,7 +1,8 @@
 //! Embeds: `![[Note]]` alone in its paragraph shows the note in place, `![[Note#Heading]]`
 //! the heading's section and `![[Note#^block]]` the block, each with a link to where it comes
-//! from. Embeds nest; a note that embeds itself, directly or through others, is an error
-//! naming the chain. The markdown stage left the embed's link between markers (see
+//! from. Embeds nest; a part is cut from its note before the part's own embeds are drawn, so
+//! a note may embed another of its sections, and only a part that embeds itself, directly
+//! or through others, is an error naming the chain. The markdown stage left the embed's link between markers (see
 //! `markdown::links::EMBED_START`), and the site stage resolved which note it names.
 
 use std::borrow::Cow;
@@ -13,17 +14,37 @@ use crate::markdown::TocEntry;
 use crate::markdown::links::{EMBED_END, EMBED_START, resolve_markers};
 use crate::site::{Note, NoteId};
 
-impl Renderer<'_> {
-    /// A note's body with its links, embeds and shortcodes rendered; `stack` holds the notes
-    /// whose bodies are being rendered, innermost last, to find cycles.
+/// What is being rendered: a note, or one section (`#Heading`) or block (`#^id`) of it.
+/// Embeds nest, and a frame already on the stack is a cycle: a note may embed another part
+/// of itself, but not the part that holds the embed.
+pub(super) type Frame<'s> = (NoteId, Option<&'s str>);
+
+impl<'s> Renderer<'s> {
+    /// A note's body with its links, embeds and shortcodes rendered; `stack` holds what is
+    /// being rendered, innermost last, to find cycles.
     pub(super) fn body(
         &self,
         id: NoteId,
-        stack: &mut Vec<NoteId>,
-    ) -> Result<Cow<'_, str>, Diagnostic> {
+        stack: &mut Vec<Frame<'s>>,
+    ) -> Result<Cow<'s, str>, Diagnostic> {
+        self.part(id, None, stack)
+    }
+
+    /// A note's body, or the part of it that `anchor` names (all of it when no heading or
+    /// block has that id), cut before its own embeds are drawn.
+    fn part(
+        &self,
+        id: NoteId,
+        anchor: Option<&'s str>,
+        stack: &mut Vec<Frame<'s>>,
+    ) -> Result<Cow<'s, str>, Diagnostic> {
         let note = &self.site.notes[id];
         let html = self.bodies.html(note)?;
         let html = rewrite(html, |h| Ok(resolve_markers(h, &note.links)))?;
+        let html = match anchor.and_then(|a| cut(&html, a)) {
+            Some(part) => Cow::Owned(part),
+            None => html,
+        };
         let html = match note.embeds.is_empty() {
             true => html,
             false => Cow::Owned(self.transclude(&html, note, stack)?),
@@ -41,8 +62,8 @@ impl Renderer<'_> {
     fn transclude(
         &self,
         html: &str,
-        note: &Note,
-        stack: &mut Vec<NoteId>,
+        note: &'s Note,
+        stack: &mut Vec<Frame<'s>>,
     ) -> Result<String, Diagnostic> {
         let mut out = String::with_capacity(html.len());
         let mut rest = html;
@@ -70,17 +91,22 @@ impl Renderer<'_> {
 
     fn embedded(
         &self,
-        from: &Note,
+        from: &'s Note,
         link: usize,
         target: NoteId,
-        stack: &mut Vec<NoteId>,
+        stack: &mut Vec<Frame<'s>>,
     ) -> Result<String, Diagnostic> {
         let site = self.site;
-        if let Some(first) = stack.iter().position(|&n| n == target) {
+        let anchor = from.content.links[link].anchor.as_deref();
+        let frame = (target, anchor);
+        if let Some(first) = stack.iter().position(|&f| f == frame) {
             let chain: Vec<String> = stack[first..]
                 .iter()
-                .chain([&target])
-                .map(|&n| site.notes[n].source.display().to_string())
+                .chain([&frame])
+                .map(|&(n, part)| {
+                    let file = site.notes[n].source.display().to_string();
+                    part.map_or(file.clone(), |p| format!("{file}#{p}"))
+                })
                 .collect();
             return Err(Diagnostic::new(
                 Kind::Link,
@@ -88,33 +114,34 @@ impl Renderer<'_> {
                 format!("embed cycle: {}", chain.join(" → ")),
             )
             .at_position(&from.content.links[link].at)
-            .hint("a note cannot embed itself, also not through other notes: make one of these embeds a link ([[...]] without !)"));
+            .hint("a note or section cannot embed itself, also not through others: make one of these embeds a link ([[...]] without !)"));
         }
-        stack.push(target);
-        let body = self.body(target, stack);
+        stack.push(frame);
+        let body = self.part(target, anchor, stack);
         stack.pop();
         let body = body?;
         let note = &site.notes[target];
-        let anchor = from.content.links[link].anchor.as_deref();
         match anchor {
             None => Ok(wrap(&note.url, &note.title, &body)),
             Some(anchor) => {
-                let part = match anchor.starts_with('^') {
-                    true => block(&body, anchor).map(|b| match b.starts_with("<li") {
-                        true => Cow::Owned(format!("<ul>{b}</ul>")),
-                        false => Cow::Borrowed(b),
-                    }),
-                    false => section(&body, anchor).map(Cow::Borrowed),
-                };
-                let heading = heading_title(&note.content.toc, anchor);
-                let label = match heading {
+                let label = match heading_title(&note.content.toc, anchor) {
                     Some(h) => format!("{} › {h}", note.title),
                     None => note.title.clone(),
                 };
-                let part = part.unwrap_or(Cow::Borrowed(&body));
-                Ok(wrap(&format!("{}#{anchor}", note.url), &label, &part))
+                Ok(wrap(&format!("{}#{anchor}", note.url), &label, &body))
             }
         }
+    }
+}
+
+/// The section or block `anchor` names in `html` (a list item as a list of one), if any.
+fn cut(html: &str, anchor: &str) -> Option<String> {
+    match anchor.starts_with('^') {
+        true => block(html, anchor).map(|b| match b.starts_with("<li") {
+            true => format!("<ul>{b}</ul>"),
+            false => b.to_string(),
+        }),
+        false => section(html, anchor).map(str::to_string),
     }
 }
 
