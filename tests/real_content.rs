@@ -918,3 +918,40 @@ fn a_key_of_another_type_than_wisdom_reads_is_a_warning_unless_it_decides_publis
     assert_eq!(run.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&run.stderr).contains("content/a.md:3"));
 }
+
+#[test]
+fn a_top_index_md_is_the_home_pages_text_as_quartz_reads_it() {
+    let dir = site(&[
+        (
+            "content/index.md",
+            "---\ntitle: Welcome to the garden\n---\nStart with [[Seeds]].\n",
+        ),
+        (
+            "content/seeds.md",
+            "---\ntitle: Seeds\n---\nBack [[index|home]].\n",
+        ),
+    ]);
+    let out = build_ok(dir.path());
+    let home = html(&out, "index.html");
+    assert!(
+        home.html().contains("Start with"),
+        "the home page shows index.md's text"
+    );
+    assert!(!out.join("index/index.html").exists(), "no page at /index/");
+    let seeds = html(&out, "seeds/index.html");
+    assert!(attrs(&seeds, "article a", "href").contains(&"/".to_string()));
+
+    // Beside Hugo's `_index.md`, that one wins and the other is named in a warning.
+    write(
+        dir.path(),
+        "content/_index.md",
+        b"---\ntitle: Hugo home\n---\nThe text of Hugo.\n",
+    );
+    let run = build(dir.path());
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{said}");
+    assert!(said.contains("content/index.md is left out"), "{said}");
+    let home = html(&dir.path().join("public"), "index.html");
+    assert!(home.html().contains("The text of Hugo."));
+    assert!(!home.html().contains("Start with"));
+}

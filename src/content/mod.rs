@@ -16,6 +16,8 @@ pub use front_matter::FrontMatter;
 
 use crate::layout::CONTENT_DIR;
 pub const SECTION_FILE: &str = "_index.md";
+/// At the top of `content/`, the home page's text when there is no `_index.md` (Quartz).
+pub const HOME_FILE: &str = "index.md";
 /// Under `content/`: one file per tag that describes it (`tags/<slug>.md`), not notes.
 pub const TAGS_DIR: &str = "tags";
 
@@ -248,11 +250,14 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    /// By where the file is under `content/`.
+    /// By where the file is under `content/`. `index.md` at the top is the home page's text
+    /// as `_index.md` is (Quartz's home page, and Hugo's home as a bundle); in a folder it
+    /// is a page bundle, a note (`site::note`).
     fn of(rel: &Path) -> DocKind {
         if rel.parent() == Some(Path::new(TAGS_DIR)) {
             DocKind::TagDescription
-        } else if rel.file_name().is_some_and(|n| n == SECTION_FILE) {
+        } else if rel.file_name().is_some_and(|n| n == SECTION_FILE) || rel == Path::new(HOME_FILE)
+        {
             DocKind::Section
         } else {
             DocKind::Note

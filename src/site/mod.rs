@@ -420,7 +420,23 @@ pub fn assemble<'a>(
             ..Section::bare(&config, dir, title)
         };
         if dir.as_os_str().is_empty() {
-            home = section;
+            // `_index.md` (sorted first) wins over a top `index.md`; the other is left out.
+            match &home.source {
+                Some(first) => warnings.push(
+                    Diagnostic::new(
+                        Kind::DuplicateUrl,
+                        &doc.source.path,
+                        format!(
+                            "{} and {} are both the home page's text; {} is left out",
+                            first.display(),
+                            doc.source.path.display(),
+                            doc.source.path.display()
+                        ),
+                    )
+                    .hint("keep one of them (Hugo reads _index.md, Quartz index.md)"),
+                ),
+                None => home = section,
+            }
         } else {
             folders.push((note::dir_key(dir), section));
         }
