@@ -955,3 +955,55 @@ fn a_top_index_md_is_the_home_pages_text_as_quartz_reads_it() {
     assert!(home.html().contains("The text of Hugo."));
     assert!(!home.html().contains("Start with"));
 }
+
+#[test]
+fn a_note_at_a_generated_pages_url_takes_its_place_with_a_warning() {
+    // Obsidian Publish's help: the start note is the home page, the note on tags is /tags/.
+    let dir = site(&[
+        (
+            "content/Start here.md",
+            "---\ntitle: Start here\npermalink: /\n---\nWelcome to the help.\n",
+        ),
+        (
+            "content/Tags.md",
+            "---\ntitle: About tags\npermalink: tags\ntags: [x]\n---\nTags group notes.\n",
+        ),
+        ("content/b.md", "---\ntitle: B\ntags: [x]\n---\nB.\n"),
+    ]);
+    let run = build(dir.path());
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{said}");
+    assert!(
+        said.contains(
+            "content/Start here.md is written at /, in place of the home page, which is left out"
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("content/Tags.md is written at /tags/, in place of the index of tags"),
+        "{said}"
+    );
+    let out = dir.path().join("public");
+    assert!(
+        html(&out, "index.html")
+            .html()
+            .contains("Welcome to the help.")
+    );
+    assert!(
+        html(&out, "tags/index.html")
+            .html()
+            .contains("Tags group notes.")
+    );
+    assert!(
+        out.join("tags/x/index.html").is_file(),
+        "the tag's own page stays"
+    );
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert_eq!(sitemap.matches("<loc>/</loc>").count(), 1, "{sitemap}");
+
+    let strict = build_into(dir.path(), &dir.path().join("strict"), &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    // Two notes at one URL stay an error.
+    write(dir.path(), "content/c.md", b"---\ntitle: C\nurl: /\n---\n");
+    assert_eq!(build(dir.path()).status.code(), Some(1));
+}

@@ -268,8 +268,10 @@ pub fn render_jobs(
         bodies,
         frame: frame(site),
     };
-    let one =
-        |&job: &Job| sink.write_streamed(&output_path(site, job), &mut |out| r.render(job, out));
+    let one = |&job: &Job| match is_shadowed(site, job) {
+        true => Ok(()),
+        false => sink.write_streamed(&output_path(site, job), &mut |out| r.render(job, out)),
+    };
     // Pages of thousands of cards each hold a large template context: one at a time, in a
     // lane of their own beside the rest, so that memory does not grow with the cores.
     let (large, rest): (Vec<Job>, Vec<Job>) = jobs
@@ -372,6 +374,18 @@ pub fn output_path(site: &Site, job: Job) -> String {
         Job::SocialCard(id) => site.social_card(id).unwrap_or_default(),
     };
     output_file(&url_path)
+}
+
+/// Whether a job is a generated page that a note's page takes the place of
+/// (`Site::shadowed`).
+fn is_shadowed(site: &Site, job: Job) -> bool {
+    let path = match job {
+        Job::Listing(listing, page) => listing_path(site, listing, page),
+        Job::TaxonomyIndex(t) => site.taxonomies[t].path.clone(),
+        Job::ComponentPage(c, p) => components::ALL[c].pages()[p].path.to_string(),
+        _ => return false,
+    };
+    site.shadowed.binary_search(&path).is_ok()
 }
 
 /// `/wisdom/a/` → `wisdom/a/index.html`; `/rss.xml` → `rss.xml`.

@@ -95,9 +95,20 @@ fn entries(site: &Site, part: usize) -> impl Iterator<Item = Entry<'_>> {
         0 => (0, usize::MAX),
         n => ((n - 1) * URLS_PER_PART, URLS_PER_PART),
     };
-    let pages = (site.sections.iter().map(Page::Section))
+    // A generated page a note took the place of is the note's URL (`Site::shadowed`).
+    let shown = move |path: &str| {
+        site.shadowed
+            .binary_search_by(|p| p.as_str().cmp(path))
+            .is_err()
+    };
+    let pages = (site.sections.iter().filter(move |s| shown(&s.path)))
+        .map(Page::Section)
         .chain(site.notes.iter().map(Page::Note))
-        .chain(site.taxonomies_with_pages().map(Page::Taxonomy))
+        .chain(
+            site.taxonomies_with_pages()
+                .filter(move |&t| shown(&site.taxonomies[t].path))
+                .map(Page::Taxonomy),
+        )
         .chain(site.tags.iter().map(Page::Tag));
     pages.skip(skip).take(take).map(|page| entry(site, page))
 }

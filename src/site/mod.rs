@@ -189,6 +189,10 @@ pub struct Site {
     /// Notes the build did not publish (see `content::Visibility`), so that a summary can
     /// say so rather than drop them silently.
     pub left_out: usize,
+    /// URL paths of generated pages (the home page's listing, a taxonomy's index, a folder's
+    /// listing, a component's page) that a written page takes instead, sorted: the written
+    /// page wins (`permalink: /` on Obsidian Publish's home note) and these are not rendered.
+    pub shadowed: Vec<String>,
 }
 
 /// Notes changed by [`Site::replace_in_place`].
@@ -502,6 +506,7 @@ pub fn assemble<'a>(
             (note, listed_in)
         })
         .collect();
+    let mut shadowed = Vec::new();
     let mut notes = Vec::with_capacity(placed.len());
     for (id, (note, listed_in)) in placed.into_iter().enumerate() {
         sections[0].notes.push(id); // the home page lists every note
@@ -520,7 +525,7 @@ pub fn assemble<'a>(
     describe_tags(&mut tags, tag_docs, &mut errors);
     if errors.is_empty() {
         let claims = page_claims(&config, &notes, &sections, &taxonomies, &tags);
-        check_unique_urls(&claims, &mut errors);
+        shadowed = check_unique_urls(&claims, &mut errors, &mut warnings);
         let redirects = place_redirects(&notes, &claims, &mut warnings);
         for (note, redirects) in notes.iter_mut().zip(redirects) {
             note.redirects = redirects;
@@ -554,6 +559,7 @@ pub fn assemble<'a>(
             by_source,
             warnings,
             left_out: 0,
+            shadowed,
         })
     } else {
         Err(errors)
@@ -875,6 +881,13 @@ enum Owner<'a> {
     Folder(&'a str),
 }
 
+impl Owner<'_> {
+    /// A page a reader opens (not a data file the theme's scripts load).
+    fn is_page(&self) -> bool {
+        !matches!(self, Owner::SearchIndex | Owner::NoteMap)
+    }
+}
+
 impl std::fmt::Display for Owner<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -926,31 +939,55 @@ fn page_claims<'a>(
     claims
 }
 
-/// Two pages that would write one URL are an error naming both.
-fn check_unique_urls(claims: &[(&str, Owner)], errors: &mut Vec<Diagnostic>) {
+/// Two pages that would write one URL are an error naming both, unless one is a page a
+/// note writes and the other one `wisdom` generates: the note's page wins, with a warning
+/// naming both, and the generated page's path is returned (sorted) to be left out.
+fn check_unique_urls(
+    claims: &[(&str, Owner)],
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let mut owners: HashMap<&str, &Owner> =
         HashMap::with_capacity_and_hasher(claims.len(), Default::default());
+    let mut shadowed = Vec::new();
     for (path, owner) in claims {
-        match owners.get(path) {
-            Some(first) => {
-                let file = match owner {
-                    Owner::Section(p) | Owner::Note(p) => p.to_path_buf(),
-                    other => PathBuf::from(other.to_string()),
-                };
+        let Some(&first) = owners.get(path) else {
+            owners.insert(path, owner);
+            continue;
+        };
+        let written = |o: &Owner| matches!(o, Owner::Section(_) | Owner::Note(_));
+        let file = |o: &Owner| match o {
+            Owner::Section(p) | Owner::Note(p) => p.to_path_buf(),
+            other => PathBuf::from(other.to_string()),
+        };
+        let (page, generated) = match (written(first), written(owner)) {
+            (true, false) if first.is_page() && owner.is_page() => (first, owner),
+            (false, true) if first.is_page() && owner.is_page() => (owner, first),
+            _ => {
                 errors.push(
                     Diagnostic::new(
                         Kind::DuplicateUrl,
-                        file,
+                        file(owner),
                         format!("{owner} and {first} would both write {path}"),
                     )
                     .hint("give one of them another `url:` or `slug:` (or rename the file)"),
                 );
+                continue;
             }
-            None => {
-                owners.insert(path, owner);
-            }
-        }
+        };
+        warnings.push(
+            Diagnostic::new(
+                Kind::DuplicateUrl,
+                file(page),
+                format!("{page} is written at {path}, in place of {generated}, which is left out"),
+            )
+            .hint("give the note another `url:` or `permalink:` to keep both"),
+        );
+        owners.insert(path, page);
+        shadowed.push(path.to_string());
     }
+    shadowed.sort_unstable();
+    shadowed
 }
 
 /// Whether an alias is a URL path that gets a redirect page (Hugo's meaning: `/old/url/`,

@@ -289,6 +289,7 @@ pub fn same_files(old: &Site, new: &Site) -> bool {
 /// names. When any of it changes, every page is rendered again.
 fn frame_differs(old: &Site, new: &Site) -> bool {
     old.config != new.config
+        || old.shadowed != new.shadowed
         || old.sections.len() != new.sections.len()
         || old.sections.iter().zip(&new.sections).any(|(a, b)| {
             (&a.path, &a.title, &a.description) != (&b.path, &b.title, &b.description)
