@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::config::HostName;
 use crate::content::Visibility;
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::output::Sink;
-use crate::output::Staging;
+use crate::output::{OutputSize, Staging, hosts};
 use crate::pipeline::{BodyStore, Pipeline, Timings};
 use crate::progress::Progress;
 use crate::render;
@@ -57,8 +58,11 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// How long each stage took, in order (`wisdom build --timings`).
     pub stages: Vec<(&'static str, Duration)>,
-    /// What the site was built despite (see [`Site::warnings`]).
+    /// What the site was built despite (see [`Site::warnings`]), and the host's limits it
+    /// passes.
     pub warnings: Vec<Diagnostic>,
+    /// The written site's files and bytes.
+    pub size: OutputSize,
 }
 
 /// Builds the site into the output folder, replacing it only if everything succeeded.
@@ -73,13 +77,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // The model shares what it needs of them; the rest need not live while pages render.
     drop(sources);
     refuse_warnings(&site, options.strict)?;
-    write(
+    let host = site
+        .config
+        .host
+        .or_else(|| crate::deploy::host_of(&options.root));
+    let (size, over_limits) = write(
         &site,
         &theme,
         &pipeline,
         &options.output_dir(),
         &render::plan(&site),
+        host.map(|h| (h, options.strict || site.config.strict)),
     )?;
+    site.warnings.extend(over_limits);
     // A whole build drew every card the site has; the others were of notes since changed.
     pipeline.cards.prune();
     timings.lap("render and write");
@@ -91,6 +101,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         elapsed: started.elapsed(),
         stages: timings.stages,
         warnings: std::mem::take(&mut site.warnings),
+        size,
     };
     // Freeing a 100,000-note model one note after another took a quarter of a second.
     std::mem::take(&mut site.notes)
@@ -143,14 +154,17 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
 }
 
 /// Renders `jobs` (the whole plan, or all but what `serve` writes later) and the site's
-/// files into a staging folder, then swaps it in for `output`.
+/// files into a staging folder, then swaps it in for `output`. With a `host`, the staged
+/// site is checked against its limits first: warnings, or under `strict` an error that
+/// leaves the old output as it was.
 pub fn write(
     site: &Site,
     theme: &Theme,
     pipeline: &Pipeline,
     output: &Path,
     jobs: &[render::Job],
-) -> Result<()> {
+    host: Option<(HostName, bool)>,
+) -> Result<(OutputSize, Vec<Diagnostic>)> {
     let root = &pipeline.root;
     let staging = Staging::create(output, site.config.minify)?;
     Progress::add(&pipeline.progress.to_write, jobs.len());
@@ -179,7 +193,13 @@ pub fn write(
             .put(&rel, &bytes, &shown.display().to_string())
             .map_err(Error::one)?;
     }
-    staging.commit()
+    let size = staging.size();
+    let over = host.map_or_else(Vec::new, |(host, _)| hosts::check(&size, host));
+    if host.is_some_and(|(_, strict)| strict) && !over.is_empty() {
+        return Err(Error::Site(over));
+    }
+    staging.commit()?;
+    Ok((size, over))
 }
 
 /// A sink that counts the pages it is handed, for the progress line.

@@ -49,6 +49,9 @@ pub struct Config {
     pub broken_links: BrokenLinks,
     /// Make every warning an error (as `--strict` does).
     pub strict: bool,
+    /// The static host the site is published on, whose limits a build checks the output
+    /// against (else the host `wisdom deploy-config` wrote files for, if any).
+    pub host: Option<HostName>,
     /// Front matter keys whose values group notes, each with an index page and a page and
     /// feed per value (Hugo's default pair); `tags` is always one, and comes first.
     pub taxonomies: Vec<String>,
@@ -93,6 +96,15 @@ impl FeedFormat {
 pub enum FeedContent {
     Summary,
     Full,
+}
+
+/// A static host with published limits on what it serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HostName {
+    Github,
+    Netlify,
+    Cloudflare,
 }
 
 /// The taxonomy every site has.
@@ -140,6 +152,7 @@ impl Default for Config {
             og_images: true,
             broken_links: BrokenLinks::Warn,
             strict: false,
+            host: None,
             taxonomies: vec![TAGS.into(), "categories".into()],
             inline_tags: true,
             components: std::collections::BTreeMap::new(),
@@ -182,7 +195,7 @@ impl Config {
             Error::one(d.hint(
                 "valid keys: title, base_url, description, language, author, timezone, minify, \
                  highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, feeds, feed_content, \
-                 escape_html, search, og_images, broken_links (\"error\" or \"warn\"), strict, taxonomies, \
+                 escape_html, search, og_images, broken_links (\"error\" or \"warn\"), strict, host, taxonomies, \
                  inline_tags, [components], [extra]",
             ))
         })?;

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::HostName;
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::layout::OUTPUT_DIR;
 
@@ -250,6 +251,21 @@ pub fn cloudflare_settings(install: &Install) -> String {
         "In Cloudflare Pages, connect the repository and set:\n  Build command:          {command} && {} build --base-url \"$CF_PAGES_URL/\"\n  Build output directory: {OUTPUT_DIR}\n(Cloudflare keeps no folder of ours between builds: each deploy paints the social cards again; GitHub Actions and Netlify keep them.)\n",
         install.binary()
     )
+}
+
+/// The host a site publishes to, by the file `wisdom deploy-config` wrote for it.
+pub fn host_of(root: &Path) -> Option<HostName> {
+    let written_by = |rel: &str, host: &str| {
+        std::fs::read_to_string(root.join(rel))
+            .is_ok_and(|t| t.contains(&format!("wisdom deploy-config {host}")))
+    };
+    if written_by(GITHUB_WORKFLOW, "github") {
+        Some(HostName::Github)
+    } else if written_by(NETLIFY_CONFIG, "netlify") {
+        Some(HostName::Netlify)
+    } else {
+        None
+    }
 }
 
 /// `--upgrade`: the release that the host's file pins, at this `wisdom`'s version.

@@ -34,6 +34,8 @@ pub enum Kind {
     Math,
     /// A model's `config.json` or GGUF file that does not describe a model.
     ModelFile,
+    /// A written site past what its host serves (`output::hosts`).
+    HostLimit,
 }
 
 impl Kind {
@@ -53,6 +55,7 @@ impl Kind {
             Kind::ExternalLink => "broken external link",
             Kind::Math => "math error",
             Kind::ModelFile => "model file error",
+            Kind::HostLimit => "host limit",
         }
     }
 }

@@ -411,11 +411,12 @@ fn report_build(r: &wisdom::build::BuildReport, quiet: bool, verbose: bool) {
         n => format!(" ({n} not published: drafts, future or expired; see --drafts, --future)"),
     };
     eprintln!(
-        "Built {} notes, {} sections, {} tags in {} ms{left_out}",
+        "Built {} notes, {} sections, {} tags in {} ms: {}{left_out}",
         r.notes,
         r.sections,
         r.tags,
-        r.elapsed.as_millis()
+        r.elapsed.as_millis(),
+        r.size
     );
 }
 

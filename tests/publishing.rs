@@ -503,3 +503,46 @@ fn the_release_workflow_builds_every_platform_and_attaches_checked_archives() {
     assert!(last_stage.contains("ENTRYPOINT [\"/wisdom\"]"));
     assert!(docker.contains("cargo build --release --locked --target x86_64-unknown-linux-musl"));
 }
+
+#[test]
+fn the_summary_weighs_the_site_and_a_hosts_limit_is_a_warning_or_under_strict_an_error() {
+    let dir = site(&[
+        ("wisdom.toml", "title = \"Heavy\"\nhost = \"cloudflare\"\n"),
+        ("content/a.md", "---\ntitle: A\n---\nA video beside it.\n"),
+    ]);
+    let out = build_ok(dir.path());
+    let before = snapshot(&out);
+    // Cloudflare Pages serves files of at most 25 MiB.
+    write(dir.path(), "content/talk.mp4", &vec![7u8; 26 << 20]);
+    let run = build(dir.path());
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{said}");
+    assert!(said.contains("warning (host limit): talk.mp4 is 27.3 MB; Cloudflare Pages serves files of at most 25 MiB"), "{said}");
+    let summary = said.lines().last().unwrap();
+    assert!(
+        summary.starts_with("Built 1 notes") && summary.contains(" files, 27."),
+        "{summary}"
+    );
+
+    std::fs::remove_dir_all(&out).unwrap();
+    copy_back(&before, &out);
+    let strict = build_into(dir.path(), &out, &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(snapshot(&out), before, "the last good site stays");
+
+    // The host deploy-config wrote files for is the one checked when wisdom.toml names none.
+    let (site, _) = deploy_config("netlify", "https://github.com/acme/wisdom");
+    assert_eq!(
+        wisdom::deploy::host_of(site.path()),
+        Some(wisdom::config::HostName::Netlify)
+    );
+    assert_eq!(wisdom::deploy::host_of(dir.path()), None);
+}
+
+fn copy_back(files: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>, to: &Path) {
+    for (rel, bytes) in files {
+        let path = to.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}

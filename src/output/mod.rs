@@ -38,12 +38,17 @@ pub fn write_collected(
 }
 
 pub mod guard;
+pub mod hosts;
+
+pub use hosts::OutputSize;
 
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     minify: bool,
     written: Mutex<HashSet<String>>,
+    /// What was written, for the summary and the hosts' limits.
+    size: Mutex<OutputSize>,
     committed: bool,
 }
 
@@ -70,6 +75,7 @@ impl Staging {
             target: target.to_path_buf(),
             minify,
             written: Mutex::new(HashSet::new()),
+            size: Mutex::default(),
             committed: false,
         };
         staging
@@ -114,7 +120,21 @@ impl Staging {
     /// Writes a file unless one of the same path was written already.
     pub fn put(&self, rel: &str, bytes: &[u8], owner: &str) -> std::result::Result<(), Diagnostic> {
         self.claim(rel, owner)?;
-        write_file(&self.dir.join(rel), bytes)
+        write_file(&self.dir.join(rel), bytes)?;
+        self.count(rel, bytes.len() as u64);
+        Ok(())
+    }
+
+    fn count(&self, rel: &str, bytes: u64) {
+        self.size
+            .lock()
+            .expect("no panics while held")
+            .add(rel, bytes);
+    }
+
+    /// How many files, and how many bytes, the staged site holds so far.
+    pub fn size(&self) -> OutputSize {
+        self.size.lock().expect("no panics while held").clone()
     }
 
     /// Records that `rel` is written, or fails if it already was.
@@ -185,8 +205,10 @@ impl Sink for Staging {
         let file = self.dir.join(path);
         let mut out = BufWriter::with_capacity(1 << 16, create_file(&file)?);
         render(&mut out)?;
-        out.flush()
-            .map_err(|e| Diagnostic::new(Kind::Io, &file, e.to_string()))
+        let io = |e: std::io::Error| Diagnostic::new(Kind::Io, &file, e.to_string());
+        out.flush().map_err(io)?;
+        self.count(path, out.get_ref().metadata().map_err(io)?.len());
+        Ok(())
     }
 }
 

@@ -75,7 +75,7 @@ impl LiveSite {
         let output = options.output_dir();
         let mut deferred = BTreeSet::new();
         let jobs = defer_data(plan(&site), &mut deferred);
-        build::write(&site, &theme, &pipeline, &output, &jobs)?;
+        build::write(&site, &theme, &pipeline, &output, &jobs, None)?;
         Ok(LiveSite {
             options: options.clone(),
             pipeline,
