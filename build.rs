@@ -1,12 +1,21 @@
-//! `wisdom --version` names the commit and the target it was built from, so that a bug
-//! report or a deploy log says exactly which binary ran. The commit comes from git when the
-//! source is a clone, from `.cargo_vcs_info.json` when it is a published package, else from
-//! `WISDOM_COMMIT` (release builds set it), else it is "unknown".
+//! `wisdom --version` names the commit and the target a release build was made from, so that
+//! a bug report or a deploy log says exactly which binary ran. The commit is
+//! `WISDOM_COMMIT` (the release workflow sets it), else git's when the source is a clone,
+//! else `.cargo_vcs_info.json`'s in a published package, else "unknown".
 
 use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-env-changed=WISDOM_COMMIT");
+    // Only release builds name their commit: watching the branch would rebuild the crate
+    // (and every test) after each commit of a working day.
+    if std::env::var("PROFILE").as_deref() != Ok("release") {
+        println!("cargo:rerun-if-changed=build.rs");
+        println!("cargo:rustc-env=WISDOM_BUILD=a dev build");
+        let target = std::env::var("TARGET").unwrap_or_default();
+        println!("cargo:rustc-env=WISDOM_TARGET={target}");
+        return;
+    }
     // A new commit moves the branch that HEAD names (or packed-refs); editing files does not.
     let head = std::fs::read_to_string(".git/HEAD").unwrap_or_default();
     let branch = head
@@ -25,7 +34,7 @@ fn main() {
         .or_else(from_vcs_info)
         .unwrap_or_else(|| "unknown".into());
     let target = std::env::var("TARGET").unwrap_or_default();
-    println!("cargo:rustc-env=WISDOM_COMMIT={commit}");
+    println!("cargo:rustc-env=WISDOM_BUILD=commit {commit}");
     println!("cargo:rustc-env=WISDOM_TARGET={target}");
 }
 

@@ -7,11 +7,12 @@ use clap::{CommandFactory, Parser, Subcommand};
 use wisdom::build::{BuildOptions, build};
 use wisdom::report::{Style, render_error, render_warnings};
 
-/// `wisdom 0.1.0 (commit 1a2b3c4d5e6f, x86_64-unknown-linux-musl)`.
+/// `wisdom 0.1.0 (commit 1a2b3c4d5e6f, x86_64-unknown-linux-musl)`; a debug build says
+/// `a dev build` instead of its commit (see build.rs).
 const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
-    " (commit ",
-    env!("WISDOM_COMMIT"),
+    " (",
+    env!("WISDOM_BUILD"),
     ", ",
     env!("WISDOM_TARGET"),
     ")"
