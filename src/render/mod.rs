@@ -379,6 +379,10 @@ pub fn output_path(site: &Site, job: Job) -> String {
 /// Whether a job is a generated page that a note's page takes the place of
 /// (`Site::shadowed`).
 fn is_shadowed(site: &Site, job: Job) -> bool {
+    // Nearly every site has none: no path is made for each of its listing pages.
+    if site.shadowed.is_empty() {
+        return false;
+    }
     let path = match job {
         Job::Listing(listing, page) => listing_path(site, listing, page),
         Job::TaxonomyIndex(t) => site.taxonomies[t].path.clone(),
