@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::assets::csp::{Needs, Scanning};
 use crate::config::Config;
 use crate::config::HostName;
 use crate::content::Visibility;
@@ -81,7 +82,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .config
         .host
         .or_else(|| crate::deploy::host_of(&options.root));
-    let (size, over_limits) = write(
+    let written = write(
         &site,
         &theme,
         &pipeline,
@@ -89,7 +90,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &render::plan(&site),
         host.map(|h| (h, options.strict || site.config.strict)),
     )?;
-    site.warnings.extend(over_limits);
+    site.warnings.extend(written.over_limits);
     // A whole build drew every card the site has; the others were of notes since changed.
     pipeline.cards.prune();
     timings.lap("render and write");
@@ -101,7 +102,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         elapsed: started.elapsed(),
         stages: timings.stages,
         warnings: std::mem::take(&mut site.warnings),
-        size,
+        size: written.size,
     };
     // Freeing a 100,000-note model one note after another took a quarter of a second.
     std::mem::take(&mut site.notes)
@@ -164,7 +165,7 @@ pub fn write(
     output: &Path,
     jobs: &[render::Job],
     host: Option<(HostName, bool)>,
-) -> Result<(OutputSize, Vec<Diagnostic>)> {
+) -> Result<Written> {
     let root = &pipeline.root;
     let staging = Staging::create(output, site.config.minify)?;
     Progress::add(&pipeline.progress.to_write, jobs.len());
@@ -172,10 +173,12 @@ pub fn write(
         sink: &staging,
         progress: &pipeline.progress,
     };
-    render::render_jobs(site, theme, pipeline, jobs, &counted).map_err(Error::one)?;
+    let scanning = Scanning::new(&counted);
+    render::render_jobs(site, theme, pipeline, jobs, &scanning).map_err(Error::one)?;
+    let needs = scanning.into_needs();
     theme
         .assets
-        .write(&staging, site.config.base_path())
+        .write(&staging, site.config.base_path(), &needs)
         .map_err(Error::one)?;
     // `_headers` is the assets' (which start it with the site's lines).
     staging.copy_tree(
@@ -199,7 +202,20 @@ pub fn write(
         return Err(Error::Site(over));
     }
     staging.commit()?;
-    Ok((size, over))
+    Ok(Written {
+        size,
+        over_limits: over,
+        needs,
+    })
+}
+
+/// What [`write`] wrote.
+pub struct Written {
+    pub size: OutputSize,
+    /// The host's limits the output passes.
+    pub over_limits: Vec<Diagnostic>,
+    /// What the pages load from elsewhere, which `_headers`' policy allows.
+    pub needs: Needs,
 }
 
 /// A sink that counts the pages it is handed, for the progress line.

@@ -152,7 +152,7 @@
     var modelStart = hash.model === "custom" ? api.CUSTOM : pick(byId(api.models, hash.model || root.dataset.model), 0);
     var gpus = api.devices.filter(function (d) { return d.kind !== "cpu"; });
     var rams = api.devices.filter(function (d) { return d.kind === "cpu"; });
-    var form = el("form", { class: "calc-form", onsubmit: "return false" }, [
+    var form = el("form", { class: "calc-form" }, [
       select("model", "Model", api.models.map(function (m) { return m.name; })
         .concat(["Custom (by parameter count)", "From a config.json", "From a GGUF file"]), modelStart),
       number("params", "Parameters (billions, custom)", hash.params || 13, 0.001, 10000, "any"),
@@ -299,6 +299,8 @@
       update();
     }
 
+    // A handler, not an `onsubmit` attribute: the site's policy runs no inline code.
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("input", function (event) {
       if (event.target.name === "config") return readConfig(event.target.value);
       if (event.target.name !== "gguf") update();

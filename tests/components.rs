@@ -44,6 +44,10 @@ fn the_calculator_is_a_component_that_a_site_can_turn_off() {
     }
     let headers = std::fs::read_to_string(out.join("_headers")).unwrap();
     assert!(!headers.contains("calculator."), "{headers}");
+    assert!(
+        headers.contains("script-src 'self';"),
+        "no WebAssembly runs, so the policy does not allow it: {headers}"
+    );
     let page = html(&out, "wisdom/r1/index.html");
     assert!(select(&page, "figure.model-size").is_empty());
     assert!(!texts(&page, "nav a").contains(&"Calculator".to_string()));

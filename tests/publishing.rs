@@ -207,6 +207,17 @@ fn the_build_writes_redirects_and_headers_for_static_hosts() {
         headers.starts_with("/*\n  X-Frame-Options: DENY\n"),
         "{headers}"
     );
+    // The site's header replaces the built-in one; the built-in policy stays.
+    assert_eq!(headers.matches("X-Frame-Options").count(), 1, "{headers}");
+    let policy = headers
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Content-Security-Policy: "))
+        .unwrap_or_else(|| panic!("no policy:\n{headers}"));
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval';")
+            && policy.contains("frame-src 'none'"),
+        "{policy}"
+    );
     let style = asset(&out, "style.css").unwrap();
     assert_eq!(
         std::fs::read(out.join(&style)).unwrap(),

@@ -539,3 +539,39 @@ fn a_page_that_embeds_a_note_shows_the_notes_new_text() {
     let host = get(&server, "/wisdom/host/").2;
     assert!(host.contains("Alpha embedded anew."), "{host}");
 }
+
+#[test]
+fn a_frame_a_note_gains_while_serving_is_allowed_by_the_served_headers() {
+    let server = start();
+    let policy = |server: &Server| {
+        let headers = get(server, "/_headers").2;
+        let line = headers
+            .lines()
+            .find(|l| l.contains("Content-Security-Policy:"));
+        line.unwrap_or_default().to_string()
+    };
+    assert!(
+        policy(&server).contains("frame-src 'none'"),
+        "{}",
+        policy(&server)
+    );
+    // An edit in place (the note keeps its place in the site)…
+    let framed =
+        "Alpha first text.\n\n<iframe src=\"https://maps.example.org/embed?x=1\"></iframe>\n";
+    write(
+        &server.root,
+        "content/wisdom/a.md",
+        note("Alpha", "2024-01-03", &["ai"], framed).as_bytes(),
+    );
+    wait_for(|| policy(&server).contains("frame-src https://maps.example.org;"));
+    // …and a new note, which rebuilds the model.
+    let video = "<iframe src=\"https://player.vimeo.com/video/1\"></iframe>";
+    write(
+        &server.root,
+        "content/wisdom/b.md",
+        note("Beta", "2024-01-04", &["ai"], video).as_bytes(),
+    );
+    wait_for(|| {
+        policy(&server).contains("frame-src https://maps.example.org https://player.vimeo.com;")
+    });
+}

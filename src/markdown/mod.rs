@@ -16,8 +16,8 @@ use std::collections::{HashMap, HashSet};
 use std::iter::Peekable;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Options as CmarkOptions,
-    Parser, Tag, TagEnd,
+    Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, OffsetIter,
+    Options as CmarkOptions, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
@@ -275,6 +275,28 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                 let before = body[..range.start.min(body.len())].chars().next_back();
                 state.text_with_tags(text, before, &mut lines, range.start, options);
             }
+            Event::Start(Tag::Table(alignments)) => {
+                let unaligned = vec![Alignment::None; alignments.len()];
+                state.table = Table {
+                    alignments,
+                    ..Table::default()
+                };
+                state.push(Event::Start(Tag::Table(unaligned)), options);
+            }
+            Event::Start(Tag::TableHead | Tag::TableRow) | Event::End(TagEnd::TableHead) => {
+                state.table.head = matches!(event, Event::Start(Tag::TableHead));
+                state.table.column = 0;
+                state.push(event, options);
+            }
+            Event::Start(Tag::TableCell) => {
+                let cell = state.table.cell();
+                state.table.column += 1;
+                match cell {
+                    // pulldown-cmark closes the cell as it opened it (`</th>` or `</td>`).
+                    Some(tag) => state.push(Event::InlineHtml(tag.into()), options),
+                    None => state.push(event, options),
+                }
+            }
             Event::InlineMath(tex) => state.math(tex, false, &mut lines, range.start, options),
             Event::DisplayMath(tex) => state.math(tex, true, &mut lines, range.start, options),
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -470,6 +492,31 @@ struct State<'a> {
     /// Open links: their text holds no tags.
     in_link: usize,
     inline_tags: Vec<String>,
+    table: Table,
+}
+
+/// The open table: its columns' alignments, and where a cell is. A column's alignment is a
+/// class (`align-center`), not the `style` attribute pulldown-cmark writes, so that the
+/// site's Content-Security-Policy need not allow inline styles.
+#[derive(Default)]
+struct Table {
+    alignments: Vec<Alignment>,
+    head: bool,
+    column: usize,
+}
+
+impl Table {
+    /// The start tag of the next cell, when its column is aligned.
+    fn cell(&mut self) -> Option<String> {
+        let align = match self.alignments.get(self.column)? {
+            Alignment::None => return None,
+            Alignment::Left => "left",
+            Alignment::Center => "center",
+            Alignment::Right => "right",
+        };
+        let tag = if self.head { "th" } else { "td" };
+        Some(format!("<{tag} class=\"align-{align}\">"))
+    }
 }
 
 impl<'a> State<'a> {

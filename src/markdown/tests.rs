@@ -74,6 +74,33 @@ fn gfm_extensions_are_on() {
 }
 
 #[test]
+fn aligned_table_columns_are_classes_not_inline_styles() {
+    let r = md("| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n| 5 |\n");
+    assert!(!r.html.contains("style="), "{}", r.html);
+    for (tag, align) in [("th", "left"), ("th", "center"), ("th", "right")] {
+        assert!(
+            r.html.contains(&format!("<{tag} class=\"align-{align}\">")),
+            "{}",
+            r.html
+        );
+    }
+    assert!(
+        r.html.contains(
+            "<td class=\"align-center\">2</td><td class=\"align-right\">3</td><td>4</td>"
+        ),
+        "{}",
+        r.html
+    );
+    // A short row: its cells take their columns' alignment, the missing ones are empty.
+    assert!(
+        r.html
+            .contains("<tr><td class=\"align-left\">5</td><td class=\"align-center\"></td>"),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
 fn summary_stops_at_more_marker() {
     let r = md("First *para*.\n\nSecond.\n\n<!--more-->\n\nHidden.\n");
     assert_eq!(r.summary, "<p>First <em>para</em>.</p>\n<p>Second.</p>");

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::assets::Assets;
+use crate::assets::csp::{Needs, Scanning};
 use crate::build::{self, BuildOptions};
 use crate::components;
 use crate::config::FeedContent;
@@ -37,6 +38,9 @@ pub struct LiveSite {
     /// whole site, and a tab loads it only when searching or opening the explorer or graph;
     /// a card is for other sites). See [`Job::is_deferrable`].
     deferred: BTreeSet<Job>,
+    /// What the served pages load from elsewhere: `_headers` allows it (the dev server
+    /// sends no such headers, but its folder is what a deploy would get).
+    needs: Needs,
 }
 
 /// What a change did.
@@ -75,7 +79,7 @@ impl LiveSite {
         let output = options.output_dir();
         let mut deferred = BTreeSet::new();
         let jobs = defer_data(plan(&site), &mut deferred);
-        build::write(&site, &theme, &pipeline, &output, &jobs, None)?;
+        let needs = build::write(&site, &theme, &pipeline, &output, &jobs, None)?.needs;
         Ok(LiveSite {
             options: options.clone(),
             pipeline,
@@ -85,6 +89,7 @@ impl LiveSite {
             site,
             pending: BTreeSet::new(),
             deferred,
+            needs,
         })
     }
 
@@ -212,12 +217,7 @@ impl LiveSite {
         // What was owed of the old site, and what this change owes, as jobs of the new one.
         let mut owed = renumber(&self.deferred, &self.site, &new_site);
         let jobs = defer_data(jobs, &mut owed);
-        let sink = InPlace {
-            dir: &self.output,
-            minify: new_site.config.minify,
-        };
-        render::render_jobs(&new_site, theme_ref, &self.pipeline, &jobs, &sink)
-            .map_err(Error::one)?;
+        let needs = self.render_in_place(&new_site, theme_ref, &jobs)?;
 
         let mut written = jobs.len();
         if !same_files(&self.site, &new_site) {
@@ -242,6 +242,7 @@ impl LiveSite {
         }
         self.deferred = owed;
         self.site = new_site;
+        self.allow(needs)?;
         Ok(written)
     }
 
@@ -251,7 +252,7 @@ impl LiveSite {
             dir: &self.output,
             minify: site.config.minify,
         };
-        new.write(&sink, site.config.base_path())
+        new.write(&sink, site.config.base_path(), &self.needs)
             .map_err(Error::one)?;
         let mut written = new.iter().count() + 1;
         for old in self.theme.assets.iter() {
@@ -261,6 +262,37 @@ impl LiveSite {
             }
         }
         Ok(written)
+    }
+
+    /// Renders `jobs` of `site` into the served folder; returns what the pages load from
+    /// elsewhere.
+    fn render_in_place(&self, site: &Site, theme: &Theme, jobs: &[Job]) -> Result<Needs> {
+        let sink = InPlace {
+            dir: &self.output,
+            minify: site.config.minify,
+        };
+        let scanning = Scanning::new(&sink);
+        render::render_jobs(site, theme, &self.pipeline, jobs, &scanning).map_err(Error::one)?;
+        Ok(scanning.into_needs())
+    }
+
+    /// Rewrites `_headers` when rendered pages load something new from elsewhere (a note
+    /// now embeds a video), so that the policy allows it.
+    fn allow(&mut self, needs: Needs) -> Result<()> {
+        let mut all = self.needs.clone();
+        all.merge(needs);
+        if all != self.needs {
+            self.needs = all;
+            let sink = InPlace {
+                dir: &self.output,
+                minify: self.site.config.minify,
+            };
+            let base_path = self.site.config.base_path();
+            (self.theme.assets)
+                .write_headers(&sink, base_path, &self.needs)
+                .map_err(Error::one)?;
+        }
+        Ok(())
     }
 
     /// Writes a batch of what was left for after the reload message (the site-wide data
@@ -313,12 +345,8 @@ impl LiveSite {
         };
         let jobs = jobs_for_notes(&self.site, &edit.ids, edit.lastmod_moved, shown);
         let jobs = defer_data(jobs, &mut self.deferred);
-        let sink = InPlace {
-            dir: &self.output,
-            minify: self.site.config.minify,
-        };
-        render::render_jobs(&self.site, &self.theme, &self.pipeline, &jobs, &sink)
-            .map_err(Error::one)?;
+        let needs = self.render_in_place(&self.site, &self.theme, &jobs)?;
+        self.allow(needs)?;
         Ok(Some(jobs.len()))
     }
 

@@ -205,6 +205,8 @@ pub fn open_page(browser: &str, url: &str) -> (Kill, DevTools, tempfile::TempDir
             "--disable-component-update",
             "--no-first-run",
             "--disable-sync",
+            // Tests talk to 127.0.0.1 only: a video's thumbnail or player goes nowhere.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
             &format!("--remote-debugging-port={devtools_port}"),
             &format!("--user-data-dir={}", profile.path().display()),
             url,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 pub mod browser;
 pub mod release;
 pub mod serving;
+pub mod static_host;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

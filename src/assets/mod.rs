@@ -6,6 +6,13 @@
 //!
 //! A file of the same name in the site's `static/` replaces a built-in one (and is hashed
 //! in its place); everything else in `static/` is copied as it is.
+//!
+//! `_headers` (read by Netlify and Cloudflare Pages) starts with the site's own
+//! `static/_headers`, then the built-in rules for every header the site's file does not
+//! set: the WebAssembly type, safe defaults, the security headers with the policy of
+//! [`csp`], and the assets' cache.
+
+pub mod csp;
 
 use std::path::Path;
 
@@ -15,17 +22,24 @@ use crate::layout::{CONFIG_FILE, HEADERS_FILE, STATIC_DIR};
 use crate::markdown::highlight;
 use crate::output::Sink;
 
-/// The first lines of `_headers`; the site's own `static/_headers` replaces them, and the
-/// cache rules of the assets follow either.
-static BUILTIN_HEADERS: &str = include_str!("../static/_headers");
+/// The built-in rules of `_headers`, for the headers a site's own file does not set.
+static BUILTIN_HEADERS: &str = include_str!("_headers");
+
+/// The security headers every page gets besides the policy: no page of the theme is
+/// meant to be framed (clickjacking), and no page asks for the camera and the like.
+/// (Fullscreen and autoplay stay allowed: a video player in a frame asks for them.)
+const SECURITY_HEADERS: &[&str] = &[
+    "X-Frame-Options: DENY",
+    "Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+];
 
 /// The default theme's static files, written unless the site has a file of the same name.
 pub static BUILTIN_STATIC: &[(&str, &[u8])] = &[
-    ("style.css", include_bytes!("../static/style.css")),
-    ("search.js", include_bytes!("../static/search.js")),
-    ("toc.js", include_bytes!("../static/toc.js")),
-    ("preview.js", include_bytes!("../static/preview.js")),
-    ("explorer.js", include_bytes!("../static/explorer.js")),
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("search.js", include_bytes!("../../static/search.js")),
+    ("toc.js", include_bytes!("../../static/toc.js")),
+    ("preview.js", include_bytes!("../../static/preview.js")),
+    ("explorer.js", include_bytes!("../../static/explorer.js")),
 ];
 
 /// Where the highlighting stylesheet comes from (no file: made from the configured themes).
@@ -39,11 +53,11 @@ pub struct Asset {
     pub bytes: Vec<u8>,
 }
 
-/// The site's assets, by name, and the text `_headers` starts with.
+/// The site's assets, by name, and its own `static/_headers`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Assets {
     list: Vec<Asset>,
-    headers: String,
+    site_headers: Option<String>,
 }
 
 impl Assets {
@@ -91,14 +105,13 @@ impl Assets {
                 }
             })
             .collect();
-        let headers = site_file(HEADERS_FILE)
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_else(|| BUILTIN_HEADERS.to_string());
+        let site_headers =
+            site_file(HEADERS_FILE).map(|b| String::from_utf8_lossy(&b).into_owned());
         if !errors.is_empty() {
             return Err(errors);
         }
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Assets { list, headers })
+        Ok(Assets { list, site_headers })
     }
 
     /// The hashed file name of the asset called `name`.
@@ -123,18 +136,58 @@ impl Assets {
         static_rel == HEADERS_FILE || self.get(static_rel).is_some()
     }
 
-    /// Writes every asset under its hashed name, and `_headers`.
-    pub fn write(&self, sink: &dyn Sink, base_path: &str) -> Result<(), Diagnostic> {
+    /// Writes every asset under its hashed name, and `_headers` with the policy that
+    /// `needs` (what the written pages load) asks for.
+    pub fn write(
+        &self,
+        sink: &dyn Sink,
+        base_path: &str,
+        needs: &csp::Needs,
+    ) -> Result<(), Diagnostic> {
         for asset in &self.list {
             sink.write(&asset.file, asset.bytes.clone())?;
         }
-        sink.write(HEADERS_FILE, self.headers(base_path).into_bytes())
+        self.write_headers(sink, base_path, needs)
     }
 
-    /// The `_headers` file: the site's lines (or the built-in ones), then a year-long,
-    /// immutable cache for every hashed asset, which never changes under its name.
-    pub fn headers(&self, base_path: &str) -> String {
-        let mut out = self.headers.trim_end().to_string();
+    pub fn write_headers(
+        &self,
+        sink: &dyn Sink,
+        base_path: &str,
+        needs: &csp::Needs,
+    ) -> Result<(), Diagnostic> {
+        sink.write(HEADERS_FILE, self.headers(base_path, needs).into_bytes())
+    }
+
+    /// The `_headers` file: the site's lines; the built-in rules, each header only if the
+    /// site's file does not set it (hosts would send both, and browsers enforce every
+    /// policy they get, so a site could never loosen ours); then a year-long, immutable
+    /// cache for every hashed asset, which never changes under its name.
+    pub fn headers(&self, base_path: &str, needs: &csp::Needs) -> String {
+        let site = self.site_headers.as_deref().unwrap_or_default();
+        let taken: Vec<String> = header_lines(site)
+            .filter_map(|(_, line)| line.split_once(':'))
+            .map(|(name, _)| name.trim().to_ascii_lowercase())
+            .collect();
+        let policy = format!(
+            "Content-Security-Policy: {}",
+            needs.policy(self.runs_wasm())
+        );
+        let security = SECURITY_HEADERS.iter().copied().chain([policy.as_str()]);
+        let mut out = site.trim_end().to_string();
+        out.push_str("\n# wisdom's rules, for each header that static/_headers does not set.");
+        let mut rule = "";
+        for (path, line) in header_lines(BUILTIN_HEADERS).chain(security.map(|l| ("/*", l))) {
+            let name = line.split_once(':').map_or(line, |(n, _)| n).trim();
+            if taken.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                continue;
+            }
+            if path != rule {
+                out.push_str(&format!("\n{path}"));
+                rule = path;
+            }
+            out.push_str(&format!("\n  {line}"));
+        }
         out.push_str(
             "\n# Files named with a hash of their content never change: cache them for a year.\n",
         );
@@ -144,8 +197,30 @@ impl Assets {
                 asset.file
             ));
         }
-        out
+        out.trim_start().to_string()
     }
+
+    /// Whether a page may run WebAssembly (the calculator's): the policy allows it then.
+    fn runs_wasm(&self) -> bool {
+        self.list.iter().any(|a| a.name.ends_with(".wasm"))
+    }
+}
+
+/// The header lines of a `_headers` file with the path of their rule: (`/*`,
+/// `X-Frame-Options: DENY`). Comments and blank lines are left out.
+fn header_lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut path = "";
+    text.lines().filter_map(move |line| {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            None
+        } else if line.starts_with(char::is_whitespace) {
+            Some((path, trimmed))
+        } else {
+            path = trimmed;
+            None
+        }
+    })
 }
 
 /// `style.css` → `style.1a2b3c4d5e.css`: ten hex digits of the SHA-1 of the bytes (a
@@ -193,13 +268,49 @@ mod tests {
         assert!(assets.file(SYNTAX_CSS).is_some());
         assert!(assets.is_replaced_by("style.css") && assets.is_replaced_by(HEADERS_FILE));
         assert!(!assets.is_replaced_by("site.css"));
-        let headers = assets.headers("/");
+        let headers = assets.headers("/", &csp::Needs::default());
         for asset in assets.iter() {
             assert!(headers.contains(&format!(
                 "/{}\n  Cache-Control: public, max-age=31536000, immutable",
                 asset.file
             )));
         }
-        assert!(headers.starts_with(BUILTIN_HEADERS.lines().next().unwrap()));
+        assert!(
+            headers.contains(
+                "Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval';"
+            ),
+            "{headers}"
+        );
+    }
+
+    #[test]
+    fn a_header_the_site_sets_replaces_the_builtin_one_and_the_rest_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("static")).unwrap();
+        let own = "/*\n  content-security-policy: default-src *\n  X-Frame-Options: SAMEORIGIN\n/a/*\n  X-Robots-Tag: noindex\n";
+        std::fs::write(dir.path().join("static/_headers"), own).unwrap();
+        let assets = Assets::collect(dir.path(), &Config::default(), std::iter::empty()).unwrap();
+        let headers = assets.headers("/", &csp::Needs::default());
+        assert!(headers.starts_with(own), "{headers}");
+        let rules: Vec<(&str, &str)> = header_lines(&headers)
+            .filter(|(_, line)| !line.starts_with("Cache-Control"))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("/*", "content-security-policy: default-src *"),
+                ("/*", "X-Frame-Options: SAMEORIGIN"),
+                ("/a/*", "X-Robots-Tag: noindex"),
+                ("/*.wasm", "Content-Type: application/wasm"),
+                ("/*", "X-Content-Type-Options: nosniff"),
+                ("/*", "Referrer-Policy: strict-origin-when-cross-origin"),
+                ("/*", SECURITY_HEADERS[1]),
+            ],
+            "{headers}"
+        );
+        assert!(
+            !assets.runs_wasm(),
+            "no calculator: no WebAssembly in the policy"
+        );
     }
 }
