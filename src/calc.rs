@@ -95,9 +95,12 @@ pub struct DeviceFit {
     pub gpu_layers: u64,
     /// Blocks, counting the output layer.
     pub layers: u64,
-    /// Estimates, with the rest in 64 GB of dual-channel RAM where it does not fit.
+    /// Estimates, with the rest in 64 GB of dual-channel RAM where it does not fit, and the
+    /// ranges that the published runs' spread gives them.
     pub decode_tokens_per_s: f64,
     pub prompt_tokens_per_s: f64,
+    pub decode_range: [f64; 2],
+    pub prompt_range: [f64; 2],
 }
 
 /// The run on the machine given with `--device`, `--gpus` and `--ram`.
@@ -114,6 +117,8 @@ pub struct RunPlan {
     pub fits: bool,
     pub decode_tokens_per_s: f64,
     pub prompt_tokens_per_s: f64,
+    pub decode_range: [f64; 2],
+    pub prompt_range: [f64; 2],
     pub llama_server: String,
     pub ollama: String,
 }
@@ -182,6 +187,8 @@ pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
                 layers: arch.layers + 1,
                 decode_tokens_per_s: rounded(p.decode_tokens_per_s),
                 prompt_tokens_per_s: rounded(p.prompt_tokens_per_s),
+                decode_range: range(&p.decode),
+                prompt_range: range(&p.prompt),
             }
         })
         .collect();
@@ -199,6 +206,8 @@ pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
             fits: p.fits,
             decode_tokens_per_s: rounded(p.decode_tokens_per_s),
             prompt_tokens_per_s: rounded(p.prompt_tokens_per_s),
+            decode_range: range(&p.decode),
+            prompt_range: range(&p.prompt),
             llama_server: run::LlamaServer {
                 file: sized.file_name.as_deref().unwrap_or("MODEL.gguf"),
                 run: &run,
@@ -538,9 +547,10 @@ pub fn table(e: &Estimate) -> String {
         );
         let _ = writeln!(
             out,
-            "  about {} tokens/s generating, {} tokens/s reading the prompt (estimates)",
-            speed(r.decode_tokens_per_s),
-            speed(r.prompt_tokens_per_s)
+            "  {} tokens/s generating, {} tokens/s reading a prompt (estimates: most published \
+             runs fall in these ranges)",
+            speed_range(r.decode_range),
+            speed_range(r.prompt_range)
         );
         let _ = writeln!(out, "  {}\n  Ollama: {}", r.llama_server, r.ollama);
     }
@@ -557,18 +567,27 @@ pub fn table(e: &Estimate) -> String {
             "no".to_string()
         };
         let tokens = if d.runs {
-            speed(d.decode_tokens_per_s)
+            speed_range(d.decode_range)
         } else {
             "–".to_string()
         };
         let _ = writeln!(
             out,
-            "  {:<34}{:>8} GiB usable  {tokens:>7}  {verdict}",
+            "  {:<34}{:>8} GiB usable  {tokens:>11}  {verdict}",
             d.name,
             gib(d.usable_bytes),
         );
     }
     out
+}
+
+/// `110–160`.
+fn speed_range([low, high]: [f64; 2]) -> String {
+    format!("{}–{}", speed(low), speed(high))
+}
+
+fn range(s: &run::Speed) -> [f64; 2] {
+    [rounded(s.low), rounded(s.high)]
 }
 
 fn speed(tokens_per_s: f64) -> String {

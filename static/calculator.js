@@ -59,8 +59,8 @@
         var args = [s.model, s.params, s.format, s.context, s.batch, s.cache, s.device, s.gpus, s.ram, s.ngl, s.moe];
         var plan = [];
         if (e.plan.apply(null, [0].concat(args))) {
-          var view = new DataView(e.memory.buffer, e.output_ptr(), 56);
-          for (var i = 0; i < 7; i++) plan.push(view.getFloat64(8 * i, true));
+          var view = new DataView(e.memory.buffer, e.output_ptr(), 88);
+          for (var i = 0; i < 11; i++) plan.push(view.getFloat64(8 * i, true));
         }
         var command = function (which) { return text(e.output_ptr(), e.plan.apply(null, [which].concat(args))); };
         var weights = figure(1), kv = run(0), compute = run(1);
@@ -69,6 +69,7 @@
           bits: figure(2), layers: figure(5) + 1,
           gpuLayers: plan[0], vram: plan[1], ram: plan[2], fits: plan[3] === 1,
           decode: plan[4], prompt: plan[5], moeLayers: plan[6],
+          decodeRange: [plan[7], plan[8]], promptRange: [plan[9], plan[10]],
           command: command(1), ollama: command(2)
         };
       }
@@ -102,6 +103,8 @@
   var GB = 1e9, GIB = Math.pow(2, 30);
   function fmt(bytes, unit) { return isFinite(bytes) ? (bytes / unit).toFixed(2) : "–"; }
   function speed(x) { return !isFinite(x) || x <= 0 ? "–" : x >= 10 ? x.toFixed(0) : x.toFixed(1); }
+  // "110–160": the range the published runs' spread gives an estimate.
+  function range(r) { return speed(r[0]) + "–" + speed(r[1]); }
 
   // The file size of every GGUF format of the model, as the build-time card draws it, with
   // a line at the memory of the chosen device (all its GPUs, or RAM).
@@ -267,7 +270,7 @@
         ? (r.fits ? "Runs" : "Does not fit") + " with " + r.gpuLayers + " of " + r.layers + " blocks on " + where + " (" + fmt(r.vram, GIB) + " GiB each), the rest in system RAM (" + fmt(r.ram, GIB) + " GiB)."
         : (r.fits ? "Fits on " : "Does not fit on ") + where + " (" + fmt(r.vram + r.ram, GIB) + " GiB).";
       speedLine.textContent = r.fits && isFinite(r.decode)
-        ? "About " + speed(r.decode) + " tokens/s generating and " + speed(r.prompt) + " tokens/s reading the prompt (estimates from bandwidth and compute)."
+        ? range(r.decodeRange) + " tokens/s generating, " + range(r.promptRange) + " tokens/s reading a prompt (estimates for llama.cpp, from published runs; most fall in these ranges)."
         : "";
       speedLine.dataset.decode = String(r.decode);
       command.firstChild.textContent = isFinite(r.total) ? r.command + "\n# Ollama: " + r.ollama : "";

@@ -201,11 +201,19 @@ fn wasm_grid() {
             );
             assert_eq!(got[1], native.vram_per_gpu as f64);
             assert_eq!(got[2], native.ram as f64);
-            assert_eq!(
-                got[4], native.decode_tokens_per_s,
-                "{} on {}",
-                preset.id, device.id
-            );
+            // Speeds and their ranges, as the native crate gives them.
+            let speeds = [
+                native.decode_tokens_per_s,
+                native.prompt_tokens_per_s,
+                native.cpu_moe_layers as f64,
+                native.decode.low,
+                native.decode.high,
+                native.prompt.low,
+                native.prompt.high,
+            ];
+            assert_eq!(got[4..], speeds, "{} on {}", preset.id, device.id);
+            assert!(native.decode.low < native.decode_tokens_per_s);
+            assert!(native.decode.high > native.decode_tokens_per_s);
         }
     }
     // A custom model by parameter count, past the presets.

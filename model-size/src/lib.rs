@@ -23,7 +23,7 @@ pub mod tensors;
 mod wasm;
 
 pub use formats::TensorType;
-pub use memory::{CACHE_TYPES, CacheType, DEVICES, Device, DeviceKind, Run};
+pub use memory::{CACHE_TYPES, CacheType, DEVICES, Device, DeviceKind, Line, Run};
 pub use models::{Architecture, PRESETS, Preset, preset};
 pub use quant::{FORMATS, FileType, Format, Recipe};
 pub use rules::Mix;

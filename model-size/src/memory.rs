@@ -30,7 +30,7 @@ impl CacheType {
             .find(|c| c.id().eq_ignore_ascii_case(id.trim()))
     }
 
-    const fn tensor_type(self) -> TensorType {
+    pub(crate) const fn tensor_type(self) -> TensorType {
         match self {
             CacheType::F16 => TensorType::F16,
             CacheType::Q8_0 => TensorType::Q8_0,
@@ -102,6 +102,24 @@ pub struct Device {
     pub flops: u64,
     /// Which chip or memory the figures are of.
     pub detail: &'static str,
+    /// Which line of chips it is of: the speed model's efficiencies differ by line.
+    pub line: Line,
+}
+
+/// A device's line of chips. llama.cpp reaches a smaller share of the data sheet's figures
+/// on professional NVIDIA cards (which hold lower clocks at their power limit), on
+/// data-centre ones (HBM, and tensor cores that its kernels do not use fully) and on Apple's
+/// first generation, as the published runs show (`run::speed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    /// GeForce cards, Apple M2 and later, CPUs.
+    Consumer,
+    /// Workstation and GDDR data-centre cards: RTX A6000, RTX 6000 Ada, L40S.
+    Workstation,
+    /// HBM data-centre cards: A100, H100, H200.
+    DataCenter,
+    /// Apple M1, M1 Pro, Max and Ultra.
+    AppleM1,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +159,13 @@ const fn device(spec: Spec) -> Device {
         bandwidth: gb_per_s * GB,
         flops: gflops * GFLOPS,
         detail,
+        line: Line::Consumer,
     }
+}
+
+const fn of_line(mut device: Device, line: Line) -> Device {
+    device.line = line;
+    device
 }
 
 use DeviceKind::{Apple, Cpu, Gpu};
@@ -209,36 +233,45 @@ pub const DEVICES: &[Device] = &[
         419000,
         "GB202",
     )),
-    device((
-        "rtx-6000-ada",
-        "RTX 6000 Ada 48 GB",
-        48 * GIB,
-        "48 GB",
-        Gpu,
-        960,
-        364000,
-        "AD102",
-    )),
-    device((
-        "h100-80",
-        "A100/H100 80 GB",
-        80 * GIB,
-        "80 GB",
-        Gpu,
-        2039,
-        312000,
-        "A100 80 GB figures",
-    )),
-    device((
-        "h200",
-        "H200 141 GB",
-        141 * GB,
-        "141 GB",
-        Gpu,
-        4800,
-        989000,
-        "GH100",
-    )),
+    of_line(
+        device((
+            "rtx-6000-ada",
+            "RTX 6000 Ada 48 GB",
+            48 * GIB,
+            "48 GB",
+            Gpu,
+            960,
+            364000,
+            "AD102",
+        )),
+        Line::Workstation,
+    ),
+    of_line(
+        device((
+            "h100-80",
+            "A100/H100 80 GB",
+            80 * GIB,
+            "80 GB",
+            Gpu,
+            2039,
+            312000,
+            "A100 80 GB figures",
+        )),
+        Line::DataCenter,
+    ),
+    of_line(
+        device((
+            "h200",
+            "H200 141 GB",
+            141 * GB,
+            "141 GB",
+            Gpu,
+            4800,
+            989000,
+            "GH100",
+        )),
+        Line::DataCenter,
+    ),
     device((
         "mac-16",
         "Mac 16 GB",

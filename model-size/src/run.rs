@@ -7,52 +7,20 @@
 //! blocks evenly (`--tensor-split` by layer); `--n-cpu-moe N` keeps the routed experts of
 //! the first N blocks in system RAM; the token embedding stays in RAM.
 //!
-//! Speed is an estimate, labelled as one. Generating a token reads every weight it uses once
-//! (a MoE block only its active experts) and the KV cache, so a token takes
-//! `Σ bytes read on a device ÷ (its bandwidth × efficiency)`: blocks on several GPUs run one
-//! after another, so more GPUs add memory, not speed. Reading a prompt is compute: `2 ×
-//! active parameters` operations a token at a fraction of the device's FP16 rate; blocks in
-//! RAM are streamed to the GPU for each 512-token batch over PCIe. The efficiencies are
-//! measured (see `EFFICIENCY` and the README): llama.cpp reads memory at 65-80 % of the
-//! rated bandwidth.
+//! How fast it runs is `speed`'s: this module says what a token reads and computes on each
+//! device ([`speed::Work`]), `speed` how long that takes, with a range.
 
 use core::fmt;
 
-use crate::gguf::Gguf;
+use crate::gguf::{Gguf, tensor_type};
 use crate::memory::{self, CacheType, Device, DeviceKind, Run};
 use crate::models::Architecture;
 use crate::quant::Format;
 use crate::tensors::Role;
 
-/// Fraction of the rated bandwidth that token generation reaches, by kind of device:
-/// llama-bench's tg128 over `bandwidth ÷ bytes read per token` for Llama 3.1 8B Q4_K_M on
-/// an M4 Mac mini (20.9 t/s) and LLaMA 7B Q4_0 on DDR5-6400 (18.3 t/s); CUDA GPUs as Apple.
-pub const EFFICIENCY: [(DeviceKind, f64); 3] = [
-    (DeviceKind::Gpu, 0.75),
-    (DeviceKind::Apple, 0.8),
-    (DeviceKind::Cpu, 0.65),
-];
-
-/// Fraction of the FP16 rate that prompt processing reaches (pp512): the M4 Mac mini's 224.8
-/// tokens/s for Llama 3.1 8B (brand-o/normiebench#3), the i9-13900K's 55.2 tokens/s for
-/// LLaMA 7B (ggml-org/llama.cpp#34, 32 threads, about 1 TFLOPS); CUDA GPUs, with no
-/// measurement at hand, at half.
-const COMPUTE_EFFICIENCY: [(DeviceKind, f64); 3] = [
-    (DeviceKind::Gpu, 0.5),
-    (DeviceKind::Apple, 0.8),
-    (DeviceKind::Cpu, 0.75),
-];
-/// PCIe 4.0 ×16, as measured copies reach it.
-const PCIE_BYTES_PER_S: f64 = 25e9;
-/// llama.cpp's default micro-batch.
-const UBATCH: f64 = 512.0;
-
-fn efficiency(table: &[(DeviceKind, f64)], kind: DeviceKind) -> f64 {
-    table
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or(0.7, |(_, e)| *e)
-}
+pub mod speed;
+use speed::{FAMILIES, Family, Work};
+pub use speed::{FITTED, Speed, Speeds};
 
 /// The machine and llama.cpp's placement options.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,16 +73,32 @@ pub struct Plan {
     pub decode_tokens_per_s: f64,
     /// Tokens a second while reading the prompt (an estimate).
     pub prompt_tokens_per_s: f64,
+    /// Both with the range the published runs' spread gives them.
+    pub decode: Speed,
+    pub prompt: Speed,
 }
 
-/// One block's share: weights a token always reads, routed experts, KV cache; and the
-/// parameters a token uses.
+/// One block's share: weights a token always reads, routed experts (all of them), the KV
+/// cache; and the parameters of a token's products, by storage family.
 #[derive(Debug, Clone, Copy, Default)]
 struct Block {
-    weights: u64,
-    experts: u64,
+    weights: [u64; FAMILIES],
+    experts: [u64; FAMILIES],
     kv: u64,
-    active_params: u64,
+    dense_params: [u64; FAMILIES],
+    /// The routed experts' parameters a token uses (its active experts').
+    routed_params: [u64; FAMILIES],
+    moe: bool,
+}
+
+impl Block {
+    fn weight_bytes(&self) -> u64 {
+        self.weights.iter().sum()
+    }
+
+    fn expert_bytes(&self) -> u64 {
+        self.experts.iter().sum()
+    }
 }
 
 /// What is placed: a model sized from its shape and a format, or a GGUF file's header
@@ -145,31 +129,49 @@ fn blocks(model: &Model, run: &Run, f: impl FnMut(u64, Block)) -> u64 {
 fn file_blocks(g: &Gguf, run: &Run, mut f: impl FnMut(u64, Block)) -> u64 {
     let arch = &g.arch;
     let layers = arch.layers.max(1);
+    // The file says how many bytes of each type it has, not where: each block gets its
+    // share of every storage family.
+    let (mut bytes, mut params) = ([0f64; FAMILIES], [0f64; FAMILIES]);
+    for (id, &stored) in g.bytes_by_type.iter().enumerate() {
+        if let Some(t) = tensor_type(id as u32).filter(|_| stored > 0) {
+            let (block_bytes, block_weights) = t.block();
+            bytes[Family::of(t) as usize] += stored as f64;
+            params[Family::of(t) as usize] +=
+                stored as f64 / block_bytes as f64 * block_weights as f64;
+        }
+    }
+    let split = |total: u64, by: &[f64; FAMILIES]| {
+        let sum: f64 = by.iter().sum();
+        by.map(|x| {
+            if sum > 0.0 {
+                (total as f64 * x / sum) as u64
+            } else {
+                0
+            }
+        })
+    };
     let inner = g.tensor_bytes - g.embedding_bytes - g.output_bytes;
     let experts = g.expert_bytes / layers;
-    let inner_params = g.active_params().saturating_sub(g.outer_params);
+    let routed = g.active_params() - (g.params - g.expert_params);
+    let dense = (g.params - g.expert_params).saturating_sub(g.outer_params);
+    let dense_layers = arch.moe.map_or(layers, |m| m.dense_layers);
     for layer in 0..layers {
-        f(
-            layer,
-            finish(
-                arch,
-                run,
-                layer,
-                Block {
-                    weights: inner / layers - experts,
-                    experts,
-                    kv: 0,
-                    active_params: inner_params / layers,
-                },
-            ),
-        );
+        let block = Block {
+            weights: split(inner / layers - experts, &bytes),
+            experts: split(experts, &bytes),
+            kv: 0,
+            dense_params: split(dense / layers, &params),
+            routed_params: split(routed / layers, &params),
+            moe: arch.moe.is_some() && layer >= dense_layers,
+        };
+        f(layer, finish(arch, run, layer, block));
     }
     let tied = if g.has_output { 0 } else { g.embedding_bytes };
     f(
         layers,
         Block {
-            weights: g.output_bytes + tied,
-            active_params: arch.vocab * arch.hidden,
+            weights: split(g.output_bytes + tied, &bytes),
+            dense_params: split(arch.vocab * arch.hidden, &params),
             ..Block::default()
         },
     );
@@ -186,35 +188,39 @@ fn shape_blocks(
     let mut current_layer = 0;
     let mut embedding = 0;
     let mut output = Block::default();
-    let active = |t: &crate::tensors::Tensor| match arch.moe {
-        Some(m) if t.experts > 1 => t.elements() / t.experts * m.active,
-        _ => t.elements(),
-    };
-    crate::for_each_stored(arch, format, |t, _, stored| match t.layer {
-        None if t.role == Role::TokenEmbd => {
-            embedding += stored;
-            // A tied embedding is also the output layer: llama.cpp puts a copy there.
-            if arch.tied_embeddings {
-                output.weights += stored;
-                output.active_params += t.elements();
+    crate::for_each_stored(arch, format, |t, ty, stored| {
+        let family = Family::of(ty) as usize;
+        match t.layer {
+            None if t.role == Role::TokenEmbd => {
+                embedding += stored;
+                // A tied embedding is also the output layer: llama.cpp puts a copy there.
+                if arch.tied_embeddings {
+                    output.weights[family] += stored;
+                    output.dense_params[family] += t.elements();
+                }
             }
-        }
-        None => {
-            output.weights += stored;
-            output.active_params += t.elements();
-        }
-        Some(layer) => {
-            if layer != current_layer {
-                f(current_layer, finish(arch, run, current_layer, current));
-                current = Block::default();
-                current_layer = layer;
+            None => {
+                output.weights[family] += stored;
+                output.dense_params[family] += t.elements();
             }
-            if t.experts > 1 {
-                current.experts += stored;
-            } else {
-                current.weights += stored;
+            Some(layer) => {
+                if layer != current_layer {
+                    f(current_layer, finish(arch, run, current_layer, current));
+                    current = Block::default();
+                    current_layer = layer;
+                }
+                match arch.moe {
+                    Some(m) if t.experts > 1 => {
+                        current.experts[family] += stored;
+                        current.routed_params[family] += t.elements() / t.experts * m.active;
+                        current.moe = true;
+                    }
+                    _ => {
+                        current.weights[family] += stored;
+                        current.dense_params[family] += t.elements();
+                    }
+                }
             }
-            current.active_params += active(t);
         }
     });
     f(current_layer, finish(arch, run, current_layer, current));
@@ -229,6 +235,11 @@ fn finish(arch: &Architecture, run: &Run, layer: u64, mut block: Block) -> Block
 
 /// Plans the run: the given `-ngl`, or the most blocks that fit on the GPUs.
 pub fn plan(model: &Model, run: &Run, setup: &Setup) -> Plan {
+    plan_and_work(model, run, setup).0
+}
+
+/// The plan, and what a token reads and computes where (for the speed model's fit).
+pub(crate) fn plan_and_work(model: &Model, run: &Run, setup: &Setup) -> (Plan, Work) {
     let total = model.arch().layers + 1;
     let with = |n| plan_with(model, run, setup, n);
     match (setup.gpu_layers, setup.gpu) {
@@ -237,7 +248,7 @@ pub fn plan(model: &Model, run: &Run, setup: &Setup) -> Plan {
         (None, Some(g)) if g.kind == DeviceKind::Apple => with(total),
         (None, Some(_)) => {
             // Memory grows with every block offloaded: the most that fit, by bisection.
-            let fits = |n| with(n).vram_per_gpu <= gpu_usable(setup);
+            let fits = |n| with(n).0.vram_per_gpu <= gpu_usable(setup);
             let (mut lo, mut hi) = (0, total + 1);
             while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
@@ -253,7 +264,7 @@ fn gpu_usable(setup: &Setup) -> u64 {
     setup.gpu.map_or(0, Device::usable)
 }
 
-fn plan_with(model: &Model, run: &Run, setup: &Setup, ngl: u64) -> Plan {
+fn plan_with(model: &Model, run: &Run, setup: &Setup, ngl: u64) -> (Plan, Work) {
     let arch = model.arch();
     let gpus = setup.gpus.max(1);
     let (gpu, ngl) = match setup.gpu {
@@ -263,34 +274,51 @@ fn plan_with(model: &Model, run: &Run, setup: &Setup, ngl: u64) -> Plan {
     let first_on_gpu = arch.layers + 1 - ngl;
     let cpu_moe = setup.cpu_moe.min(arch.layers);
     let (mut gpu_bytes, mut ram_bytes) = (0u64, 0u64);
-    let (mut gpu_read, mut ram_read) = (0u64, 0u64);
-    let (mut gpu_params, mut ram_params) = (0u64, 0u64);
+    let mut work = Work {
+        expert_tokens: arch
+            .moe
+            .filter(|m| m.experts > 0)
+            .map_or(speed::UBATCH, |m| {
+                speed::UBATCH * m.active as f64 / m.experts as f64
+            }),
+        ..Work::default()
+    };
     let routed_read = |experts: u64| match arch.moe {
         Some(m) if m.experts > 0 => {
             (u128::from(experts) * u128::from(m.active) / u128::from(m.experts)) as u64
         }
         _ => experts,
     };
+    let cache = Family::of(run.cache.tensor_type()) as usize;
     let embedding = blocks(model, run, |layer, b| {
         let on_gpu = gpu.is_some() && layer >= first_on_gpu;
         let experts_in_ram = layer < cpu_moe;
-        let (dev_bytes, dev_read, dev_params) = if on_gpu {
-            (&mut gpu_bytes, &mut gpu_read, &mut gpu_params)
+        let (bytes, side) = if on_gpu {
+            (&mut gpu_bytes, &mut work.gpu)
         } else {
-            (&mut ram_bytes, &mut ram_read, &mut ram_params)
+            (&mut ram_bytes, &mut work.host)
         };
-        *dev_bytes += b.weights + b.kv;
-        *dev_read += b.weights + b.kv;
-        *dev_params += b.active_params;
-        if experts_in_ram {
-            ram_bytes += b.experts;
-            ram_read += routed_read(b.experts);
+        *bytes += b.weight_bytes() + b.kv;
+        add(&mut side.read, b.weights);
+        side.read[cache] += b.kv as f64;
+        add(&mut side.dense, b.dense_params);
+        if layer < arch.layers {
+            side.blocks += 1.0;
+        }
+        let (expert_bytes, expert_side) = if experts_in_ram {
+            (&mut ram_bytes, &mut work.host)
+        } else if on_gpu {
+            (&mut gpu_bytes, &mut work.gpu)
         } else {
-            *dev_bytes += b.experts;
-            *dev_read += routed_read(b.experts);
+            (&mut ram_bytes, &mut work.host)
+        };
+        *expert_bytes += b.expert_bytes();
+        add(&mut expert_side.read, b.experts.map(routed_read));
+        add(&mut expert_side.routed, b.routed_params);
+        if b.moe {
+            expert_side.moe_blocks += 1.0;
         }
     });
-    ram_bytes += embedding;
     let compute = memory::compute_bytes(arch, run);
     let vram_per_gpu = if ngl > 0 {
         gpu_bytes.div_ceil(gpus) + compute
@@ -299,6 +327,11 @@ fn plan_with(model: &Model, run: &Run, setup: &Setup, ngl: u64) -> Plan {
     };
     // Without a GPU the compute buffers are in RAM; with an Apple chip it is all one memory.
     let unified = gpu.is_some_and(|g| g.kind == DeviceKind::Apple);
+    if gpu.is_some() && !unified {
+        // Blocks in RAM are copied to the GPU for each batch of a prompt.
+        work.streamed = ram_bytes as f64;
+    }
+    ram_bytes += embedding;
     let ram = if ngl == 0 {
         ram_bytes + compute
     } else {
@@ -309,33 +342,29 @@ fn plan_with(model: &Model, run: &Run, setup: &Setup, ngl: u64) -> Plan {
     } else {
         (ngl == 0 || vram_per_gpu <= gpu_usable(setup)) && ram <= setup.ram.usable()
     };
-    let ram_device = match gpu {
+    let host = match gpu {
         Some(g) if unified => g,
         _ => setup.ram,
     };
-    let seconds = |bytes: u64, d: &Device| {
-        bytes as f64 / (d.bandwidth as f64 * efficiency(&EFFICIENCY, d.kind))
-    };
-    let decode = gpu.map_or(0.0, |g| seconds(gpu_read, g)) + seconds(ram_read, ram_device);
-    let flops = |params: u64, d: &Device, n: u64| {
-        2.0 * params as f64 / (d.flops as f64 * n as f64 * efficiency(&COMPUTE_EFFICIENCY, d.kind))
-    };
-    let prompt = match gpu {
-        Some(g) if !unified && ram_params > 0 => {
-            // Blocks in RAM are copied to the GPU for each micro-batch.
-            flops(gpu_params + ram_params, g, gpus) + ram_bytes as f64 / PCIE_BYTES_PER_S / UBATCH
-        }
-        Some(g) => flops(gpu_params + ram_params, g, gpus),
-        None => flops(ram_params, setup.ram, 1),
-    };
-    Plan {
+    let decode = FITTED.decode(&work, gpu, gpus, host);
+    let prompt = FITTED.prompt(&work, gpu, gpus, host);
+    let plan = Plan {
         gpu_layers: ngl,
         cpu_moe_layers: if arch.moe.is_some() { cpu_moe } else { 0 },
         vram_per_gpu,
         ram,
         fits,
-        decode_tokens_per_s: if decode > 0.0 { 1.0 / decode } else { 0.0 },
-        prompt_tokens_per_s: if prompt > 0.0 { 1.0 / prompt } else { 0.0 },
+        decode_tokens_per_s: decode.tokens_per_s,
+        prompt_tokens_per_s: prompt.tokens_per_s,
+        decode,
+        prompt,
+    };
+    (plan, work)
+}
+
+fn add(sum: &mut [f64; FAMILIES], more: [u64; FAMILIES]) {
+    for (s, m) in sum.iter_mut().zip(more) {
+        *s += m as f64;
     }
 }
 
@@ -402,5 +431,7 @@ impl fmt::Display for OllamaOptions<'_> {
     }
 }
 
+#[cfg(test)]
+mod published_speeds;
 #[cfg(test)]
 mod tests;

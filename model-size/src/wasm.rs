@@ -431,6 +431,10 @@ fn figures(p: &Plan) -> u32 {
         p.decode_tokens_per_s,
         p.prompt_tokens_per_s,
         p.cpu_moe_layers as f64,
+        p.decode.low,
+        p.decode.high,
+        p.prompt.low,
+        p.prompt.high,
     ];
     if !reach(free_memory() + OUTPUT_LEN) {
         return 0;

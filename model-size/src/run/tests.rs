@@ -41,9 +41,52 @@ fn a_model_that_fits_goes_whole_on_the_gpu() {
     let kv = memory::kv_cache_bytes(&arch, &run(8192));
     let compute = memory::compute_bytes(&arch, &run(8192));
     assert_eq!(p.vram_per_gpu, weights - p.ram + kv + compute);
-    // Generation reads it all once a token (no experts): bandwidth × 0.75 ÷ bytes.
-    let expected = 1008e9 * 0.75 / (weights - p.ram + kv) as f64;
-    assert!((p.decode_tokens_per_s - expected).abs() < 1e-6, "{p:?}");
+    // Generation reads it all once a token (no experts) at the fitted share of the
+    // bandwidth, and pays the fitted cost of each of its 32 blocks.
+    let gpu = &FITTED.gpu;
+    let mut read = [0.0; 3];
+    crate::for_each_stored(&arch, Format::Q4_K_M, |t, ty, stored| {
+        if t.role != crate::tensors::Role::TokenEmbd {
+            read[speed::Family::of(ty) as usize] += stored as f64;
+        }
+    });
+    read[speed::Family::Float as usize] += kv as f64;
+    let seconds: f64 = (0..3)
+        .map(|f| read[f] / (1008e9 * gpu.bandwidth[f]))
+        .sum::<f64>()
+        + 32.0 * gpu.block_s;
+    assert!(
+        (p.decode_tokens_per_s - 1.0 / seconds).abs() < 1e-6,
+        "{p:?}"
+    );
+    let (low, high) = FITTED.decode_spread;
+    assert_eq!(
+        (p.decode.low, p.decode.high),
+        (p.decode_tokens_per_s * low, p.decode_tokens_per_s * high)
+    );
+}
+
+#[test]
+fn more_gpus_split_by_layer_do_not_read_a_prompt_faster() {
+    let arch = preset("deepseek-r1-distill-llama-70b").unwrap().arch;
+    let model = Model::Shape(&arch, Format::Q4_K_M);
+    let on = |gpus| {
+        plan(
+            &model,
+            &run(8192),
+            &setup(Some("rtx-4090"), gpus, "ram-128"),
+        )
+    };
+    let (two, four) = (on(2), on(4));
+    assert_eq!((two.gpu_layers, four.gpu_layers), (81, 81));
+    // The GPUs take turns: a further hand-over per batch, no more compute.
+    assert!(
+        four.prompt_tokens_per_s < two.prompt_tokens_per_s
+            && four.prompt_tokens_per_s > 0.9 * two.prompt_tokens_per_s,
+        "{two:?} {four:?}"
+    );
+    // Generating does not get faster either: the blocks still run one after another.
+    assert!(four.decode_tokens_per_s <= two.decode_tokens_per_s * 1.0001);
 }
 
 #[test]
