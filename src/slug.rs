@@ -69,6 +69,12 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
+/// Percent-encodes a fragment (`#^block-id` → `#%5Eblock-id`): browsers decode it before
+/// they look for the id, and a validator accepts only these characters as they are.
+pub fn encode_fragment(fragment: &str) -> String {
+    encode_path(fragment)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

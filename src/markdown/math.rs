@@ -26,12 +26,9 @@ pub(super) fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
     )
     .map_err(|e| e.to_string())?;
     if display {
-        // A wide formula scrolls sideways (style.css): a keyboard reader must reach it too.
-        out = out.replacen(
-            "<math display=\"block\"",
-            "<math display=\"block\" tabindex=\"0\"",
-            1,
-        );
+        // A wide formula scrolls sideways in its box (style.css): a keyboard reader must
+        // reach it too, and `<math>` may not take a tabindex itself.
+        out = format!("<span class=\"math-display\" tabindex=\"0\">{out}</span>");
     }
     Ok(out)
 }
@@ -47,7 +44,8 @@ mod tests {
         assert!(inline.contains("<mfrac"), "{inline}");
         let block = to_mathml(r"\sum_{i=1}^n i", true).unwrap();
         assert!(
-            block.contains("display=\"block\" tabindex=\"0\""),
+            block
+                .starts_with("<span class=\"math-display\" tabindex=\"0\"><math display=\"block\""),
             "{block}"
         );
         assert!(to_mathml(r"\frac{a}{", false).is_err());

@@ -121,6 +121,7 @@ impl<'s> Renderer<'s> {
         stack.pop();
         let body = body?;
         let note = &site.notes[target];
+        let body = detached(&body, &note.url);
         match anchor {
             None => Ok(wrap(&note.url, &note.title, &body)),
             Some(anchor) => {
@@ -128,10 +129,35 @@ impl<'s> Renderer<'s> {
                     Some(h) => format!("{} › {h}", note.title),
                     None => note.title.clone(),
                 };
-                Ok(wrap(&format!("{}#{anchor}", note.url), &label, &body))
+                let href = format!("{}#{}", note.url, crate::slug::encode_fragment(anchor));
+                Ok(wrap(&href, &label, &body))
             }
         }
     }
+}
+
+/// Embedded HTML without the ids of its elements, which would repeat ids of the page (a
+/// heading both notes have, or the same part embedded twice); its links within its note
+/// (`href="#part"`) go to that note.
+fn detached(part: &str, url: &str) -> String {
+    let mut out = String::with_capacity(part.len());
+    let mut rest = part;
+    while let Some(at) = rest.find(" id=\"") {
+        let inside_tag = rest[..at].rfind('<') > rest[..at].rfind('>');
+        let value_end = rest[at + 5..].find('"').map(|e| at + 5 + e + 1);
+        match value_end {
+            Some(end) if inside_tag => {
+                out.push_str(&rest[..at]);
+                rest = &rest[end..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 5]);
+                rest = &rest[at + 5..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace(" href=\"#", &format!(" href=\"{}#", escape(url)))
 }
 
 /// The section or block `anchor` names in `html` (a list item as a list of one), if any.
@@ -244,6 +270,17 @@ mod tests {
         assert_eq!(
             block("<p id=\"^p\">text</p><p>no</p>", "^p"),
             Some("<p id=\"^p\">text</p>")
+        );
+    }
+
+    #[test]
+    fn embedded_parts_lose_their_ids_and_link_home_for_their_anchors() {
+        let part = "<h2 id=\"notes\">Notes <a class=\"anchor\" href=\"#notes\">#</a></h2>\n\
+                    <p>id=\"not an attribute\"</p><ul><li id=\"^pick\">Q4</li></ul>";
+        assert_eq!(
+            detached(part, "/models/q/"),
+            "<h2>Notes <a class=\"anchor\" href=\"/models/q/#notes\">#</a></h2>\n\
+             <p>id=\"not an attribute\"</p><ul><li>Q4</li></ul>"
         );
     }
 }

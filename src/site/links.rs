@@ -503,7 +503,10 @@ impl<'a> Resolver<'a> {
             .at_position(&link.at)
             .hint(format!("link to one of its headings: {known}")));
         }
-        Ok(escape(&format!("{url}#{anchor}")))
+        Ok(escape(&format!(
+            "{url}#{}",
+            crate::slug::encode_fragment(anchor)
+        )))
     }
 }
 
