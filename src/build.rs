@@ -185,6 +185,7 @@ pub fn write(
         &root.join(STATIC_DIR),
         Path::new(STATIC_DIR),
         &[crate::layout::HEADERS_FILE],
+        root,
     )?;
     let content_dir = root.join(CONTENT_DIR);
     for asset in &site.assets {

@@ -17,7 +17,7 @@ fn good_site() -> tempfile::TempDir {
 
 /// Builds, and checks the run failed cleanly: exit 1, the expected pieces, no panic, and
 /// the previous output unchanged.
-fn fails_cleanly(dir: &std::path::Path, expect: &[&str]) {
+fn fails_cleanly(dir: &std::path::Path, expect: &[&str]) -> String {
     let out = dir.join("public");
     let before = snapshot(&out);
     let run = build(dir);
@@ -28,6 +28,7 @@ fn fails_cleanly(dir: &std::path::Path, expect: &[&str]) {
         assert!(stderr.contains(piece), "expected `{piece}` in:\n{stderr}");
     }
     assert_eq!(before, snapshot(&out), "the previous output changed");
+    stderr.into_owned()
 }
 
 #[test]
@@ -175,6 +176,49 @@ fn a_symlink_loop_is_an_error_not_a_hang() {
     let started = Instant::now();
     fails_cleanly(dir.path(), &["content/sub/loop", "loop"]);
     assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_that_lead_outside_the_site_are_not_read_or_published() {
+    let dir = good_site();
+    build_ok(dir.path());
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(
+        elsewhere.path().join("secret.md"),
+        "---\ntitle: Secret\n---\nkey=hunter2",
+    )
+    .unwrap();
+    std::fs::write(elsewhere.path().join("id_rsa"), "PRIVATE KEY").unwrap();
+    let public = dir.path().join("public");
+    let before = snapshot(&public);
+    for (link, target) in [
+        (
+            "content/wisdom/secret.md",
+            elsewhere.path().join("secret.md"),
+        ),
+        ("content/wisdom/key.txt", elsewhere.path().join("id_rsa")),
+        ("content/shared", elsewhere.path().to_path_buf()),
+        ("static/key.txt", elsewhere.path().join("id_rsa")),
+    ] {
+        std::fs::create_dir_all(dir.path().join(link).parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join(link)).unwrap();
+        let stderr = fails_cleanly(dir.path(), &[link, "outside the site"]);
+        assert!(
+            !stderr.contains("hunter2") && !stderr.contains("PRIVATE KEY"),
+            "{stderr}"
+        );
+        assert_eq!(
+            snapshot(&public),
+            before,
+            "{link}: the last good output is kept"
+        );
+        std::fs::remove_file(dir.path().join(link)).unwrap();
+    }
+    // A link that stays inside the site is followed as before.
+    std::os::unix::fs::symlink("ok.md", dir.path().join("content/also.md")).unwrap();
+    let out = build_ok(dir.path());
+    assert!(out.join("also/index.html").is_file());
 }
 
 #[cfg(unix)]

@@ -149,11 +149,19 @@ pub fn walk_under(root: &Path, sub: &Path) -> (ContentPaths, Vec<Diagnostic>) {
     if !dir.is_dir() {
         return (ContentPaths::default(), errors);
     }
+    let inside = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut outside = Vec::new();
     let walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.path_is_symlink() && leads_outside(&inside, e.path()) {
+                outside.push(e.path().to_path_buf());
+                return false;
+            }
+            e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -200,11 +208,33 @@ pub fn walk_under(root: &Path, sub: &Path) -> (ContentPaths, Vec<Diagnostic>) {
             assets.push(rel);
         }
     }
+    errors.extend(
+        outside
+            .iter()
+            .map(|link| outside_error(&relative(root, link))),
+    );
     let paths = ContentPaths {
         markdown: markdown_paths,
         assets,
     };
     (paths, errors)
+}
+
+/// Whether the symbolic link `link` leads outside `inside` (a folder already resolved with
+/// `canonicalize`). Such links are not followed: building someone else's notes (a pull
+/// request's preview) must never read, or publish, the machine's other files.
+pub fn leads_outside(inside: &Path, link: &Path) -> bool {
+    std::fs::canonicalize(link).is_ok_and(|target| !target.starts_with(inside))
+}
+
+/// The error for a link that [`leads_outside`]; it names the link, never what it leads to.
+pub fn outside_error(shown: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Kind::Io,
+        shown,
+        "symbolic link to a file or folder outside the site: not read",
+    )
+    .hint("copy what it points at into the site, or remove the link (wisdom reads only files inside the site's folder)")
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {

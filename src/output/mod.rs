@@ -86,16 +86,29 @@ impl Staging {
 
     /// Copies a folder's files into the output under the same relative paths, skipping editor
     /// droppings and the top-level files named in `except`. A file that a page already wrote
-    /// is an error naming both.
-    pub fn copy_tree(&self, from: &Path, shown: &Path, except: &[&str]) -> Result<()> {
+    /// is an error naming both; so is a symbolic link that leads outside `inside` (the
+    /// site's folder).
+    pub fn copy_tree(
+        &self,
+        from: &Path,
+        shown: &Path,
+        except: &[&str],
+        inside: &Path,
+    ) -> Result<()> {
         if !from.is_dir() {
             return Ok(());
         }
+        let inside = std::fs::canonicalize(inside).unwrap_or_else(|_| inside.to_path_buf());
+        let mut outside = None;
         for entry in walkdir::WalkDir::new(from)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
+                if e.path_is_symlink() && crate::content::leads_outside(&inside, e.path()) {
+                    outside.get_or_insert_with(|| e.path().to_path_buf());
+                    return false;
+                }
                 e.depth() == 0 || !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
             })
         {
@@ -114,7 +127,13 @@ impl Staging {
             self.put(&rel_str, &bytes, &shown.join(rel).display().to_string())
                 .map_err(Error::one)?;
         }
-        Ok(())
+        match outside {
+            Some(link) => {
+                let rel = link.strip_prefix(from).unwrap_or(&link);
+                Err(Error::one(crate::content::outside_error(&shown.join(rel))))
+            }
+            None => Ok(()),
+        }
     }
 
     /// Writes a file unless one of the same path was written already.

@@ -461,6 +461,12 @@ impl LiveSite {
         if rel_str == HEADERS_FILE && dir == self.options.root.join(STATIC_DIR) {
             return Ok(0); // part of the assets (`replace_assets`)
         }
+        let root = &self.options.root;
+        let inside = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        if from.is_symlink() && content::leads_outside(&inside, &from) {
+            let shown = from.strip_prefix(root).unwrap_or(&from);
+            return Err(Error::one(content::outside_error(shown)));
+        }
         match std::fs::read(&from) {
             Ok(bytes) => write_file(&self.output.join(&rel_str), &bytes).map_err(Error::one)?,
             Err(_) => remove_file(&self.output, &rel_str),
