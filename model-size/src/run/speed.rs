@@ -137,7 +137,7 @@ pub const FITTED: Speeds = Speeds {
         moe_block_s: 0.0,
         hop_s: 0.0,
         compute: [0.64, 0.536, 0.6],
-        batch_hop_s: 0.000989,
+        batch_hop_s: 0.000958,
     },
     apple: Kind {
         bandwidth: [0.906, 0.895, 0.758],
@@ -159,7 +159,7 @@ pub const FITTED: Speeds = Speeds {
     data_center: (0.702, 0.715),
     apple_m1: (0.7, 1.02),
     expert_half_tokens: 184.0,
-    decode_spread: (0.92, 1.13),
+    decode_spread: (0.9, 1.13),
     prompt_spread: (0.81, 1.29),
 };
 
