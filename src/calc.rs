@@ -185,8 +185,8 @@ pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
                 runs: p.fits,
                 gpu_layers: p.gpu_layers,
                 layers: arch.layers + 1,
-                decode_tokens_per_s: rounded(p.decode_tokens_per_s),
-                prompt_tokens_per_s: rounded(p.prompt_tokens_per_s),
+                decode_tokens_per_s: rounded(p.decode.tokens_per_s),
+                prompt_tokens_per_s: rounded(p.prompt.tokens_per_s),
                 decode_range: range(&p.decode),
                 prompt_range: range(&p.prompt),
             }
@@ -204,8 +204,8 @@ pub fn estimate(options: &CalcOptions) -> Result<Estimate> {
             vram_per_gpu_bytes: p.vram_per_gpu,
             ram_bytes: p.ram,
             fits: p.fits,
-            decode_tokens_per_s: rounded(p.decode_tokens_per_s),
-            prompt_tokens_per_s: rounded(p.prompt_tokens_per_s),
+            decode_tokens_per_s: rounded(p.decode.tokens_per_s),
+            prompt_tokens_per_s: rounded(p.prompt.tokens_per_s),
             decode_range: range(&p.decode),
             prompt_range: range(&p.prompt),
             llama_server: run::LlamaServer {

@@ -116,7 +116,7 @@ fn a_dropped_gguf_a_pasted_config_and_a_linked_setup_give_the_crates_numbers() {
         .parse()
         .unwrap();
     assert!(
-        (shown - plan.decode_tokens_per_s).abs() < 1e-9,
+        (shown - plan.decode.tokens_per_s).abs() < 1e-9,
         "{shown} vs {plan:?}"
     );
     let command = page.eval("document.querySelector('.calc-command').textContent");

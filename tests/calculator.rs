@@ -203,8 +203,8 @@ fn wasm_grid() {
             assert_eq!(got[2], native.ram as f64);
             // Speeds and their ranges, as the native crate gives them.
             let speeds = [
-                native.decode_tokens_per_s,
-                native.prompt_tokens_per_s,
+                native.decode.tokens_per_s,
+                native.prompt.tokens_per_s,
                 native.cpu_moe_layers as f64,
                 native.decode.low,
                 native.decode.high,
@@ -212,8 +212,8 @@ fn wasm_grid() {
                 native.prompt.high,
             ];
             assert_eq!(got[4..], speeds, "{} on {}", preset.id, device.id);
-            assert!(native.decode.low < native.decode_tokens_per_s);
-            assert!(native.decode.high > native.decode_tokens_per_s);
+            assert!(native.decode.low < native.decode.tokens_per_s);
+            assert!(native.decode.high > native.decode.tokens_per_s);
         }
     }
     // A custom model by parameter count, past the presets.

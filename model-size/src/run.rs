@@ -69,11 +69,8 @@ pub struct Plan {
     /// System RAM: the token embedding and everything not on a GPU.
     pub ram: u64,
     pub fits: bool,
-    /// Tokens a second while generating, at the full context (an estimate).
-    pub decode_tokens_per_s: f64,
-    /// Tokens a second while reading the prompt (an estimate).
-    pub prompt_tokens_per_s: f64,
-    /// Both with the range the published runs' spread gives them.
+    /// Tokens a second while generating, at the full context, and while reading a prompt:
+    /// estimates, with the range the published runs' spread gives them.
     pub decode: Speed,
     pub prompt: Speed,
 }
@@ -346,18 +343,14 @@ fn plan_with(model: &Model, run: &Run, setup: &Setup, ngl: u64) -> (Plan, Work) 
         Some(g) if unified => g,
         _ => setup.ram,
     };
-    let decode = FITTED.decode(&work, gpu, gpus, host);
-    let prompt = FITTED.prompt(&work, gpu, gpus, host);
     let plan = Plan {
         gpu_layers: ngl,
         cpu_moe_layers: if arch.moe.is_some() { cpu_moe } else { 0 },
         vram_per_gpu,
         ram,
         fits,
-        decode_tokens_per_s: decode.tokens_per_s,
-        prompt_tokens_per_s: prompt.tokens_per_s,
-        decode,
-        prompt,
+        decode: FITTED.decode(&work, gpu, gpus, host),
+        prompt: FITTED.prompt(&work, gpu, gpus, host),
     };
     (plan, work)
 }

@@ -358,8 +358,9 @@ impl Write for Tee<'_, '_> {
         let n = self.out.write(buf)?;
         self.pending.extend_from_slice(&buf[..n]);
         if let Some(last) = memchr::memrchr(b'>', &self.pending) {
-            let whole: Vec<u8> = self.pending.drain(..=last).collect();
-            self.scanning.note(&String::from_utf8_lossy(&whole));
+            self.scanning
+                .note(&String::from_utf8_lossy(&self.pending[..=last]));
+            self.pending.drain(..=last);
         }
         Ok(n)
     }

@@ -462,8 +462,8 @@ impl LiveSite {
             return Ok(0); // part of the assets (`replace_assets`)
         }
         let root = &self.options.root;
-        let inside = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
-        if from.is_symlink() && content::leads_outside(&inside, &from) {
+        let inside = || std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        if from.is_symlink() && content::leads_outside(&inside(), &from) {
             let shown = from.strip_prefix(root).unwrap_or(&from);
             return Err(Error::one(content::outside_error(shown)));
         }

@@ -39,10 +39,16 @@ impl Family {
         use TensorType as T;
         match t {
             T::F32 | T::F16 | T::BF16 => Family::Float,
-            T::Fp8 | T::Int8 | T::Int4 { .. } | T::Q8_0 | T::Q5_0 | T::Q5_1 | T::Q4_0 | T::Q4_1 => {
-                Family::Block
-            }
-            T::IQ4NL | T::Mxfp4 => Family::Block,
+            T::Fp8
+            | T::Int8
+            | T::Int4 { .. }
+            | T::Q8_0
+            | T::Q5_0
+            | T::Q5_1
+            | T::Q4_0
+            | T::Q4_1
+            | T::IQ4NL
+            | T::Mxfp4 => Family::Block,
             T::Q6K
             | T::Q5K
             | T::Q4K

@@ -56,13 +56,13 @@ fn a_model_that_fits_goes_whole_on_the_gpu() {
         .sum::<f64>()
         + 32.0 * gpu.block_s;
     assert!(
-        (p.decode_tokens_per_s - 1.0 / seconds).abs() < 1e-6,
+        (p.decode.tokens_per_s - 1.0 / seconds).abs() < 1e-6,
         "{p:?}"
     );
     let (low, high) = FITTED.decode_spread;
     assert_eq!(
         (p.decode.low, p.decode.high),
-        (p.decode_tokens_per_s * low, p.decode_tokens_per_s * high)
+        (p.decode.tokens_per_s * low, p.decode.tokens_per_s * high)
     );
 }
 
@@ -81,12 +81,12 @@ fn more_gpus_split_by_layer_do_not_read_a_prompt_faster() {
     assert_eq!((two.gpu_layers, four.gpu_layers), (81, 81));
     // The GPUs take turns: a further hand-over per batch, no more compute.
     assert!(
-        four.prompt_tokens_per_s < two.prompt_tokens_per_s
-            && four.prompt_tokens_per_s > 0.9 * two.prompt_tokens_per_s,
+        four.prompt.tokens_per_s < two.prompt.tokens_per_s
+            && four.prompt.tokens_per_s > 0.9 * two.prompt.tokens_per_s,
         "{two:?} {four:?}"
     );
     // Generating does not get faster either: the blocks still run one after another.
-    assert!(four.decode_tokens_per_s <= two.decode_tokens_per_s * 1.0001);
+    assert!(four.decode.tokens_per_s <= two.decode.tokens_per_s * 1.0001);
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn the_output_layer_is_offloaded_first_and_the_rest_follows_from_the_end() {
     );
     assert_eq!(two.gpu_layers, 81, "{two:?}");
     assert!(
-        two.decode_tokens_per_s > 4.0 * auto.decode_tokens_per_s,
+        two.decode.tokens_per_s > 4.0 * auto.decode.tokens_per_s,
         "{two:?} {auto:?}"
     );
 }
@@ -139,7 +139,7 @@ fn moe_experts_in_ram_leave_the_gpu_the_rest() {
     assert!(p.vram_per_gpu < 24 << 30 && p.ram > 100 << 30, "{p:?}");
     // A token reads 8 of 256 experts in RAM (4 GB), the rest on the GPU (12 GB).
     assert!(
-        p.decode_tokens_per_s > 10.0 && p.decode_tokens_per_s < 60.0,
+        p.decode.tokens_per_s > 10.0 && p.decode.tokens_per_s < 60.0,
         "{p:?}"
     );
     // Without the GPU the same server reads all 16 GB a token from RAM.
@@ -149,7 +149,7 @@ fn moe_experts_in_ram_leave_the_gpu_the_rest() {
         &setup(None, 0, "ram-768-12ch"),
     );
     assert!(
-        cpu.fits && cpu.decode_tokens_per_s < p.decode_tokens_per_s,
+        cpu.fits && cpu.decode.tokens_per_s < p.decode.tokens_per_s,
         "{cpu:?}"
     );
 }
@@ -206,7 +206,7 @@ fn cpu_only_runs_from_ram() {
     );
     assert_eq!((p.gpu_layers, p.vram_per_gpu), (0, 0));
     assert!(
-        p.fits && p.decode_tokens_per_s > 5.0 && p.decode_tokens_per_s < 20.0,
+        p.fits && p.decode.tokens_per_s > 5.0 && p.decode.tokens_per_s < 20.0,
         "{p:?}"
     );
     for d in DEVICES {
@@ -236,7 +236,7 @@ fn a_gguf_header_plans_as_its_shape_does() {
         );
         assert!(close(a.ram as f64, b.ram as f64), "{a:?} {b:?}");
         assert!(
-            close(a.decode_tokens_per_s, b.decode_tokens_per_s),
+            close(a.decode.tokens_per_s, b.decode.tokens_per_s),
             "{a:?} {b:?}"
         );
     }
