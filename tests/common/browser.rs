@@ -29,8 +29,8 @@ pub fn chromium() -> Option<&'static str> {
                 .output()
                 .is_ok_and(|o| o.status.success())
         });
-    if found.is_none() && std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("Chromium is required under CI=true (apt-get install chromium)");
+    if found.is_none() {
+        super::missing("Chromium (apt-get install chromium)");
     }
     found
 }

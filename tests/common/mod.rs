@@ -13,6 +13,16 @@ use std::process::{Command, Output};
 
 use scraper::{Html, Selector};
 
+/// What a test needs is missing (`what`, with how to get it): under CI=true the test fails,
+/// since CI must run it; elsewhere it is skipped, saying why.
+pub fn missing(what: &str) {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "required under CI=true: {what}"
+    );
+    eprintln!("skipped: no {what}");
+}
+
 /// A site in a temp folder, from `(path, text)` pairs.
 pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
