@@ -231,9 +231,11 @@ fn read_tag<'h>(
 
 /// `onclick`, `onload`…: an inline event handler.
 fn is_handler(attr_name: &str) -> bool {
-    attr_name.len() > 2
-        && attr_name[..2].eq_ignore_ascii_case("on")
-        && attr_name[2..].bytes().all(|b| b.is_ascii_alphabetic())
+    // Bytes, not `str` slices: a name may start with any character (raw HTML in a note).
+    let name = attr_name.as_bytes();
+    name.len() > 2
+        && name[..2].eq_ignore_ascii_case(b"on")
+        && name[2..].iter().all(u8::is_ascii_alphabetic)
 }
 
 /// Whether a script of this `type` runs (JSON-LD and other data blocks do not).
@@ -457,6 +459,21 @@ mod tests {
             .unwrap();
         let frames: Vec<String> = scanning.into_needs().frames.into_iter().collect();
         assert_eq!(frames, ["https://a.org"]);
+    }
+
+    #[test]
+    fn tags_of_any_text_are_read_without_a_panic() {
+        // Found by tests/properties.rs: an attribute name that starts with a 3-byte character.
+        for page in [
+            "<p ﹞##>",
+            "<a ﹔<",
+            "<p o\u{e9}nclick=x>",
+            "<iframe src=\"https://\u{e9}.org\">",
+        ] {
+            let needs = Needs::of_page(page);
+            assert!(!needs.script_attributes, "{page}: {needs:?}");
+        }
+        assert!(Needs::of_page("<p onclick=\"go()\">").script_attributes);
     }
 
     #[test]
