@@ -15,8 +15,8 @@ cargo build --release --quiet
 pages() { find "$site/public/wisdom" -mindepth 2 -name index.html -print0; }
 html_raw=$(pages | xargs -0 cat | wc -c)
 html_gz=$(pages | xargs -0 -n 200 gzip -c | wc -c)
-index_raw=$(wc -c < "$site/public/search.bin")
-index_gz=$(gzip -c "$site/public/search.bin" | wc -c)
+index_raw=$(find "$site/public/search" -type f -print0 | xargs -0 cat | wc -c)
+index_gz=$(find "$site/public/search" -type f -print0 | xargs -0 -n 200 gzip -c | wc -c)
 python3 - "$html_raw" "$html_gz" "$index_raw" "$index_gz" <<'PY'
 import sys
 html_raw, html_gz, index_raw, index_gz = map(int, sys.argv[1:])

@@ -1,5 +1,7 @@
-// The search box: loads /search.bin (see src/render/search.rs) on first use and ranks
-// notes as you type. Words are split as the index splits them: lower case, cut at
+// The search box. Its index (src/render/search.rs) is split: a table of contents
+// (search/index.json) fetched when the box is focused, then for each query word the shards
+// of terms it starts, and for the results shown the groups that hold their entries; each
+// part is fetched once. Words are split as the index splits them: lower case, cut at
 // anything that is not a letter or a digit. Each query word is also a prefix: exact
 // matches rank higher.
 (() => {
@@ -10,10 +12,26 @@
   const list = form.querySelector("ol");
   const MAX_RESULTS = 10;
   const MAX_EXPANSIONS = 64; // terms a prefix may stand for
+  const SHARDS_AT_ONCE = 4; // a short prefix's shards are fetched this many at a time
+  const base = new URL(form.dataset.index, location.href);
+  const parts = new Map(); // URL -> promise of its bytes or JSON
   let index = null;
   let loading = null;
   let firstKeyAt = null;
   form.hidden = false;
+
+  function fetched(path, as) {
+    const url = new URL(path, base).href;
+    if (!parts.has(url)) {
+      const p = fetch(url).then((r) => {
+        if (!r.ok) throw new Error("search index: HTTP " + r.status + " for " + path);
+        return as === "json" ? r.json() : r.arrayBuffer();
+      });
+      p.catch(() => parts.delete(url));
+      parts.set(url, p);
+    }
+    return parts.get(url);
+  }
 
   function leb(bytes, at) {
     let n = 0, shift = 0, b;
@@ -22,37 +40,62 @@
   }
 
   async function load() {
-    const response = await fetch(form.dataset.index);
-    if (!response.ok) throw new Error("search index: HTTP " + response.status);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const magic = String.fromCharCode(...bytes.slice(0, 4));
-    if (magic !== "WSI1") throw new Error("search index: unknown format");
-    const metaLen = new DataView(bytes.buffer).getUint32(4, true);
-    const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + metaLen)));
-    const terms = meta.terms ? meta.terms.split("\n") : [];
+    const contents = await fetched(base.href, "json");
+    if (contents.v !== 2) throw new Error("search index: unknown format");
+    return contents;
+  }
+
+  // A shard's terms, each with where its postings start.
+  async function shard(i) {
+    const buffer = await fetched("t/" + index.shards[i][1] + ".bin");
+    const bytes = new Uint8Array(buffer);
+    if (String.fromCharCode(...bytes.subarray(0, 4)) !== "WSS2") throw new Error("search index: unknown shard format");
+    const textLen = new DataView(buffer).getUint32(4, true);
+    const terms = textLen ? new TextDecoder().decode(bytes.subarray(8, 8 + textLen)).split("\n") : [];
     const offsets = new Uint32Array(terms.length);
-    const at = { i: 8 + metaLen };
+    const at = { i: 8 + textLen };
     for (let t = 0; t < terms.length; t++) {
       offsets[t] = at.i;
       const n = leb(bytes, at);
       for (let k = 0; k < n; k++) { leb(bytes, at); at.i++; }
     }
-    return { docs: meta.docs, terms, offsets, bytes };
+    return { terms, offsets, bytes };
   }
 
-  function postings(t) {
-    const at = { i: index.offsets[t] };
-    const n = leb(index.bytes, at);
+  function postings(s, t) {
+    const at = { i: s.offsets[t] };
+    const n = leb(s.bytes, at);
     const out = new Array(n);
     let id = 0;
-    for (let k = 0; k < n; k++) { id += leb(index.bytes, at); out[k] = [id, index.bytes[at.i++]]; }
+    for (let k = 0; k < n; k++) { id += leb(s.bytes, at); out[k] = [id, s.bytes[at.i++]]; }
     return out;
   }
 
-  function lowerBound(word) {
-    let lo = 0, hi = index.terms.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (index.terms[mid] < word) lo = mid + 1; else hi = mid; }
-    return lo;
+  // The first shard that may hold a term starting with `word`: the last one whose first
+  // term is not past it.
+  function firstShard(word) {
+    let lo = 0, hi = index.shards.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (index.shards[mid][0] <= word) lo = mid + 1; else hi = mid; }
+    return Math.max(0, lo - 1);
+  }
+
+  // The terms that start with `q` (at most MAX_EXPANSIONS, in order), with their postings.
+  async function expansions(q) {
+    const found = [];
+    let next = firstShard(q);
+    while (found.length < MAX_EXPANSIONS && next < index.shards.length) {
+      const batch = [];
+      do { batch.push(next++); } while (batch.length < SHARDS_AT_ONCE && next < index.shards.length && index.shards[next][0].startsWith(q));
+      for (const s of await Promise.all(batch.map(shard))) {
+        let t = 0;
+        while (t < s.terms.length && s.terms[t] < q) t++;
+        for (; t < s.terms.length && found.length < MAX_EXPANSIONS && s.terms[t].startsWith(q); t++) {
+          found.push([s.terms[t], postings(s, t)]);
+        }
+      }
+      if (next >= index.shards.length || !index.shards[next][0].startsWith(q)) break;
+    }
+    return found;
   }
 
   function words(text) {
@@ -60,21 +103,19 @@
   }
 
   // Each query word matches the terms it starts; a note must match every word; its score is the sum over words of the best idf-weighted term weight.
-  function search(query) {
+  async function search(query) {
     const qs = words(query);
     if (!qs.length) return [];
-    const total = index.docs.length;
+    const total = index.total;
+    const matches = await Promise.all(qs.map(expansions));
     let scores = null;
-    qs.forEach((q) => {
+    matches.forEach((terms, w) => {
       const found = new Map();
-      for (let t = lowerBound(q), seen = 0; t < index.terms.length && seen < MAX_EXPANSIONS; t++, seen++) {
-        const term = index.terms[t];
-        if (!term.startsWith(q)) break;
-        const list = postings(t);
+      for (const [term, list] of terms) {
         const idf = Math.log(1 + (total - list.length + 0.5) / (list.length + 0.5));
-        const exact = term === q ? 1 : 0.8;
-        for (const [id, w] of list) {
-          const s = idf * w * exact;
+        const exact = term === qs[w] ? 1 : 0.8;
+        for (const [id, weight] of list) {
+          const s = idf * weight * exact;
           if (!(found.get(id) >= s)) found.set(id, s);
         }
       }
@@ -84,6 +125,13 @@
       scores = next;
     });
     return [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_RESULTS).map(([id]) => id);
+  }
+
+  // The result entries of these notes, from the groups that hold them.
+  async function entries(ids) {
+    const g = index.group;
+    const groups = await Promise.all(ids.map((id) => fetched("d/" + index.docs[Math.floor(id / g)] + ".json", "json")));
+    return ids.map((id, k) => groups[k][id % g]);
   }
 
   // Text with each word that starts with a query word wrapped in <mark>, built as DOM
@@ -106,11 +154,10 @@
     return frag;
   }
 
-  function show(query, ids) {
+  function show(query, results) {
     const qs = words(query);
     list.replaceChildren();
-    for (const id of ids) {
-      const [url, title, date, tags, snippet] = index.docs[id];
+    for (const [url, title, date, tags, snippet] of results) {
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = url;
@@ -127,14 +174,14 @@
       li.append(a);
       list.append(li);
     }
-    if (!ids.length && qs.length) {
+    if (!results.length && qs.length) {
       const li = document.createElement("li");
       li.className = "search-empty";
       li.textContent = "No notes match.";
       list.append(li);
     }
     list.hidden = !qs.length;
-    if (firstKeyAt !== null && ids.length) {
+    if (firstKeyAt !== null && results.length) {
       list.dataset.firstResultMs = (performance.now() - firstKeyAt).toFixed(1);
       firstKeyAt = null;
     }
@@ -146,7 +193,14 @@
       loading = loading || load().catch((e) => { list.hidden = false; list.textContent = String(e); throw e; });
       index = await loading;
     }
-    if (query === input.value) show(query, search(query));
+    let results;
+    try {
+      results = await entries(await search(query));
+    } catch (e) {
+      if (query === input.value) { list.hidden = false; list.textContent = String(e); }
+      return;
+    }
+    if (query === input.value) show(query, results);
   }
 
   input.addEventListener("input", () => {

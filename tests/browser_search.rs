@@ -98,10 +98,12 @@ fn search_latency_on_a_corpus() {
     let url = format!("http://127.0.0.1:{}/", server.port);
     let (_browser, mut page, _profile) = open_page(browser, &url);
     wait_for_search_box(&mut page);
-    let bytes = std::fs::metadata(server.output().join("search.bin"))
-        .unwrap()
-        .len();
-    println!("search index: {:.2} MB", bytes as f64 / 1e6);
+    let bytes: u64 = walkdir::WalkDir::new(server.output().join("search"))
+        .into_iter()
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!("search index: {:.2} MB in parts", bytes as f64 / 1e6);
     page.type_keys("/");
     page.type_keys("q");
     let first = until(|| {
@@ -130,4 +132,226 @@ fn search_latency_on_a_corpus() {
     }
     warm.sort_by(f64::total_cmp);
     println!("warm query median: {:.2} ms", warm[warm.len() / 2]);
+}
+
+/// The index in parts: on a site large enough to need several shards, queries whose words
+/// expand across a shard boundary, past the 64 terms a prefix may stand for, and of two
+/// words give the results that searching the whole index gives, and a reader's browser
+/// fetches only some of the parts.
+#[test]
+fn the_split_index_ranks_as_the_whole_one_and_is_fetched_in_parts() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    many_notes(dir.path(), 1500);
+    let server = Serving::start(dir.path(), None);
+    let search = server.output().join("search");
+    // The site-wide data files follow the pages that `serve` answers with first.
+    until(|| search.join("index.json").exists().then_some(()));
+    let index = Index::read(&search);
+    assert!(index.shards.len() >= 4, "{} shards", index.shards.len());
+    let (_browser, mut page, _profile) =
+        open_page(browser, &format!("http://127.0.0.1:{}/", server.port));
+    wait_for_search_box(&mut page);
+
+    let across = index.prefix_across_shards();
+    let queries = [across.as_str(), "zq", "zq0042", "note 12", "gut bar"];
+    for query in queries {
+        let want = index.titles(&search, query);
+        assert!(!want.is_empty(), "{query:?} finds notes");
+        page.eval("document.querySelector('form.search input').value = ''");
+        page.type_keys("/");
+        page.type_keys(query);
+        let mut got = Vec::new();
+        let settled = (0..200).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            got = page
+                .eval("[...document.querySelectorAll('.search-results .search-title')].map(e => e.textContent).join('\\n')")
+                .lines()
+                .map(str::to_string)
+                .collect();
+            got == want
+        });
+        assert!(
+            settled,
+            "{query:?}: the page shows {got:?}, the whole index ranks {want:?}"
+        );
+    }
+
+    let fetched = page.eval(
+        "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/search/')).join('\\n')",
+    );
+    let shards = fetched
+        .lines()
+        .filter(|p| p.starts_with("/search/t/"))
+        .count();
+    let groups = fetched
+        .lines()
+        .filter(|p| p.starts_with("/search/d/"))
+        .count();
+    assert!(
+        shards < index.shards.len(),
+        "{shards} of {} shards fetched",
+        index.shards.len()
+    );
+    assert!(
+        groups <= 10 * queries.len() && groups < index.docs.len(),
+        "{groups} of {} result groups fetched",
+        index.docs.len()
+    );
+}
+
+/// Notes enough for the index to be split into several shards: words from a vocabulary of
+/// 300 (so that their postings fill shards), and a word of each note's own (`zq0000`, ...).
+fn many_notes(root: &Path, count: usize) {
+    const HEADS: [&str; 15] = [
+        "ba", "ce", "di", "fo", "gu", "ha", "ke", "li", "mo", "nu", "pa", "re", "si", "to", "vu",
+    ];
+    const TAILS: [&str; 20] = [
+        "ran", "tel", "mik", "sor", "bun", "dex", "lop", "gat", "fin", "woz", "pel", "cur", "nid",
+        "sav", "tom", "hul", "rix", "bel", "kan", "dor",
+    ];
+    let word = |j: usize| format!("{}{}", HEADS[j % 15], TAILS[j / 15 % 20]);
+    let mut seed: u64 = 7;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    common::write(
+        root,
+        "wisdom.toml",
+        b"title = \"Many\"\nog_images = false\n",
+    );
+    for i in 0..count {
+        let title = format!("Note {i} {} {}", word(next() % 300), word(next() % 300));
+        let body: Vec<String> = (0..40).map(|_| word(next() % 300)).collect();
+        let text = format!(
+            "---\ntitle: \"{title}\"\ndate: 2024-01-01\n---\n{} zq{i:04}.\n",
+            body.join(" ")
+        );
+        common::write(root, &format!("content/notes/n{i:04}.md"), text.as_bytes());
+    }
+}
+
+/// The split index read back and searched as `static/search.js` searches it: the oracle
+/// that the browser's results are checked against.
+struct Index {
+    total: usize,
+    group: usize,
+    docs: Vec<String>,
+    shards: Vec<String>,
+    terms: Vec<(String, Vec<(usize, u8)>)>,
+    /// Where each shard's terms start in `terms`.
+    shard_starts: Vec<usize>,
+}
+
+impl Index {
+    fn read(search: &Path) -> Index {
+        let contents: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(search.join("index.json")).unwrap()).unwrap();
+        let names = |key: &str, at: Option<usize>| -> Vec<String> {
+            let list = contents[key].as_array().unwrap().iter();
+            list.map(|v| at.map_or(v, |i| &v[i]).as_str().unwrap().to_string())
+                .collect()
+        };
+        let shards = names("shards", Some(1));
+        let mut terms = Vec::new();
+        let mut shard_starts = Vec::new();
+        for name in &shards {
+            shard_starts.push(terms.len());
+            let bytes = std::fs::read(search.join(format!("t/{name}.bin"))).unwrap();
+            assert_eq!(&bytes[..4], b"WSS2");
+            let len = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
+            let words = std::str::from_utf8(&bytes[8..8 + len]).unwrap();
+            let mut at = 8 + len;
+            let mut byte = || {
+                at += 1;
+                bytes[at - 1]
+            };
+            let leb = |byte: &mut dyn FnMut() -> u8| {
+                let (mut n, mut shift) = (0usize, 0);
+                loop {
+                    let b = byte();
+                    n |= usize::from(b & 0x7f) << shift;
+                    shift += 7;
+                    if b & 0x80 == 0 {
+                        return n;
+                    }
+                }
+            };
+            for word in words.split('\n') {
+                let count = leb(&mut byte);
+                let mut id = 0;
+                let list = (0..count)
+                    .map(|_| {
+                        id += leb(&mut byte);
+                        (id, byte())
+                    })
+                    .collect();
+                terms.push((word.to_string(), list));
+            }
+        }
+        Index {
+            total: contents["total"].as_u64().unwrap() as usize,
+            group: contents["group"].as_u64().unwrap() as usize,
+            docs: names("docs", None),
+            shards,
+            terms,
+            shard_starts,
+        }
+    }
+
+    fn titles(&self, search: &Path, query: &str) -> Vec<String> {
+        let mut scores: Option<Vec<(usize, f64)>> = None;
+        for q in query.to_lowercase().split(|c: char| !c.is_alphanumeric()) {
+            let mut found: std::collections::BTreeMap<usize, f64> = Default::default();
+            let expansions = self.terms.iter().filter(|(t, _)| t.starts_with(q)).take(64);
+            for (term, list) in expansions {
+                let n = list.len() as f64;
+                let idf = (1.0 + (self.total as f64 - n + 0.5) / (n + 0.5)).ln();
+                let exact = if term == q { 1.0 } else { 0.8 };
+                for &(id, w) in list {
+                    let s = idf * f64::from(w) * exact;
+                    let best = found.entry(id).or_insert(s);
+                    *best = best.max(s);
+                }
+            }
+            scores = Some(match scores {
+                None => found.into_iter().collect(),
+                Some(before) => before
+                    .into_iter()
+                    .filter_map(|(id, s)| found.get(&id).map(|f| (id, s + f)))
+                    .collect(),
+            });
+        }
+        let mut ranked = scores.unwrap_or_default();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+            .iter()
+            .take(10)
+            .map(|&(id, _)| {
+                let group = &self.docs[id / self.group];
+                let file = search.join(format!("d/{group}.json"));
+                let entries: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+                entries[id % self.group][1].as_str().unwrap().to_string()
+            })
+            .collect()
+    }
+
+    /// A prefix of two words on either side of a shard boundary.
+    fn prefix_across_shards(&self) -> String {
+        let firsts: Vec<usize> = (1..self.terms.len())
+            .filter(|&i| self.terms[i - 1].0.get(..2) == self.terms[i].0.get(..2))
+            .collect();
+        let i = firsts
+            .into_iter()
+            .find(|i| self.shard_starts.contains(i))
+            .expect("some shard boundary falls between two words of one prefix");
+        self.terms[i].0[..2].to_string()
+    }
 }

@@ -80,11 +80,13 @@ fn hostile_front_matter_is_escaped_in_every_output() {
     assert_eq!(select(&cloud, "script").len(), 2);
 
     // The search index carries the text as data, never as markup.
-    let index = std::fs::read(out.join("search.bin")).unwrap();
-    let meta_len = u32::from_le_bytes(index[4..8].try_into().unwrap()) as usize;
-    let meta: serde_json::Value = serde_json::from_slice(&index[8..8 + meta_len]).unwrap();
-    assert_eq!(meta["docs"][0][1], EVIL);
-    assert_eq!(meta["docs"][0][3][0], EVIL);
+    let contents = std::fs::read(out.join("search/index.json")).unwrap();
+    let contents: serde_json::Value = serde_json::from_slice(&contents).unwrap();
+    let group = format!("search/d/{}.json", contents["docs"][0].as_str().unwrap());
+    let entries: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(group)).unwrap()).unwrap();
+    assert_eq!(entries[0][1], EVIL);
+    assert_eq!(entries[0][3][0], EVIL);
 }
 
 #[test]

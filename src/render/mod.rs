@@ -72,7 +72,7 @@ pub enum Job {
     /// `/_redirects`: the aliases as server-side redirects, for hosts that read it
     /// (Netlify, Cloudflare Pages), beside the HTML redirect pages.
     Redirects,
-    /// `/search.bin`: the index of the search box.
+    /// `/search/index.json` and its parts: the index of the search box.
     SearchIndex,
     /// `/notes.json`: the sections, notes and links the explorer and the graph draw.
     NoteMap,
@@ -270,7 +270,7 @@ pub fn render_jobs(
     };
     let one = |&job: &Job| match is_shadowed(site, job) {
         true => Ok(()),
-        false => sink.write_streamed(&output_path(site, job), &mut |out| r.render(job, out)),
+        false => r.write(job, sink),
     };
     // Pages of thousands of cards each hold a large template context: one at a time, in a
     // lane of their own beside the rest, so that memory does not grow with the cores.
@@ -516,6 +516,16 @@ struct NavLink<'a> {
 }
 
 impl Renderer<'_> {
+    /// Writes a job's file through `sink`; the search index is a folder of parts.
+    fn write(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        match job {
+            Job::SearchIndex => search::write(self.site, sink),
+            _ => sink.write_streamed(&output_path(self.site, job), &mut |out| {
+                self.render(job, out)
+            }),
+        }
+    }
+
     fn render(&self, job: Job, out: &mut dyn Write) -> Result<(), Diagnostic> {
         let page = match job {
             // Listings and the note map grow with the site: written straight into `out`.
@@ -524,7 +534,10 @@ impl Renderer<'_> {
                 return note_map::write(self.site, out)
                     .map_err(|e| Diagnostic::new(Kind::Io, NOTE_MAP_PATH, e.to_string()));
             }
-            Job::SearchIndex => search::index(self.site),
+            Job::SearchIndex => {
+                let e = "the search index is written in parts (Renderer::write)";
+                return Err(Diagnostic::new(Kind::Io, SEARCH_INDEX_PATH, e));
+            }
             Job::Note(id) => self.note(id)?.into_bytes(),
             Job::SocialCard(id) => self.social_card(id)?,
             Job::Alias(id, i) => self.alias(id, i)?.into_bytes(),

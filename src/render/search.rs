@@ -1,10 +1,19 @@
-//! The search index the browser loads on first use (`static/search.js`): every note's
-//! title, tags and words, ranked at build time, in one compact binary file.
+//! The search box's index (`static/search.js`), split so that a reader's query fetches
+//! only what it needs, as Pagefind's does: a small table of contents, the terms in shards
+//! of about [`SHARD_BYTES`] each, and the notes' result entries in groups of [`GROUP`].
+//! Scores are ranked at build time (BM25, title and tag words boosted).
 //!
-//! Layout: `WSI1`, a little-endian `u32` length, that many bytes of JSON
-//! (`{"docs": [[url, title, date, tags, snippet], ...], "terms": "a\nb\n..."}`, terms
-//! sorted), then for each term its postings: a LEB128 count, and per note the LEB128 gap
-//! from the previous note id and a one-byte weight.
+//! Files, under `search/`:
+//! - `index.json`: `{"v": 2, "total": notes, "group": GROUP, "docs": [hash, ...],
+//!   "shards": [[first term, hash], ...]}`, shards in term order;
+//! - `t/<hash>.bin`, a shard: `WSS2`, a little-endian `u32` length, that many bytes of its
+//!   terms (sorted, joined by `\n`), then for each term its postings: a LEB128 count, and
+//!   per note the LEB128 gap from the previous note id and a one-byte weight;
+//! - `d/<hash>.json`, a group: `[[url, title, date, tags, snippet], ...]` for notes
+//!   `k * GROUP ..`.
+//!
+//! Every part is named by the hash of its bytes, so a host may cache it for good and an
+//! edit changes only the parts it touches; `index.json` is written last.
 
 use std::borrow::Cow;
 
@@ -12,10 +21,18 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::views::plain_text;
+use crate::error::{Diagnostic, Kind};
 use crate::markdown::terms::tokens;
-use crate::site::Site;
+use crate::output::Sink;
+use crate::site::{SEARCH_INDEX_PATH, Site};
 
-pub const MAGIC: &[u8; 4] = b"WSI1";
+pub const SHARD_MAGIC: &[u8; 4] = b"WSS2";
+/// A shard closes once its postings pass this many bytes (a term is never cut, so a
+/// common word's shard is larger): one query word fetches one or two of them.
+const SHARD_BYTES: usize = 32 * 1024;
+/// Result entries a group holds: the ten results of a query fetch at most ten groups of
+/// about 10 KB (4 KB gzipped) each.
+pub const GROUP: usize = 32;
 const SNIPPET_CHARS: usize = 160;
 /// BM25's saturation and length normalisation.
 const K1: f32 = 1.2;
@@ -26,15 +43,85 @@ const TAG_BOOST: f32 = 2.0;
 /// Scores are stored as `score * SCALE`, in one byte.
 const SCALE: f32 = 32.0;
 
-#[derive(Serialize)]
-struct Meta<'a> {
-    docs: Vec<(&'a str, &'a str, String, Vec<&'a str>, String)>,
-    terms: String,
-}
-
 type Postings = Vec<(u32, u8)>;
 
-pub fn index(site: &Site) -> Vec<u8> {
+#[derive(Serialize)]
+struct Contents<'a> {
+    v: u8,
+    total: usize,
+    group: usize,
+    docs: Vec<String>,
+    shards: Vec<(&'a str, String)>,
+}
+
+/// A note as a result shows it: url, title, date, tags, snippet.
+type Entry<'a> = (&'a str, &'a str, String, Vec<&'a str>, String);
+
+/// Writes the index's parts, then its table of contents, through `sink`.
+pub fn write(site: &Site, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    let terms = postings(site);
+    let mut shards = Vec::new();
+    for shard in split(&terms, SHARD_BYTES) {
+        let bytes = encode_shard(shard);
+        let name = part_name(&bytes);
+        sink.write(&format!("{}t/{name}.bin", folder()), bytes)?;
+        shards.push((shard[0].0.as_ref(), name));
+    }
+    let mut docs = Vec::new();
+    for (k, group) in site.notes.chunks(GROUP).enumerate() {
+        let entries: Vec<Entry> = (0..group.len())
+            .map(|i| entry(site, k * GROUP + i))
+            .collect();
+        let bytes = serde_json::to_vec(&entries).map_err(json_error)?;
+        let name = part_name(&bytes);
+        sink.write(&format!("{}d/{name}.json", folder()), bytes)?;
+        docs.push(name);
+    }
+    let contents = Contents {
+        v: 2,
+        total: site.notes.len(),
+        group: GROUP,
+        docs,
+        shards,
+    };
+    let bytes = serde_json::to_vec(&contents).map_err(json_error)?;
+    sink.write(SEARCH_INDEX_PATH.trim_start_matches('/'), bytes)
+}
+
+/// The files (relative to the output folder) that a table of contents names, for `wisdom
+/// serve` to remove the parts an edit left behind; `None` when it is not one.
+pub fn parts(contents: &[u8]) -> Option<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Names {
+        docs: Vec<String>,
+        shards: Vec<(String, String)>,
+    }
+    let names: Names = serde_json::from_slice(contents).ok()?;
+    let docs = names.docs.iter().map(|h| format!("{}d/{h}.json", folder()));
+    let shards = names
+        .shards
+        .iter()
+        .map(|(_, h)| format!("{}t/{h}.bin", folder()));
+    Some(docs.chain(shards).collect())
+}
+
+/// `search/`: where the parts go, beside the table of contents.
+fn folder() -> &'static str {
+    let path = SEARCH_INDEX_PATH.trim_start_matches('/');
+    &path[..path.rfind('/').map_or(0, |i| i + 1)]
+}
+
+fn json_error(e: serde_json::Error) -> Diagnostic {
+    Diagnostic::new(Kind::Io, SEARCH_INDEX_PATH, e.to_string())
+}
+
+/// 12 hex digits of the SHA-1 of a part's bytes.
+fn part_name(bytes: &[u8]) -> String {
+    sha1_smol::Sha1::from(bytes).digest().to_string()[..12].to_string()
+}
+
+/// Every term with its notes and their weights, terms sorted, ids ascending.
+fn postings(site: &Site) -> Vec<(Cow<'_, str>, Postings)> {
     let notes = &site.notes;
     let average_len = notes
         .iter()
@@ -75,43 +162,45 @@ pub fn index(site: &Site) -> Vec<u8> {
     for (_, list) in &mut terms {
         list.sort_unstable_by_key(|&(id, _)| id);
     }
-    encode(site, &terms)
+    terms
 }
 
 fn quantize(score: f32) -> u8 {
     (score * SCALE).round().clamp(1.0, 255.0) as u8
 }
 
-fn encode(site: &Site, terms: &[(Cow<str>, Postings)]) -> Vec<u8> {
-    let docs = site
-        .notes
-        .iter()
-        .map(|n| {
-            let tags = n.tags.iter().map(|&t| site.tags[t].name.as_str()).collect();
-            let snippet = match &n.description {
-                Some(d) => d.chars().take(SNIPPET_CHARS).collect(),
-                None => plain_text(n.summary_html(), SNIPPET_CHARS),
-            };
-            let date = n
-                .date
-                .map(|d| d.human(&site.config.language))
-                .unwrap_or_default();
-            (n.url.as_str(), n.title.as_str(), date, tags, snippet)
-        })
-        .collect();
-    let mut words = String::new();
-    for (i, (w, _)) in terms.iter().enumerate() {
-        if i > 0 {
-            words.push('\n');
+/// Runs of terms whose postings pass `bytes` (about three bytes a posting).
+fn split<T>(terms: &[(T, Postings)], bytes: usize) -> impl Iterator<Item = &[(T, Postings)]> {
+    let mut rest = terms;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
         }
-        words.push_str(w);
-    }
-    let meta = serde_json::to_vec(&Meta { docs, terms: words }).unwrap_or_default();
+        let mut size = 0;
+        let end = rest
+            .iter()
+            .position(|(_, list)| {
+                size += list.len() * 3 + 3;
+                size >= bytes
+            })
+            .map_or(rest.len(), |i| i + 1);
+        let (shard, after) = rest.split_at(end);
+        rest = after;
+        Some(shard)
+    })
+}
+
+fn encode_shard(terms: &[(Cow<str>, Postings)]) -> Vec<u8> {
+    let words = terms
+        .iter()
+        .map(|(w, _)| w.as_ref())
+        .collect::<Vec<_>>()
+        .join("\n");
     let postings_len: usize = terms.iter().map(|(_, p)| p.len() * 3 + 3).sum();
-    let mut out = Vec::with_capacity(8 + meta.len() + postings_len);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(meta.len() as u32).to_le_bytes());
-    out.extend_from_slice(&meta);
+    let mut out = Vec::with_capacity(8 + words.len() + postings_len);
+    out.extend_from_slice(SHARD_MAGIC);
+    out.extend_from_slice(&(words.len() as u32).to_le_bytes());
+    out.extend_from_slice(words.as_bytes());
     for (_, list) in terms {
         leb128(&mut out, list.len() as u32);
         let mut previous = 0;
@@ -124,6 +213,20 @@ fn encode(site: &Site, terms: &[(Cow<str>, Postings)]) -> Vec<u8> {
     out
 }
 
+fn entry(site: &Site, id: usize) -> Entry<'_> {
+    let n = &site.notes[id];
+    let tags = n.tags.iter().map(|&t| site.tags[t].name.as_str()).collect();
+    let snippet = match &n.description {
+        Some(d) => d.chars().take(SNIPPET_CHARS).collect(),
+        None => plain_text(n.summary_html(), SNIPPET_CHARS),
+    };
+    let date = n
+        .date
+        .map(|d| d.human(&site.config.language))
+        .unwrap_or_default();
+    (n.url.as_str(), n.title.as_str(), date, tags, snippet)
+}
+
 fn leb128(out: &mut Vec<u8>, mut n: u32) {
     while n >= 0x80 {
         out.push((n as u8 & 0x7f) | 0x80);
@@ -134,11 +237,35 @@ fn leb128(out: &mut Vec<u8>, mut n: u32) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn leb128_uses_seven_bits_a_byte() {
         let mut out = Vec::new();
-        super::leb128(&mut out, 5);
-        super::leb128(&mut out, 300);
+        leb128(&mut out, 5);
+        leb128(&mut out, 300);
         assert_eq!(out, [5, 0xac, 0x02]);
+    }
+
+    #[test]
+    fn shards_keep_every_term_once_in_order_and_close_past_their_size() {
+        let terms: Vec<(u32, Postings)> = (0..100)
+            .map(|t| (t, vec![(0, 1); (t as usize % 7) * 10]))
+            .collect();
+        let shards: Vec<_> = split(&terms, 300).collect();
+        let flat: Vec<u32> = shards.iter().flat_map(|s| s.iter().map(|t| t.0)).collect();
+        assert_eq!(flat, (0..100).collect::<Vec<_>>());
+        for shard in &shards[..shards.len() - 1] {
+            let size: usize = shard.iter().map(|(_, l)| l.len() * 3 + 3).sum();
+            let without_last = size - (shard.last().unwrap().1.len() * 3 + 3);
+            assert!(size >= 300 && without_last < 300, "{size} {without_last}");
+        }
+        let big = vec![(0u32, vec![(0, 1); 1000]), (1, vec![])];
+        assert_eq!(split(&big, 300).count(), 2, "a term is never cut");
+    }
+
+    #[test]
+    fn parts_sit_beside_the_table_of_contents() {
+        assert_eq!(folder(), "search/");
     }
 }

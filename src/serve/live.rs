@@ -17,8 +17,8 @@ use crate::layout::{CONFIG_FILE, CONTENT_DIR, HEADERS_FILE, STATIC_DIR, TEMPLATE
 use crate::output::{InPlace, write_file};
 use crate::pipeline::{BodyStore, Pipeline, Read, Sources, Timings};
 use crate::render::diff::{Shown, changed_jobs, jobs_for_notes, same_files};
-use crate::render::{self, Job, output_path, plan};
-use crate::site::{NoteId, Prepared, Site, Source};
+use crate::render::{self, Job, output_file, output_path, plan, search};
+use crate::site::{NoteId, Prepared, SEARCH_INDEX_PATH, Site, Source};
 use crate::templates::Theme;
 
 pub struct LiveSite {
@@ -273,6 +273,9 @@ impl LiveSite {
         };
         let scanning = Scanning::new(&sink);
         render::render_jobs(site, theme, &self.pipeline, jobs, &scanning).map_err(Error::one)?;
+        if jobs.contains(&Job::SearchIndex) {
+            remove_old_search_parts(&self.output);
+        }
         Ok(scanning.into_needs())
     }
 
@@ -308,6 +311,9 @@ impl LiveSite {
             };
             render::render_jobs(&self.site, &self.theme, &self.pipeline, &jobs, &sink)
                 .map_err(Error::one)?;
+            if jobs.contains(&Job::SearchIndex) {
+                remove_old_search_parts(&self.output);
+            }
         }
         Ok(!self.deferred.is_empty())
     }
@@ -472,6 +478,30 @@ impl LiveSite {
             Err(_) => remove_file(&self.output, &rel_str),
         }
         Ok(1)
+    }
+}
+
+/// Removes the search index's parts that its table of contents no longer names (an edit
+/// writes new parts under new names).
+fn remove_old_search_parts(output: &Path) {
+    let contents = output.join(output_file(SEARCH_INDEX_PATH));
+    let Some(keep) = std::fs::read(contents).ok().and_then(|b| search::parts(&b)) else {
+        return;
+    };
+    let keep: HashSet<PathBuf> = keep.iter().map(|rel| output.join(rel)).collect();
+    let folders = keep
+        .iter()
+        .filter_map(|p| p.parent())
+        .collect::<HashSet<_>>();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if !keep.contains(&path) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
     }
 }
 

@@ -205,7 +205,7 @@ pub struct InPlaceEdit {
 
 pub const TAGS_PATH: &str = "/tags/";
 /// The search box's index (see `render::search`).
-pub const SEARCH_INDEX_PATH: &str = "/search.bin";
+pub const SEARCH_INDEX_PATH: &str = "/search/index.json";
 /// The explorer's and the graph's data (see `render::note_map`).
 pub const NOTE_MAP_PATH: &str = "/notes.json";
 /// Social cards go under this folder, at the note's own path (see [`Site::social_card`]).
