@@ -1,17 +1,18 @@
 // The explorer: the site's folders, written by the page as a plain nested list. Here each
-// folder gets a button that opens and closes it, its notes come from the note map
-// (notes.json) when it first opens in view, and which folders are open is remembered
-// across pages and reloads. A folder on the way to this page starts open.
+// folder gets a button that opens and closes it, its notes are fetched when it first opens
+// in view (explorer/index.json names each folder's batches of notes; a folder fetches its
+// first batch, and the next on "more"), and which folders are open is remembered across
+// pages and reloads. A folder on the way to this page starts open, and shows this note
+// even when it is past the batches shown.
 (function () {
   "use strict";
   var nav = document.querySelector("nav.explorer");
   if (!nav) return;
   var KEY = "wisdom-explorer:" + nav.dataset.home;
-  var BATCH = 100; // notes shown per folder before a "more" button
   var here = location.pathname;
-  var map = null;
+  var base = new URL(nav.dataset.folders, location.href);
   var loading = null;
-  var bySection = {};
+  var batches = {};
   var visible = false;
 
   function remembered() {
@@ -23,52 +24,73 @@
     try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
 
+  function fetchJSON(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
+  }
+
+  // The table of contents: {folders: {url: [count, [batch, ...]]}}.
   function load() {
     if (!loading) {
-      loading = fetch(nav.dataset.map).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      }).then(function (m) {
-        map = m;
-        m.sections.forEach(function (s, i) { bySection[s[1]] = i; });
-        return m;
-      });
+      loading = fetchJSON(base.href);
+      loading.catch(function () { loading = null; });
     }
     return loading;
   }
 
-  function noteItem(n) {
-    var note = map.notes[n];
+  function batch(name) {
+    if (!batches[name]) {
+      batches[name] = fetchJSON(new URL(name + ".json", base).href);
+      batches[name].catch(function () { delete batches[name]; });
+    }
+    return batches[name];
+  }
+
+  function noteItem(title, url) {
     var li = document.createElement("li");
     var a = document.createElement("a");
-    a.href = note[1];
-    a.textContent = note[0];
-    if (note[1] === here) a.setAttribute("aria-current", "page");
+    a.href = url;
+    a.textContent = title;
+    if (url === here) a.setAttribute("aria-current", "page");
     li.appendChild(a);
     return li;
   }
 
-  // Appends a folder's notes to `list`, BATCH at a time, the current note always shown.
-  function fill(list, notes) {
-    var shown = 0;
-    var mine = notes.findIndex(function (n) { return map.notes[n][1] === here; });
-    function more() {
-      var end = Math.min(notes.length, Math.max(shown + BATCH, mine + 1));
-      var frag = document.createDocumentFragment();
-      for (; shown < end; shown++) frag.appendChild(noteItem(notes[shown]));
-      list.appendChild(frag);
-      if (shown < notes.length) {
-        var li = document.createElement("li");
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "explorer-more";
-        button.textContent = (notes.length - shown).toLocaleString() + " more";
-        button.addEventListener("click", function () { li.remove(); more(); });
-        li.appendChild(button);
-        list.appendChild(li);
-      }
+  // Fills `list` with a folder's notes, a batch at a time behind a "more" button; this
+  // note, when it is the folder's and not yet shown, after them.
+  function fill(list, folderUrl, entry) {
+    var count = entry[0], names = entry[1], next = 0, shown = 0;
+    var mine = null;
+    if (nav.dataset.note !== undefined && nav.dataset.noteFolder === folderUrl) {
+      mine = noteItem(nav.dataset.note, here);
+      mine.className = "explorer-here";
     }
-    more();
+    function more() {
+      if (next >= names.length) return Promise.resolve();
+      return batch(names[next++]).then(function (notes) {
+        var frag = document.createDocumentFragment();
+        notes.forEach(function (n) {
+          frag.appendChild(noteItem(n[0], n[1]));
+          if (n[1] === here && mine) { mine.remove(); mine = null; }
+        });
+        shown += notes.length;
+        list.appendChild(frag);
+        if (shown < count) {
+          var li = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "explorer-more";
+          button.textContent = (count - shown).toLocaleString() + " more";
+          button.addEventListener("click", function () { li.remove(); more(); });
+          li.appendChild(button);
+          list.appendChild(li);
+        }
+        if (mine) list.appendChild(mine);
+      });
+    }
+    return more();
   }
 
   function isOpen(li) { return li.firstElementChild.getAttribute("aria-expanded") === "true"; }
@@ -77,15 +99,14 @@
   function fillFolder(li) {
     if (li.dataset.filled) return;
     li.dataset.filled = "1";
-    load().then(function () {
-      var i = bySection[li.dataset.url];
-      var notes = i === undefined ? [] : map.sections[i][3];
-      if (!notes.length) return;
+    load().then(function (contents) {
+      var entry = contents.folders[li.dataset.url];
+      if (!entry || !entry[0]) return;
       var list = document.createElement("ul");
       list.className = "explorer-notes";
       list.hidden = !isOpen(li);
       li.appendChild(list);
-      fill(list, notes);
+      return fill(list, li.dataset.url, entry);
     }).catch(function () { delete li.dataset.filled; });
   }
 
@@ -120,16 +141,16 @@
   function show() {
     visible = true;
     folders.forEach(function (li) { if (isOpen(li)) fillFolder(li); });
-    load().then(function (m) {
-      var home = m.sections[0];
-      if (!home[3].length || nav.querySelector(":scope > ul > li.home-notes")) return;
+    load().then(function (contents) {
+      var home = contents.folders[nav.dataset.home];
+      if (!home || !home[0] || nav.querySelector(":scope > ul > li.home-notes")) return;
       var li = document.createElement("li");
       li.className = "home-notes";
       var list = document.createElement("ul");
       list.className = "explorer-notes";
       li.appendChild(list);
       nav.querySelector(":scope > ul").appendChild(li);
-      fill(list, home[3]);
+      return fill(list, nav.dataset.home, home);
     }).catch(function () {});
   }
   if ("IntersectionObserver" in window) {

@@ -738,3 +738,85 @@ fn the_graph_of_10000_notes_draws_and_a_click_on_a_note_opens_it() {
     click(&mut page, x, y);
     until(|| Some(()).filter(|_| page.eval("location.pathname") == target));
 }
+
+/// A folder of 250 notes: the explorer fetches its table of contents and one batch of 100,
+/// never the whole note map; "more" fetches the next batch; the note being read shows even
+/// when it is past the batches shown, and only once when its batch arrives.
+#[test]
+fn the_explorer_fetches_a_folder_a_batch_at_a_time() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wisdom.toml",
+        b"title = \"Batches\"\nog_images = false\n",
+    );
+    for i in 0..250 {
+        let (day, hour) = (1 + i / 24, i % 24);
+        let text = format!(
+            "---\ntitle: Note {i:03}\ndate: 2024-01-{day:02}T{hour:02}:00:00Z\n---\nText {i}.\n"
+        );
+        write(
+            dir.path(),
+            &format!("content/big/n{i:03}.md"),
+            text.as_bytes(),
+        );
+    }
+    let server = Serving::start(dir.path(), None);
+    let port = server.port;
+    until(|| http_get(port, "/explorer/index.json"));
+    // The oldest note: last in its folder's listing, in the third batch.
+    let (_browser, mut page, _profile) =
+        open_page(browser, &format!("http://127.0.0.1:{port}/big/n000/"));
+    wide(&mut page);
+
+    let listed = "[...document.querySelectorAll('nav.explorer li[data-url=\"/big/\"] .explorer-notes a')].map(a => a.textContent)";
+    let shown = |page: &mut DevTools, want: usize| {
+        until(|| {
+            let titles: Vec<String> =
+                serde_json::from_str(&page.eval(&format!("JSON.stringify({listed})"))).unwrap();
+            (titles.len() == want).then_some(titles)
+        })
+    };
+    let titles = shown(&mut page, 101);
+    assert_eq!(titles[0], "Note 249", "newest first");
+    assert_eq!(titles[99], "Note 150");
+    assert_eq!(titles[100], "Note 000", "this note, after the first batch");
+    let fetched = |page: &mut DevTools| -> Vec<String> {
+        let paths = page.eval(
+            "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.endsWith('.json')).join(' ')",
+        );
+        paths.split_whitespace().map(str::to_string).collect()
+    };
+    let first = fetched(&mut page);
+    assert!(
+        first.contains(&"/explorer/index.json".to_string()),
+        "{first:?}"
+    );
+    assert_eq!(first.len(), 2, "the table and one batch: {first:?}");
+    let more = "nav.explorer li[data-url='/big/'] button.explorer-more";
+    assert_eq!(
+        page.eval(&format!("document.querySelector({more:?}).textContent")),
+        "150 more"
+    );
+
+    for want in [201, 250] {
+        page.eval(&format!(
+            "document.querySelector({more:?}).scrollIntoView(); ''"
+        ));
+        let (x, y) = centre(&mut page, more);
+        click(&mut page, x, y);
+        shown(&mut page, want);
+    }
+    let titles = shown(&mut page, 250);
+    assert_eq!(titles.last().map(String::as_str), Some("Note 000"));
+    assert_eq!(
+        page.eval("String(document.querySelectorAll('nav.explorer [aria-current=page]').length)"),
+        "1"
+    );
+    assert_eq!(fetched(&mut page).len(), 4, "three batches in all");
+    assert!(!fetched(&mut page).iter().any(|p| p.ends_with("notes.json")));
+}

@@ -5,7 +5,8 @@
 
 pub mod diff;
 mod feeds;
-mod note_map;
+pub mod note_map;
+mod parts;
 pub mod search;
 mod shortcodes;
 pub mod sitemap;
@@ -520,6 +521,12 @@ impl Renderer<'_> {
     fn write(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
         match job {
             Job::SearchIndex => search::write(self.site, sink),
+            Job::NoteMap => {
+                note_map::write_explorer(self.site, sink)?;
+                sink.write_streamed(NOTE_MAP_PATH.trim_start_matches('/'), &mut |out| {
+                    self.render(job, out)
+                })
+            }
             _ => sink.write_streamed(&output_path(self.site, job), &mut |out| {
                 self.render(job, out)
             }),

@@ -12,14 +12,14 @@
 //! - `d/<hash>.json`, a group: `[[url, title, date, tags, snippet], ...]` for notes
 //!   `k * GROUP ..`.
 //!
-//! Every part is named by the hash of its bytes, so a host may cache it for good and an
-//! edit changes only the parts it touches; `index.json` is written last.
+//! Parts are named by their bytes (`render::parts`).
 
 use std::borrow::Cow;
 
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
+use super::parts;
 use super::views::plain_text;
 use crate::error::{Diagnostic, Kind};
 use crate::markdown::terms::tokens;
@@ -62,9 +62,7 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<(), Diagnostic> {
     let terms = postings(site);
     let mut shards = Vec::new();
     for shard in split(&terms, SHARD_BYTES) {
-        let bytes = encode_shard(shard);
-        let name = part_name(&bytes);
-        sink.write(&format!("{}t/{name}.bin", folder()), bytes)?;
+        let name = parts::write(sink, &shard_dir(), "bin", encode_shard(shard))?;
         shards.push((shard[0].0.as_ref(), name));
     }
     let mut docs = Vec::new();
@@ -73,9 +71,7 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<(), Diagnostic> {
             .map(|i| entry(site, k * GROUP + i))
             .collect();
         let bytes = serde_json::to_vec(&entries).map_err(json_error)?;
-        let name = part_name(&bytes);
-        sink.write(&format!("{}d/{name}.json", folder()), bytes)?;
-        docs.push(name);
+        docs.push(parts::write(sink, &group_dir(), "json", bytes)?);
     }
     let contents = Contents {
         v: 2,
@@ -90,34 +86,36 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<(), Diagnostic> {
 
 /// The files (relative to the output folder) that a table of contents names, for `wisdom
 /// serve` to remove the parts an edit left behind; `None` when it is not one.
-pub fn parts(contents: &[u8]) -> Option<Vec<String>> {
+pub fn listed_parts(contents: &[u8]) -> Option<Vec<String>> {
     #[derive(serde::Deserialize)]
     struct Names {
         docs: Vec<String>,
         shards: Vec<(String, String)>,
     }
     let names: Names = serde_json::from_slice(contents).ok()?;
-    let docs = names.docs.iter().map(|h| format!("{}d/{h}.json", folder()));
+    let docs = names
+        .docs
+        .iter()
+        .map(|h| parts::file(&group_dir(), h, "json"));
     let shards = names
         .shards
         .iter()
-        .map(|(_, h)| format!("{}t/{h}.bin", folder()));
+        .map(|(_, h)| parts::file(&shard_dir(), h, "bin"));
     Some(docs.chain(shards).collect())
 }
 
-/// `search/`: where the parts go, beside the table of contents.
-fn folder() -> &'static str {
-    let path = SEARCH_INDEX_PATH.trim_start_matches('/');
-    &path[..path.rfind('/').map_or(0, |i| i + 1)]
+/// `search/t/`: the shards' folder.
+fn shard_dir() -> String {
+    format!("{}t/", parts::folder(SEARCH_INDEX_PATH))
+}
+
+/// `search/d/`: the result groups' folder.
+fn group_dir() -> String {
+    format!("{}d/", parts::folder(SEARCH_INDEX_PATH))
 }
 
 fn json_error(e: serde_json::Error) -> Diagnostic {
     Diagnostic::new(Kind::Io, SEARCH_INDEX_PATH, e.to_string())
-}
-
-/// 12 hex digits of the SHA-1 of a part's bytes.
-fn part_name(bytes: &[u8]) -> String {
-    sha1_smol::Sha1::from(bytes).digest().to_string()[..12].to_string()
 }
 
 /// Every term with its notes and their weights, terms sorted, ids ascending.
@@ -262,10 +260,5 @@ mod tests {
         }
         let big = vec![(0u32, vec![(0, 1); 1000]), (1, vec![])];
         assert_eq!(split(&big, 300).count(), 2, "a term is never cut");
-    }
-
-    #[test]
-    fn parts_sit_beside_the_table_of_contents() {
-        assert_eq!(folder(), "search/");
     }
 }

@@ -17,8 +17,8 @@ use crate::layout::{CONFIG_FILE, CONTENT_DIR, HEADERS_FILE, STATIC_DIR, TEMPLATE
 use crate::output::{InPlace, write_file};
 use crate::pipeline::{BodyStore, Pipeline, Read, Sources, Timings};
 use crate::render::diff::{Shown, changed_jobs, jobs_for_notes, same_files};
-use crate::render::{self, Job, output_file, output_path, plan, search};
-use crate::site::{NoteId, Prepared, SEARCH_INDEX_PATH, Site, Source};
+use crate::render::{self, Job, note_map, output_file, output_path, plan, search};
+use crate::site::{EXPLORER_PATH, NoteId, Prepared, SEARCH_INDEX_PATH, Site, Source};
 use crate::templates::Theme;
 
 pub struct LiveSite {
@@ -273,9 +273,7 @@ impl LiveSite {
         };
         let scanning = Scanning::new(&sink);
         render::render_jobs(site, theme, &self.pipeline, jobs, &scanning).map_err(Error::one)?;
-        if jobs.contains(&Job::SearchIndex) {
-            remove_old_search_parts(&self.output);
-        }
+        remove_stale_parts(&self.output, jobs);
         Ok(scanning.into_needs())
     }
 
@@ -311,9 +309,7 @@ impl LiveSite {
             };
             render::render_jobs(&self.site, &self.theme, &self.pipeline, &jobs, &sink)
                 .map_err(Error::one)?;
-            if jobs.contains(&Job::SearchIndex) {
-                remove_old_search_parts(&self.output);
-            }
+            remove_stale_parts(&self.output, &jobs);
         }
         Ok(!self.deferred.is_empty())
     }
@@ -481,14 +477,26 @@ impl LiveSite {
     }
 }
 
-/// Removes the search index's parts that its table of contents no longer names (an edit
-/// writes new parts under new names).
-fn remove_old_search_parts(output: &Path) {
-    let contents = output.join(output_file(SEARCH_INDEX_PATH));
-    let Some(keep) = std::fs::read(contents).ok().and_then(|b| search::parts(&b)) else {
+/// Removes the parts of the site-wide data that `jobs` wrote anew which their tables of
+/// contents no longer name: an edit writes new parts under new names (`render::parts`).
+fn remove_stale_parts(output: &Path, jobs: &[Job]) {
+    if jobs.contains(&Job::SearchIndex) {
+        remove_unlisted_parts(output, SEARCH_INDEX_PATH, search::listed_parts);
+    }
+    if jobs.contains(&Job::NoteMap) {
+        remove_unlisted_parts(output, EXPLORER_PATH, note_map::listed_batches);
+    }
+}
+
+/// Removes the files beside the table of contents `contents` (a URL path) that it does not
+/// name.
+fn remove_unlisted_parts(output: &Path, contents: &str, listed: fn(&[u8]) -> Option<Vec<String>>) {
+    let table = output.join(output_file(contents));
+    let Some(keep) = std::fs::read(&table).ok().and_then(|b| listed(&b)) else {
         return;
     };
-    let keep: HashSet<PathBuf> = keep.iter().map(|rel| output.join(rel)).collect();
+    let mut keep: HashSet<PathBuf> = keep.iter().map(|rel| output.join(rel)).collect();
+    keep.insert(table);
     let folders = keep
         .iter()
         .filter_map(|p| p.parent())

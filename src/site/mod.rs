@@ -208,6 +208,8 @@ pub const TAGS_PATH: &str = "/tags/";
 pub const SEARCH_INDEX_PATH: &str = "/search/index.json";
 /// The explorer's and the graph's data (see `render::note_map`).
 pub const NOTE_MAP_PATH: &str = "/notes.json";
+/// The explorer's table of contents, beside its batches (see `render::note_map`).
+pub const EXPLORER_PATH: &str = "/explorer/index.json";
 /// Social cards go under this folder, at the note's own path (see [`Site::social_card`]).
 pub const SOCIAL_CARDS_PATH: &str = "/og/";
 
@@ -930,6 +932,7 @@ fn page_claims<'a>(
     claims.extend(pages.map(|p| (p.path, Owner::Component(p.title))));
     claims.push((SEARCH_INDEX_PATH, Owner::SearchIndex));
     claims.push((NOTE_MAP_PATH, Owner::NoteMap));
+    claims.push((EXPLORER_PATH, Owner::NoteMap));
     claims.extend(tags.iter().map(|t| (t.path.as_str(), Owner::Tag(&t.name))));
     claims.extend(
         notes
