@@ -44,6 +44,9 @@ pub struct Config {
     /// Draw each note's OpenGraph image (`render::social_card`); a note with its own
     /// `image` keeps that.
     pub og_images: bool,
+    /// Font files (paths from the site's root) that cards draw characters the built-in
+    /// font lacks with (Chinese, Japanese, Arabic, ...), tried in order before the system's.
+    pub card_fonts: Vec<String>,
     /// A link to a note or file that does not exist: an error, or a warning and plain text
     /// (vaults keep links to notes not yet written).
     pub broken_links: BrokenLinks,
@@ -150,6 +153,7 @@ impl Default for Config {
             escape_html: false,
             search: true,
             og_images: true,
+            card_fonts: Vec::new(),
             broken_links: BrokenLinks::Warn,
             strict: false,
             host: None,
@@ -195,7 +199,7 @@ impl Config {
             Error::one(d.hint(
                 "valid keys: title, base_url, description, language, author, timezone, minify, \
                  highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, feeds, feed_content, \
-                 escape_html, search, og_images, broken_links (\"error\" or \"warn\"), strict, host, taxonomies, \
+                 escape_html, search, og_images, card_fonts, broken_links (\"error\" or \"warn\"), strict, host, taxonomies, \
                  inline_tags, [components], [extra]",
             ))
         })?;

@@ -36,12 +36,15 @@ pub enum Kind {
     ModelFile,
     /// A written site past what its host serves (`output::hosts`).
     HostLimit,
+    /// A social card's text with characters no font has (`card_fonts`).
+    Font,
 }
 
 impl Kind {
     pub fn label(self) -> &'static str {
         match self {
             Kind::Config => "config error",
+            Kind::Font => "font",
             Kind::FrontMatter => "front matter error",
             Kind::Date => "date error",
             Kind::FieldType => "front matter type error",

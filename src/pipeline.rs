@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Document, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
+use crate::fonts::Fonts;
 use crate::markdown::{self, Highlighter};
 use crate::progress::Progress;
 use crate::render;
@@ -87,12 +88,16 @@ pub struct Pipeline {
     no_front_matter: Arc<content::FrontMatter>,
     /// Paints social cards, and keeps them in the site's `.wisdom-cache/cards/`.
     pub cards: render::social_card::CardStore,
+    /// What cards are drawn and measured with (`card_fonts`), or why they cannot be read.
+    fonts: std::result::Result<Arc<Fonts>, Diagnostic>,
     /// Counts for the progress line.
     pub progress: Arc<Progress>,
 }
 
 impl Pipeline {
     pub fn new(root: &Path, config: Config, visibility: Visibility, bodies: BodyStore) -> Pipeline {
+        let fonts = Fonts::of_site(root, &config).map(Arc::new);
+        let card_fonts = fonts.clone().unwrap_or_default();
         Pipeline {
             root: root.to_path_buf(),
             clock: config.dates_zone(),
@@ -102,9 +107,11 @@ impl Pipeline {
             bodies,
             external_links: false,
             no_front_matter: Arc::default(),
-            cards: render::social_card::CardStore::new(Some(
-                root.join(crate::layout::CARDS_CACHE_DIR),
-            )),
+            cards: render::social_card::CardStore::new(
+                Some(root.join(crate::layout::CARDS_CACHE_DIR)),
+                card_fonts,
+            ),
+            fonts,
             progress: Arc::default(),
         }
     }
@@ -113,7 +120,7 @@ impl Pipeline {
     /// stages after it.
     pub fn in_memory(config: Config) -> Pipeline {
         Pipeline {
-            cards: render::social_card::CardStore::new(None),
+            cards: render::social_card::CardStore::new(None, Arc::default()),
             ..Pipeline::new(
                 Path::new("."),
                 config,
@@ -228,6 +235,10 @@ impl Pipeline {
         match (site, theme) {
             (Ok(mut site), Ok(theme)) if errors.is_empty() => {
                 site.warnings.extend(render::layout_warnings(&site, &theme));
+                if let Ok(fonts) = &self.fonts {
+                    let cards = render::social_card::font_warnings(&site, fonts);
+                    site.warnings.extend(cards);
+                }
                 Ok((site, theme))
             }
             (site, theme) => {
@@ -241,7 +252,8 @@ impl Pipeline {
     /// The theme: built-in templates, the active components' parts and the site's own.
     pub fn theme(&self) -> std::result::Result<Theme, Vec<Diagnostic>> {
         let parts = crate::components::theme_parts(&self.config);
-        Theme::load(&self.root, &self.config, &parts)
+        let fonts = self.fonts.clone().map_err(|d| vec![d])?;
+        Theme::load(&self.root, &self.config, &parts, fonts)
     }
 
     /// The site model of these sources.

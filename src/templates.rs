@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tera::{Context, ErrorKind, Tera};
 
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::error::{Diagnostic, Kind};
+use crate::fonts::Fonts;
 
 use crate::layout::TEMPLATES_DIR;
 /// Under `templates/`: `NAME.html` renders `{{< NAME >}}`.
@@ -90,6 +92,7 @@ impl Theme {
         root: &Path,
         config: &Config,
         parts: &[&dyn ThemePart],
+        fonts: Arc<Fonts>,
     ) -> Result<Theme, Vec<Diagnostic>> {
         let component_templates = parts.iter().flat_map(|c| c.templates().iter());
         let mut sources: Sources = BUILTIN_TEMPLATES
@@ -141,7 +144,7 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Theme::from_sources(sources, parts, assets, config.base_path()).map_err(|d| vec![d])
+        Theme::from_sources(sources, parts, assets, config.base_path(), fonts).map_err(|d| vec![d])
     }
 
     /// `{{ asset(name="style.css") }}` gives the link to the asset's hashed file.
@@ -172,10 +175,12 @@ impl Theme {
         parts: &[&dyn ThemePart],
         assets: Assets,
         base_path: &str,
+        fonts: Arc<Fonts>,
     ) -> Result<Theme, Diagnostic> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         register_filters(&mut tera);
+        register_wrap_text(&mut tera, fonts);
         Theme::register_assets(&mut tera, &assets, base_path);
         for part in parts {
             part.register(&mut tera);
@@ -255,20 +260,23 @@ impl Theme {
 /// Filters for templates: `markdown` (`inline=true`: without the paragraph) renders a
 /// `{{< >}}` pair's inner text, `highlight(lang=...)` colours code as the markdown stage
 /// does, and `date(format="%B %-d, %Y")` formats a date (`page.date`, any RFC 3339 text).
-fn register_filters(tera: &mut Tera) {
-    // `wrap_text(text=..., size=64, width=1040, lines=3, bold=true)`: lines for SVG text,
-    // which does not wrap (the social card's title).
+/// `wrap_text(text=..., size=64, width=1040, lines=3, bold=true)`: lines for SVG text,
+/// which does not wrap (the social card's title), measured in the fonts cards are drawn with.
+fn register_wrap_text(tera: &mut Tera, fonts: Arc<Fonts>) {
     tera.register_function(
         "wrap_text",
-        |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<Vec<String>> {
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<Vec<String>> {
             let text = kwargs.must_get::<&str>("text")?;
             let size = kwargs.get::<f64>("size")?.unwrap_or(16.0) as f32;
             let width = kwargs.must_get::<f64>("width")? as f32;
             let lines = kwargs.get::<i64>("lines")?.unwrap_or(3).clamp(1, 100) as usize;
             let bold = kwargs.get::<bool>("bold")?.unwrap_or(false);
-            Ok(crate::fonts::wrap(text, size, width, lines, bold))
+            Ok(fonts.wrap(text, size, width, lines, bold))
         },
     );
+}
+
+fn register_filters(tera: &mut Tera) {
     tera.register_filter(
         "date",
         |text: &str, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
@@ -361,6 +369,7 @@ mod tests {
             &[],
             Assets::default(),
             "/",
+            Default::default(),
         )
     }
 

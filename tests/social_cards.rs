@@ -182,3 +182,67 @@ fn a_site_draws_its_own_card_and_a_card_that_cannot_be_drawn_names_the_template(
     // The last good site is still there.
     assert_eq!(png_size(&out.join("og/wisdom/plain.png")), (600, 315));
 }
+
+/// `card_fonts` names font files inside the site that cards draw what the built-in font
+/// lacks with: a Japanese title's card is drawn, its lines measured in that font; a
+/// character no font has is a warning naming the note (and left out of the card); a font
+/// outside the site, or missing, is an error at its line of `wisdom.toml`.
+#[test]
+fn card_fonts_draw_other_scripts_and_what_no_font_has_is_a_warning() {
+    let japanese = "---\ntitle: 量子化モデルの蒸留 量子化モデルの蒸留 量子化モデルの蒸留 量子化モデルの蒸留\n---\nText.\n";
+    let dir = site(&[
+        (
+            "wisdom.toml",
+            &format!("{CONFIG}card_fonts = [\"fonts/cjk.otf\"]\n"),
+        ),
+        ("content/ja.md", japanese),
+        // U+0378 is unassigned: no font anywhere has it.
+        (
+            "content/odd.md",
+            "---\ntitle: \"Odd \u{0378} title\"\n---\nText.\n",
+        ),
+    ]);
+    let font = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fonts/NotoSansCJK-Bold-subset.otf");
+    write(dir.path(), "fonts/cjk.otf", &std::fs::read(&font).unwrap());
+    let built = build(dir.path());
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert!(built.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("content/odd.md")
+            && stderr.contains("U+0378")
+            && stderr.contains("card_fonts"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("content/ja.md"), "{stderr}");
+    let out = dir.path().join("public");
+    assert_eq!(png_size(&out.join("og/ja.png")), (1200, 630));
+
+    // Strict: the warning stops the build.
+    let strict = wisdom(&["build", "--root", dir.path().to_str().unwrap(), "--strict"]);
+    assert!(!strict.status.success());
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("f.otf"), std::fs::read(&font).unwrap()).unwrap();
+    for (fonts, says) in [
+        (
+            format!("[\"{}\"]", outside.path().join("f.otf").display()),
+            "outside the site",
+        ),
+        ("[\"fonts/none.otf\"]".to_string(), "fonts/none.otf"),
+        ("[\"content/ja.md\"]".to_string(), "not a font file"),
+    ] {
+        write(
+            dir.path(),
+            "wisdom.toml",
+            format!("{CONFIG}card_fonts = {fonts}\n").as_bytes(),
+        );
+        let failed = build(dir.path());
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert!(!failed.status.success(), "{fonts}");
+        assert!(
+            stderr.contains("wisdom.toml:3") && stderr.contains(says),
+            "{stderr}"
+        );
+    }
+}

@@ -1,9 +1,20 @@
-//! The built-in fonts: what social cards are painted with, and what the theme measures to
-//! wrap a card's title (SVG text does not wrap). Shared by the templates and the render
-//! stage, so it sits below both.
+//! The fonts social cards are drawn with: the built-in DejaVu Sans, then the font files a
+//! site names in `card_fonts`, then the system's fonts, each character taken from the first
+//! that has it (DejaVu has no Chinese, Japanese, Arabic or Devanagari). Shared by the
+//! templates (`wrap_text` measures a card's lines) and the card painter, so it sits below
+//! both.
+
+mod system;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Kind};
+use crate::layout::CONFIG_FILE;
 
 /// The family the built-in fonts answer to (the default of a card's text).
 pub const FONT_FAMILY: &str = "DejaVu Sans";
@@ -14,60 +25,290 @@ pub const FONT_FAMILY: &str = "DejaVu Sans";
 pub static REGULAR: &[u8] = include_bytes!("DejaVuSans.ttf");
 pub static BOLD: &[u8] = include_bytes!("DejaVuSans-Bold.ttf");
 
-/// Breaks `text` into at most `max_lines` lines no wider than `width` pixels at `size`
-/// pixels in the built-in font (SVG text does not wrap). Words longer than a line are
-/// broken; text left over ends the last line with `…`.
-pub fn wrap(text: &str, size: f32, width: f32, max_lines: usize, bold: bool) -> Vec<String> {
-    let font = match FontRef::new(if bold { BOLD } else { REGULAR }) {
-        Ok(font) => font,
-        Err(_) => return vec![text.to_string()],
-    };
-    let charmap = font.charmap();
-    let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
-    let advance = |c: char| {
-        let glyph = charmap.map(c).unwrap_or_default();
-        metrics.advance_width(glyph).unwrap_or(size * 0.6)
-    };
-    let measure = |s: &str| s.chars().map(advance).sum::<f32>();
+/// A font file's bytes: built in, or read once and shared.
+#[derive(Clone)]
+pub enum Data {
+    BuiltIn(&'static [u8]),
+    Read(Arc<Vec<u8>>),
+}
 
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if measure(&candidate) <= width {
-            line = candidate;
-            continue;
+impl Data {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Data::BuiltIn(b) => b,
+            Data::Read(b) => b,
+        }
+    }
+}
+
+/// One face of a font file, with what shaping it needs made once.
+pub struct Face {
+    pub data: Data,
+    pub index: u32,
+    pub bold: bool,
+    /// Where it came from, for messages: `(built-in)`, a site path, a system path.
+    pub origin: PathBuf,
+    /// The characters it maps, as sorted inclusive ranges (asked for every character).
+    ranges: Vec<(u32, u32)>,
+    shaping: OnceLock<harfrust::ShaperData>,
+}
+
+impl Face {
+    fn new(data: Data, index: u32, origin: PathBuf) -> Option<Face> {
+        let font = FontRef::from_index(data.bytes(), index).ok()?;
+        let bold = font.attributes().weight.value() >= 600.0;
+        let ranges = ranges(&font);
+        Some(Face {
+            data,
+            index,
+            bold,
+            origin,
+            ranges,
+            shaping: OnceLock::new(),
+        })
+    }
+
+    pub fn font(&self) -> FontRef<'_> {
+        FontRef::from_index(self.data.bytes(), self.index).expect("checked when the face was made")
+    }
+
+    pub fn has(&self, c: char) -> bool {
+        covers(&self.ranges, c)
+    }
+
+    /// harfrust's tables of this face, made on first use (they cost a millisecond or so).
+    pub fn shaping(&self) -> &harfrust::ShaperData {
+        self.shaping
+            .get_or_init(|| harfrust::ShaperData::new(&self.font()))
+    }
+
+    fn advance(&self, c: char, size: f32) -> Option<f32> {
+        let font = self.font();
+        let glyph = font.charmap().map(c)?;
+        font.glyph_metrics(Size::new(size), LocationRef::default())
+            .advance_width(glyph)
+    }
+}
+
+/// The faces to draw text with, in the order they are tried.
+pub struct Fonts {
+    /// The built-in regular and bold, then the site's.
+    faces: Vec<Face>,
+    /// The system's, looked through on first need (a character none of `faces` has).
+    system: OnceLock<Vec<system::SystemFace>>,
+    system_dirs: Vec<PathBuf>,
+}
+
+impl Default for Fonts {
+    /// The built-in fonts, with the system's to fall back on.
+    fn default() -> Fonts {
+        Fonts::new(Vec::new(), system::dirs())
+    }
+}
+
+impl Fonts {
+    fn new(site: Vec<Face>, system_dirs: Vec<PathBuf>) -> Fonts {
+        let built_in = [(REGULAR, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")]
+            .into_iter()
+            .filter_map(|(b, name)| {
+                Face::new(Data::BuiltIn(b), 0, Path::new("(built-in)").join(name))
+            });
+        Fonts {
+            faces: built_in.chain(site).collect(),
+            system: OnceLock::new(),
+            system_dirs,
+        }
+    }
+
+    /// The built-in fonts, the site's `card_fonts` and the system's. A file that is missing,
+    /// outside the site or not a font is an error at its line of `wisdom.toml`.
+    pub fn of_site(root: &Path, config: &Config) -> Result<Fonts, Diagnostic> {
+        let mut site = Vec::new();
+        for name in &config.card_fonts {
+            let error = |message: String| {
+                let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+                let line = text
+                    .lines()
+                    .position(|l| l.contains(name.as_str()))
+                    .map_or(1, |i| i + 1);
+                Diagnostic::new(Kind::Config, CONFIG_FILE, message)
+                    .at_line(&text, line)
+                    .hint("card_fonts names font files inside the site, e.g. card_fonts = [\"fonts/NotoSansJP-Regular.otf\"]")
+            };
+            let path = root.join(name);
+            let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+            match path.canonicalize() {
+                Ok(real) if !real.starts_with(&inside) => {
+                    return Err(error(format!(
+                        "card_fonts: `{name}` lies outside the site: not read"
+                    )));
+                }
+                Err(e) => return Err(error(format!("card_fonts: `{name}`: {e}"))),
+                Ok(_) => {}
+            }
+            let bytes =
+                std::fs::read(&path).map_err(|e| error(format!("card_fonts: `{name}`: {e}")))?;
+            let faces = faces_of(&Data::Read(Arc::new(bytes)), Path::new(name));
+            if faces.is_empty() {
+                return Err(error(format!(
+                    "card_fonts: `{name}` is not a font file wisdom can read (TrueType or OpenType: .ttf, .otf, .ttc)"
+                )));
+            }
+            site.extend(faces);
+        }
+        Ok(Fonts::new(site, system::dirs()))
+    }
+
+    /// Only the built-in fonts and these: for tests that must not depend on the machine.
+    pub fn without_system(site_files: &[&[u8]]) -> Fonts {
+        let site = site_files
+            .iter()
+            .flat_map(|b| faces_of(&Data::Read(Arc::new(b.to_vec())), Path::new("(test)")))
+            .collect();
+        Fonts::new(site, Vec::new())
+    }
+
+    /// The font files of the built-in and site faces (each once), for resvg.
+    pub fn files(&self) -> Vec<&Data> {
+        let mut files: Vec<&Data> = Vec::new();
+        for face in &self.faces {
+            if !files
+                .iter()
+                .any(|d| std::ptr::eq(d.bytes(), face.data.bytes()))
+            {
+                files.push(&face.data);
+            }
+        }
+        files
+    }
+
+    /// The face to draw `c` with: the first of the wanted weight that has it, else the first
+    /// of any weight, trying the system's fonts last. `None` when no font has it.
+    pub fn face_for(&self, c: char, bold: bool) -> Option<&Face> {
+        let faces = &self.faces;
+        let found = (faces.iter().find(|f| f.bold == bold && f.has(c)))
+            .or_else(|| faces.iter().find(|f| f.has(c)));
+        if found.is_some() || c.is_whitespace() || c.is_control() {
+            return found;
+        }
+        let system = self.system.get_or_init(|| system::faces(&self.system_dirs));
+        let has = |f: &&system::SystemFace| f.covers(c);
+        (system.iter().filter(has).find(|f| f.bold == bold))
+            .or_else(|| system.iter().find(has))
+            .and_then(system::SystemFace::face)
+    }
+
+    /// The characters of `text` that no font has (each once, in order).
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        let mut missing: Vec<char> = Vec::new();
+        for c in text.chars() {
+            if !c.is_whitespace()
+                && !c.is_control()
+                && self.face_for(c, false).is_none()
+                && !missing.contains(&c)
+            {
+                missing.push(c);
+            }
+        }
+        missing
+    }
+
+    fn advance(&self, c: char, size: f32, bold: bool) -> f32 {
+        self.face_for(c, bold)
+            .and_then(|f| f.advance(c, size))
+            .unwrap_or(if c.is_whitespace() { size * 0.32 } else { 0.0 })
+    }
+
+    /// Breaks `text` into at most `max_lines` lines no wider than `width` pixels at `size`
+    /// pixels (SVG text does not wrap). Words longer than a line are broken (so are runs of
+    /// Chinese or Japanese, which have no spaces); text left over ends the last line with `…`.
+    pub fn wrap(
+        &self,
+        text: &str,
+        size: f32,
+        width: f32,
+        max_lines: usize,
+        bold: bool,
+    ) -> Vec<String> {
+        // Each character measured once: a line is measured again with every word it takes.
+        let mut widths: rustc_hash::FxHashMap<char, f32> = Default::default();
+        for c in text.chars().chain([' ', '…']) {
+            widths
+                .entry(c)
+                .or_insert_with(|| self.advance(c, size, bold));
+        }
+        let advance = |c: char| widths.get(&c).copied().unwrap_or_default();
+        let measure = |s: &str| s.chars().map(advance).sum::<f32>();
+
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if measure(&candidate) <= width {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // A word wider than a line is cut where it no longer fits.
+            let mut rest = word;
+            while measure(rest) > width {
+                let cut = fitting_prefix(rest, width, &advance).max(1);
+                let at = rest.char_indices().nth(cut).map_or(rest.len(), |(i, _)| i);
+                lines.push(rest[..at].to_string());
+                rest = &rest[at..];
+            }
+            line = rest.to_string();
         }
         if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
+            lines.push(line);
         }
-        // A word wider than a line is cut where it no longer fits.
-        let mut rest = word;
-        while measure(rest) > width {
-            let cut = fitting_prefix(rest, width, &advance).max(1);
-            let at = rest.char_indices().nth(cut).map_or(rest.len(), |(i, _)| i);
-            lines.push(rest[..at].to_string());
-            rest = &rest[at..];
+        if lines.len() > max_lines.max(1) {
+            lines.truncate(max_lines.max(1));
+            let last = lines.last_mut().expect("at least one line");
+            while !last.is_empty() && measure(&format!("{last}…")) > width {
+                last.pop();
+            }
+            let trimmed = last.trim_end().to_string();
+            *last = format!("{trimmed}…");
         }
-        line = rest.to_string();
+        lines
     }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    if lines.len() > max_lines.max(1) {
-        lines.truncate(max_lines.max(1));
-        let last = lines.last_mut().expect("at least one line");
-        while !last.is_empty() && measure(&format!("{last}…")) > width {
-            last.pop();
+}
+
+/// The characters a font maps, as sorted inclusive ranges.
+fn ranges(font: &FontRef) -> Vec<(u32, u32)> {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for (c, _) in font.charmap().mappings() {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == c => *end = c,
+            _ => ranges.push((c, c)),
         }
-        let trimmed = last.trim_end().to_string();
-        *last = format!("{trimmed}…");
     }
-    lines
+    ranges
+}
+
+fn covers(ranges: &[(u32, u32)], c: char) -> bool {
+    let c = c as u32;
+    let i = ranges.partition_point(|&(_, end)| end < c);
+    ranges.get(i).is_some_and(|&(start, _)| start <= c)
+}
+
+/// Every face of a font file (a collection has several); none when it is not a font.
+fn faces_of(data: &Data, origin: &Path) -> Vec<Face> {
+    let count = match skrifa::raw::FileRef::new(data.bytes()) {
+        Ok(skrifa::raw::FileRef::Font(_)) => 1,
+        Ok(skrifa::raw::FileRef::Collection(c)) => c.len(),
+        Err(_) => 0,
+    };
+    (0..count)
+        .filter_map(|i| Face::new(data.clone(), i, origin.to_path_buf()))
+        .collect()
 }
 
 /// How many of `text`'s characters fit in `width`.

@@ -1,5 +1,9 @@
 use super::*;
 
+fn wrap(text: &str, size: f32, width: f32, lines: usize, bold: bool) -> Vec<String> {
+    Fonts::without_system(&[]).wrap(text, size, width, lines, bold)
+}
+
 fn width_of(text: &str, size: f32, bold: bool) -> f32 {
     let font = FontRef::new(if bold { BOLD } else { REGULAR }).unwrap();
     let charmap = font.charmap();

@@ -175,7 +175,13 @@ mod tests {
             .collect();
         let site = crate::site::assemble(Config::default(), &docs, Vec::new()).unwrap();
         let parts = crate::components::theme_parts(&site.config);
-        let theme = Theme::load(Path::new("/nonexistent"), &site.config, &parts).unwrap();
+        let theme = Theme::load(
+            Path::new("/nonexistent"),
+            &site.config,
+            &parts,
+            Default::default(),
+        )
+        .unwrap();
         let files = Files::default();
         let jobs: Vec<Job> = jobs(&site).collect();
         let pipeline = Pipeline::in_memory(Config::default());

@@ -1,8 +1,10 @@
 //! Social cards: the OpenGraph image of each note, a 1200×630 PNG. The theme's template
 //! `og_image.svg` draws it (title, date, tags, site name, and the size chart of a note about
-//! a model); resvg paints the SVG. Painting costs tens of milliseconds a card, so each card
-//! is kept in the site's cache under the hash of its SVG: a build paints only the cards
-//! whose SVG is new, and copies the rest.
+//! a model); [`paint`] draws what such templates write, resvg anything else. Each card is
+//! kept in the site's cache under the hash of its SVG: a build paints only the cards whose
+//! SVG is new, and copies the rest.
+
+mod paint;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,7 +13,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use resvg::{tiny_skia, usvg};
 use rustc_hash::FxHashSet as HashSet;
 
-use crate::fonts::{BOLD, FONT_FAMILY, REGULAR};
+use crate::error::{Diagnostic, Kind};
+use crate::fonts::{FONT_FAMILY, Fonts};
+use crate::site::Site;
 
 /// The theme's template of a card.
 pub const TEMPLATE: &str = "og_image.svg";
@@ -22,7 +26,10 @@ const MAX_SIDE: u32 = 4096;
 pub struct CardStore {
     /// `None`: paint every card (no site folder to keep them in).
     dir: Option<PathBuf>,
-    fonts: OnceLock<Arc<usvg::fontdb::Database>>,
+    fonts: Arc<Fonts>,
+    glyphs: paint::Glyphs,
+    /// resvg's copy of the built-in and site fonts, made when a card needs resvg.
+    fontdb: OnceLock<Arc<usvg::fontdb::Database>>,
     /// The cache keys this run used; the rest are pruned after a whole build.
     used: Mutex<HashSet<String>>,
     /// Names the temporary files of concurrent writes apart.
@@ -30,10 +37,12 @@ pub struct CardStore {
 }
 
 impl CardStore {
-    pub fn new(dir: Option<PathBuf>) -> CardStore {
+    pub fn new(dir: Option<PathBuf>, fonts: Arc<Fonts>) -> CardStore {
         CardStore {
             dir,
-            fonts: OnceLock::new(),
+            fonts,
+            glyphs: paint::Glyphs::default(),
+            fontdb: OnceLock::new(),
             used: Mutex::new(HashSet::default()),
             writes: AtomicU64::new(0),
         }
@@ -81,11 +90,12 @@ impl CardStore {
         removed
     }
 
-    fn fonts(&self) -> Arc<usvg::fontdb::Database> {
-        Arc::clone(self.fonts.get_or_init(|| {
+    fn fontdb(&self) -> Arc<usvg::fontdb::Database> {
+        Arc::clone(self.fontdb.get_or_init(|| {
             let mut db = usvg::fontdb::Database::new();
-            db.load_font_data(REGULAR.to_vec());
-            db.load_font_data(BOLD.to_vec());
+            for data in self.fonts.files() {
+                db.load_font_data(data.bytes().to_vec());
+            }
             db.set_sans_serif_family(FONT_FAMILY);
             Arc::new(db)
         }))
@@ -93,9 +103,18 @@ impl CardStore {
 
     /// SVG → pixels → PNG.
     fn paint(&self, svg: &str) -> Result<Vec<u8>, String> {
+        let pixmap = match paint::paint(svg, &self.fonts, &self.glyphs, MAX_SIDE) {
+            Some(painted) => painted?,
+            None => self.paint_with_resvg(svg)?,
+        };
+        encode(&pixmap).map_err(|e| e.to_string())
+    }
+
+    /// What the fast painter does not draw (a site's own template may draw anything).
+    fn paint_with_resvg(&self, svg: &str) -> Result<tiny_skia::Pixmap, String> {
         let options = usvg::Options {
             font_family: FONT_FAMILY.to_string(),
-            fontdb: self.fonts(),
+            fontdb: self.fontdb(),
             ..usvg::Options::default()
         };
         let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
@@ -109,8 +128,42 @@ impl CardStore {
         let mut pixmap = tiny_skia::Pixmap::new(width, height)
             .ok_or_else(|| "the card has no width or height".to_string())?;
         resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-        encode(&pixmap).map_err(|e| e.to_string())
+        Ok(pixmap)
     }
+}
+
+/// A warning for each note whose card shows characters no font has (they are left out of
+/// the card, never drawn as boxes), naming them and `card_fonts`.
+pub fn font_warnings(site: &Site, fonts: &Fonts) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for (id, note) in site.notes.iter().enumerate() {
+        if !site.has_social_card(id) {
+            continue;
+        }
+        let text = format!(
+            "{} {}",
+            note.title,
+            note.description.as_deref().unwrap_or_default()
+        );
+        let missing = fonts.missing(&text);
+        if missing.is_empty() {
+            continue;
+        }
+        let shown: String = missing
+            .iter()
+            .take(12)
+            .map(|c| format!("{c} (U+{:04X}) ", *c as u32))
+            .collect();
+        warnings.push(
+            Diagnostic::new(
+                Kind::Font,
+                &note.source,
+                format!("no font has these characters of its social card, left out of it: {}", shown.trim_end()),
+            )
+            .hint("name a font file that has them in wisdom.toml, e.g. card_fonts = [\"fonts/NotoSansCJK-Bold.otf\"], or install one on this machine"),
+        );
+    }
+    warnings
 }
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -146,7 +199,7 @@ fn keep(file: &Path, png: &[u8], n: u64) -> std::io::Result<()> {
 fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     let pixels = pixmap.pixels();
     let opaque = pixels.iter().all(|p| p.alpha() == u8::MAX);
-    let (color, data, palette) = match opaque.then(|| indexed(pixels)).flatten() {
+    let (color, data, palette) = match opaque.then(|| indexed(pixmap.data())).flatten() {
         Some((palette, indices)) => (png::ColorType::Indexed, indices, Some(palette)),
         None if opaque => {
             let rgb = pixels
@@ -180,35 +233,63 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     Ok(out)
 }
 
-/// The pixels as a palette of at most 256 colours (RGB triples) and an index a pixel, or
-/// `None` when they have more colours.
-fn indexed(pixels: &[tiny_skia::PremultipliedColorU8]) -> Option<(Vec<u8>, Vec<u8>)> {
+/// The pixels (opaque, RGBA) as a palette of at most 256 colours (RGB triples) and an
+/// index a pixel, or `None` when they have more colours. Pixels are compared as one word
+/// and runs of one colour, most of a card, looked up once.
+fn indexed(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut palette: Vec<u8> = Vec::with_capacity(256 * 3);
-    let mut index: rustc_hash::FxHashMap<[u8; 3], u8> = Default::default();
-    let mut indices = Vec::with_capacity(pixels.len());
-    // Runs of one colour are most of a card: looked up once a run.
-    let mut last: Option<([u8; 3], u8)> = None;
-    for p in pixels {
-        let rgb = [p.red(), p.green(), p.blue()];
-        let i = match last {
-            Some((color, i)) if color == rgb => i,
-            _ => {
-                let i = match index.get(&rgb) {
-                    Some(&i) => i,
-                    None => {
-                        let i = u8::try_from(index.len()).ok()?;
-                        index.insert(rgb, i);
-                        palette.extend_from_slice(&rgb);
-                        i
-                    }
-                };
-                last = Some((rgb, i));
-                i
-            }
-        };
+    let mut index: rustc_hash::FxHashMap<u32, u8> = Default::default();
+    let mut indices = Vec::with_capacity(rgba.len() / 4);
+    let mut last: Option<(u32, u8)> = None;
+    // Four pixels of the last colour, compared at once: a card is mostly runs.
+    let mut run = [0u8; 16];
+    let mut blocks = rgba.chunks_exact(16);
+    for block in &mut blocks {
+        if let Some((_, i)) = last
+            && block == run
+        {
+            indices.extend_from_slice(&[i; 4]);
+            continue;
+        }
+        for p in block.chunks_exact(4) {
+            let i = pixel_index(p, &mut last, &mut index, &mut palette)?;
+            indices.push(i);
+        }
+        for k in 0..4 {
+            run[k * 4..k * 4 + 4].copy_from_slice(&block[12..16]);
+        }
+    }
+    for p in blocks.remainder().chunks_exact(4) {
+        let i = pixel_index(p, &mut last, &mut index, &mut palette)?;
         indices.push(i);
     }
     Some((palette, indices))
+}
+
+/// A pixel's index in the palette (added when new); `None` past 256 colours.
+fn pixel_index(
+    p: &[u8],
+    last: &mut Option<(u32, u8)>,
+    index: &mut rustc_hash::FxHashMap<u32, u8>,
+    palette: &mut Vec<u8>,
+) -> Option<u8> {
+    let word = u32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
+    if let Some((w, i)) = *last
+        && w == word
+    {
+        return Some(i);
+    }
+    let i = match index.get(&word) {
+        Some(&i) => i,
+        None => {
+            let i = u8::try_from(index.len()).ok()?;
+            index.insert(word, i);
+            palette.extend_from_slice(&p[..3]);
+            i
+        }
+    };
+    *last = Some((word, i));
+    Some(i)
 }
 
 #[cfg(test)]

@@ -1,4 +1,8 @@
 use super::*;
+use std::path::Path;
+
+use skrifa::MetadataProvider;
+use std::sync::Arc;
 
 const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100">
 <rect width="300" height="100" fill="#fbfaf7"/>
@@ -29,7 +33,7 @@ fn inked_pixels(png_bytes: &[u8]) -> usize {
 
 #[test]
 fn a_card_of_few_colours_is_a_palette_png_with_its_text_drawn() {
-    let png = CardStore::new(None).png(SVG).unwrap();
+    let png = CardStore::new(None, Arc::default()).png(SVG).unwrap();
     assert_eq!(header(&png), (300, 100, png::ColorType::Indexed));
     assert!(inked_pixels(&png) > 500, "the text is drawn");
 }
@@ -40,18 +44,18 @@ fn cards_of_many_colours_or_with_transparency_keep_them() {
 <defs><linearGradient id="g"><stop offset="0" stop-color="#000"/><stop offset="0.5" stop-color="#f00"/>
 <stop offset="1" stop-color="#ff0"/></linearGradient></defs>
 <rect width="800" height="20" fill="url(#g)"/></svg>"##;
-    let png = CardStore::new(None).png(gradient).unwrap();
+    let png = CardStore::new(None, Arc::default()).png(gradient).unwrap();
     assert_eq!(header(&png).2, png::ColorType::Rgb);
 
     let clear = r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">
 <rect width="20" height="20" fill="#f00"/></svg>"##;
-    let png = CardStore::new(None).png(clear).unwrap();
+    let png = CardStore::new(None, Arc::default()).png(clear).unwrap();
     assert_eq!(header(&png).2, png::ColorType::Rgba);
 }
 
 #[test]
 fn bad_or_huge_svg_is_an_error_not_a_panic() {
-    let store = CardStore::new(None);
+    let store = CardStore::new(None, Arc::default());
     assert!(store.png("<svg").is_err());
     let huge = r#"<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"/>"#;
     let error = store.png(huge).unwrap_err();
@@ -62,7 +66,7 @@ fn bad_or_huge_svg_is_an_error_not_a_panic() {
 fn the_cache_serves_a_card_painted_before_and_prune_keeps_what_it_did_not_write() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cards");
-    let store = CardStore::new(Some(cache.clone()));
+    let store = CardStore::new(Some(cache.clone()), Arc::default());
     let painted = store.png(SVG).unwrap();
     let kept = cache.join(format!("{}.png", cache_key(SVG)));
     assert_eq!(std::fs::read(&kept).unwrap(), painted);
@@ -71,13 +75,15 @@ fn the_cache_serves_a_card_painted_before_and_prune_keeps_what_it_did_not_write(
     let mut marked = painted.clone();
     marked.extend_from_slice(b"kept");
     std::fs::write(&kept, &marked).unwrap();
-    let second = CardStore::new(Some(cache.clone()));
+    let second = CardStore::new(Some(cache.clone()), Arc::default());
     assert_eq!(second.png(SVG).unwrap(), marked);
 
     // A file that is not a PNG is painted again.
     std::fs::write(&kept, b"not a png").unwrap();
     assert_eq!(
-        CardStore::new(Some(cache.clone())).png(SVG).unwrap(),
+        CardStore::new(Some(cache.clone()), Arc::default())
+            .png(SVG)
+            .unwrap(),
         painted
     );
 
@@ -89,4 +95,134 @@ fn the_cache_serves_a_card_painted_before_and_prune_keeps_what_it_did_not_write(
     assert!(!stale.exists());
     assert!(kept.exists());
     assert!(cache.join("mine.png").exists() && cache.join("notes.txt").exists());
+}
+
+/// What the built-in template writes for a note about a model: title and description,
+/// spans of other weights and colours, a scaled group with dashed lines, rounded bars and
+/// centred labels.
+const TEMPLATE_LIKE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630" font-family="DejaVu Sans">
+<rect width="1200" height="630" fill="#fbfaf7"/>
+<rect width="1200" height="12" fill="#2f5fd0"/>
+<text x="80" y="96" font-size="30" fill="#5d6570"><tspan font-weight="bold" fill="#1f2328">Wisdom</tspan> · Models</text>
+<text x="80" y="170" font-size="54" font-weight="bold" fill="#1f2328">AVATAR: Kerning, “quotes” &amp; Wolf</text>
+<g transform="translate(80 270) scale(1.2)" font-size="14" fill="#1f2328">
+<line x1="300" x2="300" y1="0" y2="180" stroke="#5d6570" stroke-dasharray="4 4"/><text x="300" y="194" font-size="12" fill="#5d6570" text-anchor="middle">24 GB</text>
+<text x="0" y="16">Q4_K_M</text><rect x="120" y="3" width="410.5" height="17" rx="3" fill="#2f5fd0"/><text x="536.5" y="16">19.9 GB</text>
+</g>
+<text x="80" y="582" font-size="28" fill="#5d6570">10 Aug 2023 · <tspan fill="#2f5fd0">#grpc  #embedded</tspan></text>
+</svg>"##;
+
+/// Mean absolute difference of two renders, per channel, and the share of channels that
+/// differ by more than a quarter.
+fn difference(a: &tiny_skia::Pixmap, b: &tiny_skia::Pixmap) -> (f64, f64) {
+    let pairs = a.data().iter().zip(b.data());
+    let diffs: Vec<u32> = pairs.map(|(x, y)| u32::from(x.abs_diff(*y))).collect();
+    let mean = diffs.iter().sum::<u32>() as f64 / diffs.len() as f64;
+    let far = diffs.iter().filter(|&&d| d > 64).count() as f64 / diffs.len() as f64;
+    (mean, far)
+}
+
+#[test]
+fn the_fast_painter_draws_what_resvg_draws() {
+    let store = CardStore::new(None, Arc::new(Fonts::without_system(&[])));
+    let fast = paint::paint(TEMPLATE_LIKE, &store.fonts, &store.glyphs, MAX_SIDE)
+        .expect("the template's constructs are all drawn by the fast painter")
+        .unwrap();
+    let resvg = store.paint_with_resvg(TEMPLATE_LIKE).unwrap();
+    let (mean, far) = difference(&fast, &resvg);
+    assert!(mean < 0.5 && far < 0.0005, "mean {mean}, far {far}");
+    // And the glyphs drawn again from the cache are the same.
+    let again = paint::paint(TEMPLATE_LIKE, &store.fonts, &store.glyphs, MAX_SIDE)
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.data(), fast.data());
+}
+
+#[test]
+fn what_the_fast_painter_does_not_draw_goes_to_resvg() {
+    let store = CardStore::new(None, Arc::default());
+    for other in [
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5" style="fill:red"/></svg>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text x="1" y="5" font-family="Serif">a</text></svg>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><g transform="rotate(10)"/></svg>"##,
+    ] {
+        assert!(
+            paint::paint(other, &store.fonts, &store.glyphs, MAX_SIDE).is_none(),
+            "{other}"
+        );
+        assert!(store.png(other).unwrap().starts_with(PNG_SIGNATURE));
+    }
+}
+
+/// Titles in four scripts, each drawn with the test font that has it: ink where the title
+/// is; without the font, none (the characters are left out, never drawn as boxes).
+#[test]
+fn every_script_is_drawn_with_the_fonts_named() {
+    let font = |name: &str| {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/fonts")
+                .join(name),
+        )
+        .unwrap()
+    };
+    // (DejaVu Sans has Arabic letters: that title is drawn with it.)
+    let cases = [
+        ("NotoSansCJK-Bold-subset.otf", "模型量化与蒸馏", false),
+        ("NotoSansCJK-Bold-subset.otf", "量子化モデルの蒸留", false),
+        ("NotoSansArabic-Bold-subset.ttf", "تكميم النماذج", true),
+        (
+            "NotoSansDevanagari-Bold-subset.ttf",
+            "मॉडल क्वांटाइज़ेशन",
+            false,
+        ),
+    ];
+    for (file, title, built_in_has_it) in cases {
+        let svg = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="100"><rect width="600" height="100" fill="#fbfaf7"/><text x="10" y="70" font-size="48" font-weight="bold" fill="#000">{title}</text></svg>"##
+        );
+        let bytes = font(file);
+        let with = Fonts::without_system(&[&bytes]);
+        assert!(with.missing(title).is_empty(), "{file} has {title}");
+        let store = CardStore::new(None, Arc::new(with));
+        let ink = inked_pixels(&store.png(&svg).unwrap());
+        assert!(ink > 1500, "{title}: {ink} pixels inked");
+
+        let without = Fonts::without_system(&[]);
+        assert_eq!(
+            without.missing(title).is_empty(),
+            built_in_has_it,
+            "{title}"
+        );
+        if !built_in_has_it {
+            let store = CardStore::new(None, Arc::new(without));
+            assert_eq!(
+                inked_pixels(&store.png(&svg).unwrap()),
+                0,
+                "{title}: no boxes"
+            );
+        }
+    }
+}
+
+#[test]
+fn arabic_is_shaped_into_joined_forms() {
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fonts/NotoSansArabic-Bold-subset.ttf"),
+    )
+    .unwrap();
+    let fonts = Fonts::without_system(&[&bytes]);
+    let face = fonts.face_for('ت', true).unwrap();
+    let isolated: Vec<u16> = "تكميم"
+        .chars()
+        .map(|c| face.font().charmap().map(c).unwrap().to_u32() as u16)
+        .collect();
+    let shaped = paint::glyph_ids(&fonts, "تكميم", true);
+    assert_eq!(shaped.len(), isolated.len());
+    assert!(
+        shaped.iter().all(|g| !isolated.contains(g)),
+        "joined forms, not the isolated ones: {shaped:?} {isolated:?}"
+    );
 }
