@@ -198,10 +198,11 @@ fn keep(file: &Path, png: &[u8], n: u64) -> std::io::Result<()> {
 /// level); cards of more colours are written as RGB, or RGBA when not opaque.
 fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     let pixels = pixmap.pixels();
-    let opaque = pixels.iter().all(|p| p.alpha() == u8::MAX);
-    let (color, data, palette) = match opaque.then(|| indexed(pixmap.data())).flatten() {
+    let indexed = indexed(pixmap.data());
+    let opaque = || pixels.iter().all(|p| p.alpha() == u8::MAX);
+    let (color, data, palette) = match indexed {
         Some((palette, indices)) => (png::ColorType::Indexed, indices, Some(palette)),
-        None if opaque => {
+        None if opaque() => {
             let rgb = pixels
                 .iter()
                 .flat_map(|p| [p.red(), p.green(), p.blue()])
@@ -233,8 +234,8 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     Ok(out)
 }
 
-/// The pixels (opaque, RGBA) as a palette of at most 256 colours (RGB triples) and an
-/// index a pixel, or `None` when they have more colours. Pixels are compared as one word
+/// The pixels (RGBA) as a palette of at most 256 colours (RGB triples) and an index a
+/// pixel, or `None` when they have more colours or are not all opaque. Pixels are compared as one word
 /// and runs of one colour, most of a card, looked up once.
 fn indexed(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut palette: Vec<u8> = Vec::with_capacity(256 * 3);
@@ -266,7 +267,9 @@ fn indexed(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((palette, indices))
 }
 
-/// A pixel's index in the palette (added when new); `None` past 256 colours.
+/// A pixel's index in the palette (added when new); `None` past 256 colours or for a pixel
+/// that is not opaque.
+#[inline]
 fn pixel_index(
     p: &[u8],
     last: &mut Option<(u32, u8)>,
@@ -282,6 +285,9 @@ fn pixel_index(
     let i = match index.get(&word) {
         Some(&i) => i,
         None => {
+            if p[3] != u8::MAX {
+                return None;
+            }
             let i = u8::try_from(index.len()).ok()?;
             index.insert(word, i);
             palette.extend_from_slice(&p[..3]);

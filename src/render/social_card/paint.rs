@@ -531,24 +531,30 @@ impl OutlinePen for Pen {
 fn blend(pixmap: &mut Pixmap, mask: &GlyphMask, x: i32, y: i32, color: tiny_skia::Color) {
     let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
     let c = color.premultiply().to_color_u8();
-    let src = [c.red(), c.green(), c.blue(), c.alpha()].map(u32::from);
+    let solid = [c.red(), c.green(), c.blue(), c.alpha()];
+    let src = solid.map(u32::from);
+    // The rows and columns of the mask that fall on the pixmap.
+    let (col0, col1) = ((-x).max(0), mask.width.min(pw - x));
+    let (row0, row1) = ((-y).max(0), mask.height.min(ph - y));
+    if col0 >= col1 || row0 >= row1 {
+        return;
+    }
     let data = pixmap.data_mut();
-    for row in 0..mask.height {
-        let py = y + row;
-        if py < 0 || py >= ph {
-            continue;
-        }
-        for col in 0..mask.width {
-            let px = x + col;
-            let coverage = u32::from(mask.coverage[(row * mask.width + col) as usize]);
-            if coverage == 0 || px < 0 || px >= pw {
-                continue;
-            }
-            let i = ((py * pw + px) * 4) as usize;
-            let a = div255(src[3] * coverage);
-            for k in 0..4 {
-                let d = u32::from(data[i + k]);
-                data[i + k] = (div255(src[k] * coverage) + div255(d * (255 - a))).min(255) as u8;
+    for row in row0..row1 {
+        let coverage = &mask.coverage[(row * mask.width) as usize..][col0 as usize..col1 as usize];
+        let start = (((y + row) * pw + x + col0) * 4) as usize;
+        let pixels = &mut data[start..start + coverage.len() * 4];
+        for (&cov, dst) in coverage.iter().zip(pixels.chunks_exact_mut(4)) {
+            match cov {
+                0 => {}
+                255 if src[3] == 255 => dst.copy_from_slice(&solid),
+                _ => {
+                    let cov = u32::from(cov);
+                    let keep = 255 - div255(src[3] * cov);
+                    for (d, s) in dst.iter_mut().zip(src) {
+                        *d = (div255(s * cov) + div255(u32::from(*d) * keep)).min(255) as u8;
+                    }
+                }
             }
         }
     }
