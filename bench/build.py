@@ -3,9 +3,11 @@
 (reading every note, rendering its markdown with pulldown-cmark alone, and writing as many
 files and bytes as wisdom's output holds), side by side on the shared deterministic corpus. Each output is checked against the corpus manifest, so a
 fast wrong build never counts. Prints a table of wall time, peak RSS, pages/s, output size
-and ratios.
+and ratios; then the site people get by default (a `wisdom.toml` of only `title` and
+`base_url`: cards, search and minification on) against the goals of issue #28.
 
     python3 bench/build.py [--notes 10000] [--runs 3] [--growth 100000] [--tmp /dev/shm]
+        [--no-defaults]
 """
 import argparse, json, os, pathlib, shutil, statistics, subprocess, sys, tempfile
 
@@ -88,6 +90,7 @@ def main():
     ap.add_argument("--growth", type=int, default=0, help="also build a corpus this large (wisdom only)")
     ap.add_argument("--tmp", default=None,
                     help="where corpora and outputs go (e.g. /dev/shm, to compare CPU work without the disk)")
+    ap.add_argument("--no-defaults", action="store_true", help="skip the table of the default site")
     a = ap.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "wisdom", "--example", "floor"],
@@ -137,8 +140,10 @@ def main():
         print(f"serve start-up (first build, until it answers): {initial:.2f} s = "
               f"{initial / w['median']:.2f}x the clean build  (goal <= 1.3)")
 
+        big = None
         if a.growth:
             big_dir, big_manifest = corpus(a.growth, tmp)
+            big = (big_dir, big_manifest)
             bs = site_for("wisdom", HERE / "wisdom-site", big_dir, tmp)
             # As many runs as at the smaller size (one run of half a minute on a shared
             # machine drifts by a third), each after a build of the smaller site again: the
@@ -154,6 +159,97 @@ def main():
             _, lat = serve_reload.measure(wisdom, bs, 20, a.tmp)
             print(f"serve at {a.growth} notes: save-to-reload median {statistics.median(lat):.1f} ms "
                   f"over {len(lat)} edits (max {lat[-1]:.1f})  (goal < 30)")
+
+        if not a.no_defaults:
+            hugo_s = by["hugo"]["median"] if "hugo" in by else None
+            defaults_table(wisdom, (corpus_dir, manifest), big, hugo_s, a.runs, tmp)
+
+
+DEFAULT_CONFIG = 'title = "Defaults"\nbase_url = "https://example.org/"\n'
+
+
+class DefaultSite:
+    """The corpus with a `wisdom.toml` of only `title` and `base_url`, built as shipped;
+    `extra` lines are added for a build and taken away after it."""
+
+    def __init__(self, wisdom, corpus_dir, manifest, tmp):
+        self.wisdom, self.manifest = wisdom, manifest
+        self.root = tmp / f"defaults-{corpus_dir.name}"
+        shutil.copytree(corpus_dir / "content", self.root / "content")
+
+    def build(self, cold=False, extra=""):
+        (self.root / "wisdom.toml").write_text(DEFAULT_CONFIG + extra)
+        shutil.rmtree(self.root / "public", ignore_errors=True)
+        if cold:
+            shutil.rmtree(self.root / ".wisdom-cache", ignore_errors=True)
+        out = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", self.wisdom, "build", "--root", "."],
+                             cwd=self.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if out.returncode != 0:
+            sys.exit(f"defaults build failed:\n{out.stderr[-2000:]}")
+        wall, user, system, rss_kb = out.stderr.strip().splitlines()[-1].split()
+        check(self.root / "public", self.manifest, "wisdom (defaults)")
+        return {"wall": float(wall), "cpu": float(user) + float(system), "rss": int(rss_kb) / 1024,
+                "stderr": out.stderr}
+
+    def cards(self):
+        files = [f for f in (self.root / "public" / "og").rglob("*.png")]
+        return len(files), sum(f.stat().st_size for f in files)
+
+
+def median_of(rows, key):
+    return statistics.median(r[key] for r in rows)
+
+
+def defaults_table(wisdom, small, big, hugo_s, runs, tmp):
+    """The shipped defaults against issue #28's goals, builds taken in turn (cold, warm,
+    warm without minification, warm without cards), medians of `runs`."""
+    site = DefaultSite(wisdom, *small, tmp)
+    rows = {"cold": [], "warm": [], "no minify": [], "no cards": []}
+    for _ in range(runs):
+        rows["cold"].append(site.build(cold=True))
+        rows["warm"].append(site.build())
+        rows["no minify"].append(site.build(extra="minify = false\n"))
+        rows["no cards"].append(site.build(extra="og_images = false\n"))
+    site.build()  # leaves the default output to look at
+    cards, card_bytes = site.cards()
+    cold, warm = median_of(rows["cold"], "wall"), median_of(rows["warm"], "wall")
+    cpu = {k: median_of(v, "cpu") for k, v in rows.items()}
+    minify_share = (cpu["warm"] - cpu["no minify"]) / cpu["warm"]
+    paint_ms = (cpu["cold"] - cpu["no cards"]) / max(cards, 1) * 1000
+    host = site.build(extra='host = "cloudflare"\n')["stderr"]
+    host_warning = next((l.strip() for l in host.splitlines() if "Cloudflare" in l), "none")
+
+    n = small[1]["published"]
+    print(f"\nThe default site ({DEFAULT_CONFIG.strip().replace(chr(10), ', ')}), {n} notes, "
+          f"medians of {runs} runs taken in turn\n")
+    print(f"{'figure':58}{'measured':>22}   goal")
+    def row(label, value, goal):
+        print(f"{label:58}{value:>22}   {goal}")
+    for label, r in rows.items():
+        row(f"build, {label}: wall s / CPU s / peak MB", f"{median_of(r, 'wall'):.2f} / {median_of(r, 'cpu'):.1f} / "
+            f"{max(x['rss'] for x in r):.0f}", "")
+    if hugo_s:
+        row("10k, defaults, empty card cache / Hugo", f"{cold / hugo_s:.2f}x", "<= 1.0x")
+        row("10k, defaults, warm / Hugo", f"{warm / hugo_s:.2f}x", "<= 0.2x")
+    row("share of a default build's CPU spent minifying", f"{minify_share:.0%}", "<= 15%")
+    row("card: average file / CPU to paint", f"{card_bytes / max(cards, 1) / 1e3:.1f} KB / {paint_ms:.2f} ms",
+        "<= 20 KB / <= 2 ms")
+    row("output a host refuses (host = \"cloudflare\")", "warning" if host_warning != "none" else "silent",
+        "a warning naming the limit")
+    if host_warning != "none":
+        print(f"    {host_warning[:150]}")
+    if big:
+        large = DefaultSite(wisdom, *big, tmp)
+        large.build(cold=True)  # paints the cards once
+        again, grown = [], []
+        for _ in range(runs):
+            again.append(site.build())
+            grown.append(large.build())
+        ratio = median_of(grown, "wall") / median_of(again, "wall")
+        row(f"{big[1]['published']} notes / {n}, defaults, warm", f"{ratio:.1f}x "
+            f"({median_of(grown, 'wall'):.1f} s)", "<= 10x")
+        row(f"{big[1]['published']} notes, defaults, peak RSS", f"{max(g['rss'] for g in grown):.0f} MB", "< 400 MB")
+    print("\nReaders' side (search and explorer bytes at 100,000 notes): bench/reading.py")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""What reading a large wisdom index costs a reader: the note map's size (the explorer's and
-the graph's data), what a link preview fetches, how long the graph page takes to its first
-frame and to settle, and its frame rate while a reader drags it; and the build with the
-reading features on and off.
+"""What reading a large wisdom index costs a reader: the note map's size (the graph's data),
+what a link preview fetches, how long the graph page takes to its first frame and to
+settle, and its frame rate while a reader drags it; the build with the reading features on
+and off; and with `--readers`, on Chromium's "Fast 3G" profile, what a first search fetches
+(after the page) and how long its first result takes, and what opening a folder in the
+explorer fetches.
 
 Makes the corpus with ../shared/bench/make_corpus.py (which has no links between notes), adds
 `--links` wiki links per note (deterministic), builds it with the release binary, serves the
 output on a loopback port and drives headless Chromium through bench/cdp.py.
 
     python3 bench/reading.py [--notes 10000] [--links 3] [--binary target/release/wisdom]
+        [--readers] [--query quantization]
 """
 import argparse, functools, gzip, http.server, json, pathlib, random, shutil, statistics
 import subprocess, sys, tempfile, threading, time
@@ -48,8 +51,25 @@ def timed_build(binary, site, out, runs):
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output as static hosts do: gzipped when the browser accepts it."""
+
     def log_message(self, *args):
         pass
+
+    def send_head(self):
+        path = pathlib.Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        import io
+        return io.BytesIO(body)
 
 
 def serve(folder):
@@ -102,12 +122,49 @@ def graph_figures(port):
     return first, settle, fps
 
 
+# Chromium DevTools' "Fast 3G" preset (its throughput and latency factors included).
+FAST_3G = {"offline": False, "latency": 150 * 3.75, "downloadThroughput": 1.6e6 / 8 * 0.9,
+           "uploadThroughput": 750e3 / 8 * 0.9}
+
+RESOURCES = ("JSON.stringify(performance.getEntriesByType('resource').map(e => "
+             "[new URL(e.name).pathname, e.encodedBodySize, e.decodedBodySize]))")
+
+
+def fetched(page, prefix):
+    """Bytes fetched under `prefix` so far: (files, gzip bytes, bytes)."""
+    entries = [e for e in json.loads(page.eval(RESOURCES)) if e[0].startswith(prefix)]
+    return len(entries), sum(e[1] for e in entries), sum(e[2] for e in entries)
+
+
+def reader_figures(port, note_url, query):
+    """On Fast 3G, from a note's page: the search box's first result for `query` (bytes
+    fetched, time from the first key), then the explorer's first folder."""
+    with cdp.Browser(f"http://127.0.0.1:{port}{note_url}", width=390, height=844) as page:
+        page.until("document.readyState === 'complete' && !document.querySelector('form.search').hidden")
+        page.call("Network.enable")
+        page.call("Network.setCacheDisabled", cacheDisabled=True)
+        page.call("Network.emulateNetworkConditions", **FAST_3G)
+        page.eval("performance.clearResourceTimings(); document.querySelector('form.search input').focus(); 1")
+        page.call("Input.insertText", text=query)
+        page.until("document.querySelector('.search-results').dataset.firstResultMs", timeout=120)
+        first_ms = float(page.eval("document.querySelector('.search-results').dataset.firstResultMs"))
+        search = fetched(page, "/search/")
+        page.eval("document.querySelector('nav.explorer').scrollIntoView(); 1")
+        page.until("document.querySelector('nav.explorer .explorer-notes li')", timeout=120)
+        explorer = fetched(page, "/explorer/")
+    return first_ms, search, explorer
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--notes", type=int, default=10000)
     ap.add_argument("--links", type=int, default=3, help="wiki links added per note")
     ap.add_argument("--runs", type=int, default=3, help="builds per variant (median)")
     ap.add_argument("--binary", default=str(REPO / "target" / "release" / "wisdom"))
+    ap.add_argument("--readers", action="store_true",
+                    help="also the search box's and the explorer's bytes and time on Fast 3G")
+    ap.add_argument("--query", default="quantization", help="what the reader searches for")
+    ap.add_argument("--no-graph", action="store_true", help="skip the graph page's figures")
     a = ap.parse_args()
     if not pathlib.Path(a.binary).exists():
         sys.exit(f"{a.binary} not found: run `cargo build --release` first")
@@ -135,7 +192,9 @@ def main():
 
         server = serve(out)
         try:
-            first, settle, fps = graph_figures(server.server_address[1])
+            graph = None if a.no_graph else graph_figures(server.server_address[1])
+            readers = a.readers and reader_figures(
+                server.server_address[1], "/" + pages[0].parent.relative_to(out).as_posix() + "/", a.query)
         finally:
             server.shutdown()
 
@@ -146,10 +205,18 @@ def main():
     print(f"note map (notes.json, explorer + graph data): {kb(len(note_map))} raw, "
           f"{kb(len(gzip.compress(note_map, 6)))} gzip")
     print(f"preview fetch (a note's page, median of {len(sample)}): {kb(raw)} raw, {kb(zipped)} gzip")
-    print(f"graph page: first frame {first} ms after navigation, layout settled after {settle:.1f} s")
-    print(f"graph frame rate while dragging: background (pan) {fps['pan']:.0f} fps, "
-          f"a note (layout running) {fps['node']:.0f} fps")
-    print("social cards: not built yet")
+    if graph:
+        first, settle, fps = graph
+        print(f"graph page: first frame {first} ms after navigation, layout settled after {settle:.1f} s")
+        print(f"graph frame rate while dragging: background (pan) {fps['pan']:.0f} fps, "
+              f"a note (layout running) {fps['node']:.0f} fps")
+    if readers:
+        first_ms, search, explorer = readers
+        print(f'first search result for "{a.query}" on Fast 3G: {first_ms:.0f} ms after the key, '
+              f"{search[0]} files, {kb(search[1])} gzip ({kb(search[2])} as served) after the page  "
+              f"(goal <= 300 KB gzip, <= 1 s)")
+        print(f"opening a folder in the explorer: {explorer[0]} files, {kb(explorer[1])} gzip "
+              f"({kb(explorer[2])} as served)  (goal <= 100 KB)")
 
 
 if __name__ == "__main__":

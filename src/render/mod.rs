@@ -34,6 +34,7 @@ use views::{
     json_ld, plain_text,
 };
 
+use crate::output::AS_WRITTEN;
 pub use crate::output::Sink;
 
 /// What rendering reads besides the site model: where a note's body HTML comes from when
@@ -147,6 +148,15 @@ fn image_url(config: &crate::config::Config, image: &str) -> String {
         image.to_string()
     } else {
         config.permalink(image)
+    }
+}
+
+/// A note's body marked for the minifier to leave as written (`output::AS_WRITTEN`), when
+/// the site is minified.
+fn as_written<'b>(body: Cow<'b, str>, config: &crate::config::Config) -> Cow<'b, str> {
+    match config.minify {
+        true => Cow::Owned(format!("{}{body}{}", AS_WRITTEN[0], AS_WRITTEN[1])),
+        false => body,
     }
 }
 
@@ -580,7 +590,7 @@ impl Renderer<'_> {
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
-            content: self.body(id, &mut vec![(id, None)])?,
+            content: as_written(self.body(id, &mut vec![(id, None)])?, &site.config),
             additions: components::note_html(&note.additions, Placement::AboveText, self.theme)?,
             additions_below: components::note_html(
                 &note.additions,
