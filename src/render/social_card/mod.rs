@@ -198,7 +198,7 @@ fn keep(file: &Path, png: &[u8], n: u64) -> std::io::Result<()> {
 /// level); cards of more colours are written as RGB, or RGBA when not opaque.
 fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     let pixels = pixmap.pixels();
-    let indexed = indexed(pixmap.data());
+    let indexed = indexed(pixmap.data(), pixmap.width() as usize);
     let opaque = || pixels.iter().all(|p| p.alpha() == u8::MAX);
     let (color, data, palette) = match indexed {
         Some((palette, indices)) => (png::ColorType::Indexed, indices, Some(palette)),
@@ -237,32 +237,42 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 /// The pixels (RGBA) as a palette of at most 256 colours (RGB triples) and an index a
 /// pixel, or `None` when they have more colours or are not all opaque. Pixels are compared as one word
 /// and runs of one colour, most of a card, looked up once.
-fn indexed(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+fn indexed(rgba: &[u8], width: usize) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut palette: Vec<u8> = Vec::with_capacity(256 * 3);
     let mut index: rustc_hash::FxHashMap<u32, u8> = Default::default();
     let mut indices = Vec::with_capacity(rgba.len() / 4);
     let mut last: Option<(u32, u8)> = None;
-    // Four pixels of the last colour, compared at once: a card is mostly runs.
-    let mut run = [0u8; 16];
-    let mut blocks = rgba.chunks_exact(16);
-    for block in &mut blocks {
-        if let Some((_, i)) = last
-            && block == run
-        {
-            indices.extend_from_slice(&[i; 4]);
+    let mut previous: &[u8] = &[];
+    for row in rgba.chunks(width.max(1) * 4) {
+        // A row like the one above (margins, the space between lines): its indices again.
+        if row == previous {
+            let start = indices.len() - width;
+            indices.extend_from_within(start..);
             continue;
         }
-        for p in block.chunks_exact(4) {
+        previous = row;
+        // Four pixels of the last colour, compared at once: a row is mostly runs.
+        let mut run = [0u8; 16];
+        let mut blocks = row.chunks_exact(16);
+        for block in &mut blocks {
+            if let Some((_, i)) = last
+                && block == run
+            {
+                indices.extend_from_slice(&[i; 4]);
+                continue;
+            }
+            for p in block.chunks_exact(4) {
+                let i = pixel_index(p, &mut last, &mut index, &mut palette)?;
+                indices.push(i);
+            }
+            for k in 0..4 {
+                run[k * 4..k * 4 + 4].copy_from_slice(&block[12..16]);
+            }
+        }
+        for p in blocks.remainder().chunks_exact(4) {
             let i = pixel_index(p, &mut last, &mut index, &mut palette)?;
             indices.push(i);
         }
-        for k in 0..4 {
-            run[k * 4..k * 4 + 4].copy_from_slice(&block[12..16]);
-        }
-    }
-    for p in blocks.remainder().chunks_exact(4) {
-        let i = pixel_index(p, &mut last, &mut index, &mut palette)?;
-        indices.push(i);
     }
     Some((palette, indices))
 }

@@ -226,3 +226,21 @@ fn arabic_is_shaped_into_joined_forms() {
         "joined forms, not the isolated ones: {shaped:?} {isolated:?}"
     );
 }
+
+#[test]
+fn the_palette_and_indices_give_back_every_pixel() {
+    let store = CardStore::new(None, Arc::new(Fonts::without_system(&[])));
+    let pixmap = paint::paint(TEMPLATE_LIKE, &store.fonts, &store.glyphs, MAX_SIDE)
+        .unwrap()
+        .unwrap();
+    let (palette, indices) = indexed(pixmap.data(), pixmap.width() as usize).unwrap();
+    assert_eq!(indices.len(), (pixmap.width() * pixmap.height()) as usize);
+    for (p, &i) in pixmap.data().chunks_exact(4).zip(&indices) {
+        let i = usize::from(i) * 3;
+        assert_eq!(&palette[i..i + 3], &p[..3]);
+    }
+    // Not opaque: no palette.
+    let mut clear = pixmap.clone();
+    clear.data_mut()[7] = 0;
+    assert!(indexed(clear.data(), clear.width() as usize).is_none());
+}
