@@ -140,7 +140,7 @@ def reader_figures(port, note_url, query):
     """On Fast 3G, from a note's page: the search box's first result for `query` (bytes
     fetched, time from the first key), then the explorer's first folder."""
     with cdp.Browser(f"http://127.0.0.1:{port}{note_url}", width=390, height=844) as page:
-        page.until("document.readyState === 'complete' && !document.querySelector('form.search').hidden")
+        page.until("document.readyState === 'complete' && !!document.querySelector('form.search') && !document.querySelector('form.search').hidden")
         page.call("Network.enable")
         page.call("Network.setCacheDisabled", cacheDisabled=True)
         page.call("Network.emulateNetworkConditions", **FAST_3G)
@@ -150,7 +150,7 @@ def reader_figures(port, note_url, query):
         first_ms = float(page.eval("document.querySelector('.search-results').dataset.firstResultMs"))
         search = fetched(page, "/search/")
         page.eval("document.querySelector('nav.explorer').scrollIntoView(); 1")
-        page.until("document.querySelector('nav.explorer .explorer-notes li')", timeout=120)
+        page.until("!!document.querySelector('nav.explorer .explorer-notes li')", timeout=120)
         explorer = fetched(page, "/explorer/")
     return first_ms, search, explorer
 
