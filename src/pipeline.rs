@@ -96,7 +96,7 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub fn new(root: &Path, config: Config, visibility: Visibility, bodies: BodyStore) -> Pipeline {
-        let fonts = Fonts::of_site(root, &config).map(Arc::new);
+        let fonts = Fonts::of_site(root, &config.card_fonts).map(Arc::new);
         let card_fonts = fonts.clone().unwrap_or_default();
         Pipeline {
             root: root.to_path_buf(),

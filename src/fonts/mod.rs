@@ -12,7 +12,6 @@ use std::sync::{Arc, OnceLock};
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
-use crate::config::Config;
 use crate::error::{Diagnostic, Kind};
 use crate::layout::CONFIG_FILE;
 
@@ -120,11 +119,12 @@ impl Fonts {
         }
     }
 
-    /// The built-in fonts, the site's `card_fonts` and the system's. A file that is missing,
-    /// outside the site or not a font is an error at its line of `wisdom.toml`.
-    pub fn of_site(root: &Path, config: &Config) -> Result<Fonts, Diagnostic> {
+    /// The built-in fonts, the site's `card_fonts` (paths from `root`) and the system's. A
+    /// file that is missing, outside the site or not a font is an error at its line of
+    /// `wisdom.toml`.
+    pub fn of_site(root: &Path, card_fonts: &[String]) -> Result<Fonts, Diagnostic> {
         let mut site = Vec::new();
-        for name in &config.card_fonts {
+        for name in card_fonts {
             let error = |message: String| {
                 let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
                 let line = text
@@ -160,6 +160,7 @@ impl Fonts {
     }
 
     /// Only the built-in fonts and these: for tests that must not depend on the machine.
+    #[cfg(test)]
     pub fn without_system(site_files: &[&[u8]]) -> Fonts {
         let site = site_files
             .iter()
