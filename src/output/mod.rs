@@ -336,11 +336,24 @@ pub const AS_WRITTEN: [&str; 2] = ["<!--wisdom:as-written-->", "<!--/wisdom:as-w
 fn minify(html: &[u8]) -> Vec<u8> {
     let mut cfg = minify_html::Cfg::new();
     cfg.keep_html_and_head_opening_tags = true;
-    let Some((skeleton, held)) = hold_out(html) else {
-        return minify_html::minify(html, &cfg);
+    let minified = match hold_out(html) {
+        Some((skeleton, held)) => put_back(&minify_html::minify(&skeleton, &cfg), &held),
+        None => None,
     };
-    let minified = minify_html::minify(&skeleton, &cfg);
-    put_back(&minified, &held).unwrap_or_else(|| minify_html::minify(html, &cfg))
+    with_head_end(minified.unwrap_or_else(|| minify_html::minify(html, &cfg)))
+}
+
+/// `</head>` put back before `<body>`: minify-html leaves it out (HTML allows that), and
+/// Pagefind then finds no page to index (it reads a page's body after its head's end).
+fn with_head_end(mut html: Vec<u8>) -> Vec<u8> {
+    use memchr::memmem::find;
+    if find(&html, b"</head>").is_none()
+        && let Some(body) = find(&html, b"<body")
+        && find(&html[..body], b"<head").is_some()
+    {
+        html.splice(body..body, b"</head>".iter().copied());
+    }
+    html
 }
 
 /// A page left unminified without the marks (minify-html would have dropped them).
@@ -500,6 +513,16 @@ mod tests {
             without_marks(page.clone().into_bytes()),
             page.replace(open, "").replace(close, "").into_bytes()
         );
+    }
+
+    #[test]
+    fn minified_pages_keep_their_html_head_and_body_tags() {
+        // Pagefind, and other tools that read a built site, look for `<body>` after `</head>`.
+        let page = b"<!doctype html><html lang=en><head><title>x</title></head>\n<body>\n<a class=skip href=#m>Skip</a><main><p>x</p></main></body></html>";
+        let out = String::from_utf8(minify(page)).unwrap();
+        for tag in ["<html lang=en>", "<head>", "</head><body>"] {
+            assert!(out.contains(tag), "{tag} in {out}");
+        }
     }
 
     #[test]
