@@ -1,6 +1,8 @@
 //! The site's folders and files, named once: every stage and driver that looks for one asks
 //! here, so that no stage has to reach up to the one that owns it.
 
+use std::path::Path;
+
 /// The site's configuration, at the site's root.
 pub const CONFIG_FILE: &str = "wisdom.toml";
 /// The notes.
@@ -16,3 +18,30 @@ pub const OUTPUT_DIR: &str = "public";
 pub const HEADERS_FILE: &str = "_headers";
 /// Painted social cards, kept between builds under the site's root.
 pub const CARDS_CACHE_DIR: &str = ".wisdom-cache/cards";
+
+/// Whether `rel`, a path relative to the site's folder `root`, stays inside it once `..`
+/// and symbolic links are resolved. Notes and `wisdom.toml` name files for wisdom to read
+/// (`model_config`, `card_fonts`); a build of someone else's notes (a pull request's
+/// preview) must read nothing outside.
+pub fn stays_inside(root: &Path, rel: &Path) -> bool {
+    let mut depth = 0usize;
+    for part in rel.components() {
+        match part {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => match depth.checked_sub(1) {
+                Some(up) => depth = up,
+                None => return false,
+            },
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => return false,
+        }
+    }
+    match (
+        std::fs::canonicalize(root.join(rel)),
+        std::fs::canonicalize(root),
+    ) {
+        (Ok(file), Ok(root)) => file.starts_with(root),
+        // Nothing there: reading it says so, and names only the path the note wrote.
+        _ => true,
+    }
+}

@@ -97,7 +97,7 @@ impl Component for Calculator {
             (None, Some(path)) => {
                 let written = path.as_str().unwrap_or("");
                 let (file, shown) = config_path(doc, root, written);
-                if !crate::content::stays_inside(root, &shown) {
+                if !crate::layout::stays_inside(root, &shown) {
                     return Err(Diagnostic::new(
                         Kind::FieldType,
                         &doc.source.path,

@@ -367,32 +367,6 @@ impl Document {
 }
 
 /// Parses a file's front matter; dates written without offset or zone are on `clock`.
-/// Whether `rel`, a path relative to the site's folder `root`, stays inside it once `..`
-/// and symbolic links are resolved. Notes name files for wisdom to read (`model_config`);
-/// a build of someone else's notes (a pull request's preview) must read nothing outside.
-pub fn stays_inside(root: &Path, rel: &Path) -> bool {
-    let mut depth = 0usize;
-    for part in rel.components() {
-        match part {
-            std::path::Component::Normal(_) => depth += 1,
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => match depth.checked_sub(1) {
-                Some(up) => depth = up,
-                None => return false,
-            },
-            std::path::Component::RootDir | std::path::Component::Prefix(_) => return false,
-        }
-    }
-    match (
-        std::fs::canonicalize(root.join(rel)),
-        std::fs::canonicalize(root),
-    ) {
-        (Ok(file), Ok(root)) => file.starts_with(root),
-        // Nothing there: reading it says so, and names only the path the note wrote.
-        _ => true,
-    }
-}
-
 pub fn parse(source: SourceFile, clock: &jiff::tz::TimeZone) -> Result<Document, Diagnostic> {
     let parsed = front_matter::parse(&source.path, &source.text)?;
     let body_start = source.text.len() - parsed.body.len();

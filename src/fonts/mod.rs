@@ -13,7 +13,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider};
 
 use crate::error::{Diagnostic, Kind};
-use crate::layout::CONFIG_FILE;
+use crate::layout::{CONFIG_FILE, stays_inside};
 
 /// The family the built-in fonts answer to (the default of a card's text).
 pub const FONT_FAMILY: &str = "DejaVu Sans";
@@ -45,15 +45,13 @@ pub struct Face {
     pub data: Data,
     pub index: u32,
     pub bold: bool,
-    /// Where it came from, for messages: `(built-in)`, a site path, a system path.
-    pub origin: PathBuf,
     /// The characters it maps, as sorted inclusive ranges (asked for every character).
     ranges: Vec<(u32, u32)>,
     shaping: OnceLock<harfrust::ShaperData>,
 }
 
 impl Face {
-    fn new(data: Data, index: u32, origin: PathBuf) -> Option<Face> {
+    fn new(data: Data, index: u32) -> Option<Face> {
         let font = FontRef::from_index(data.bytes(), index).ok()?;
         let bold = font.attributes().weight.value() >= 600.0;
         let ranges = ranges(&font);
@@ -61,7 +59,6 @@ impl Face {
             data,
             index,
             bold,
-            origin,
             ranges,
             shaping: OnceLock::new(),
         })
@@ -107,11 +104,9 @@ impl Default for Fonts {
 
 impl Fonts {
     fn new(site: Vec<Face>, system_dirs: Vec<PathBuf>) -> Fonts {
-        let built_in = [(REGULAR, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")]
+        let built_in = [REGULAR, BOLD]
             .into_iter()
-            .filter_map(|(b, name)| {
-                Face::new(Data::BuiltIn(b), 0, Path::new("(built-in)").join(name))
-            });
+            .filter_map(|b| Face::new(Data::BuiltIn(b), 0));
         Fonts {
             faces: built_in.chain(site).collect(),
             system: OnceLock::new(),
@@ -135,20 +130,14 @@ impl Fonts {
                     .at_line(&text, line)
                     .hint("card_fonts names font files inside the site, e.g. card_fonts = [\"fonts/NotoSansJP-Regular.otf\"]")
             };
-            let path = root.join(name);
-            let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-            match path.canonicalize() {
-                Ok(real) if !real.starts_with(&inside) => {
-                    return Err(error(format!(
-                        "card_fonts: `{name}` lies outside the site: not read"
-                    )));
-                }
-                Err(e) => return Err(error(format!("card_fonts: `{name}`: {e}"))),
-                Ok(_) => {}
+            if !stays_inside(root, Path::new(name)) {
+                return Err(error(format!(
+                    "card_fonts: `{name}` lies outside the site: not read"
+                )));
             }
-            let bytes =
-                std::fs::read(&path).map_err(|e| error(format!("card_fonts: `{name}`: {e}")))?;
-            let faces = faces_of(&Data::Read(Arc::new(bytes)), Path::new(name));
+            let bytes = std::fs::read(root.join(name))
+                .map_err(|e| error(format!("card_fonts: `{name}`: {e}")))?;
+            let faces = faces_of(&Data::Read(Arc::new(bytes)));
             if faces.is_empty() {
                 return Err(error(format!(
                     "card_fonts: `{name}` is not a font file wisdom can read (TrueType or OpenType: .ttf, .otf, .ttc)"
@@ -164,7 +153,7 @@ impl Fonts {
     pub fn without_system(site_files: &[&[u8]]) -> Fonts {
         let site = site_files
             .iter()
-            .flat_map(|b| faces_of(&Data::Read(Arc::new(b.to_vec())), Path::new("(test)")))
+            .flat_map(|b| faces_of(&Data::Read(Arc::new(b.to_vec()))))
             .collect();
         Fonts::new(site, Vec::new())
     }
@@ -301,14 +290,14 @@ fn covers(ranges: &[(u32, u32)], c: char) -> bool {
 }
 
 /// Every face of a font file (a collection has several); none when it is not a font.
-fn faces_of(data: &Data, origin: &Path) -> Vec<Face> {
+fn faces_of(data: &Data) -> Vec<Face> {
     let count = match skrifa::raw::FileRef::new(data.bytes()) {
         Ok(skrifa::raw::FileRef::Font(_)) => 1,
         Ok(skrifa::raw::FileRef::Collection(c)) => c.len(),
         Err(_) => 0,
     };
     (0..count)
-        .filter_map(|i| Face::new(data.clone(), i, origin.to_path_buf()))
+        .filter_map(|i| Face::new(data.clone(), i))
         .collect()
 }
 

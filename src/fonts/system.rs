@@ -49,7 +49,7 @@ impl SystemFace {
         self.loaded
             .get_or_init(|| {
                 let bytes = std::fs::read(&self.path).ok()?;
-                Face::new(Data::Read(Arc::new(bytes)), self.index, self.path.clone())
+                Face::new(Data::Read(Arc::new(bytes)), self.index)
             })
             .as_ref()
     }
@@ -83,7 +83,7 @@ fn faces_in(path: &Path) -> Vec<SystemFace> {
         return Vec::new();
     };
     let data = Data::Read(Arc::new(bytes));
-    faces_of(&data, path)
+    faces_of(&data)
         .into_iter()
         .map(|face| SystemFace {
             path: path.to_path_buf(),
