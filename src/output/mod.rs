@@ -334,13 +334,18 @@ pub const AS_WRITTEN: [&str; 2] = ["<!--wisdom:as-written-->", "<!--/wisdom:as-w
 /// blocks: a fifth of the minifier's time went to their highlighted spans, for 0.07% of
 /// the bytes).
 fn minify(html: &[u8]) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_html_and_head_opening_tags = true;
+    let cfg = minify_config();
     let minified = match hold_out(html) {
         Some((skeleton, held)) => put_back(&minify_html::minify(&skeleton, &cfg), &held),
         None => None,
     };
     with_head_end(minified.unwrap_or_else(|| minify_html::minify(html, &cfg)))
+}
+
+fn minify_config() -> minify_html::Cfg {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg
 }
 
 /// `</head>` put back before `<body>`: minify-html leaves it out (HTML allows that), and
@@ -385,9 +390,16 @@ fn hold_out(html: &[u8]) -> Option<(Vec<u8>, Vec<&[u8]>)> {
     let mut skeleton = Vec::with_capacity(html.len() / 2);
     let mut held = Vec::new();
     let mut at = 0;
+    // The next of each, searched for again only once passed.
+    let next = |pattern: &[u8], from: usize| find(&html[from..], pattern).map(|i| from + i);
+    let (mut code, mut body) = (next(b"<pre", 0), next(open, 0));
     loop {
-        let code = find(&html[at..], b"<pre").map(|i| at + i);
-        let body = find(&html[at..], open).map(|i| at + i);
+        if code.is_some_and(|c| c < at) {
+            code = next(b"<pre", at);
+        }
+        if body.is_some_and(|b| b < at) {
+            body = next(open, at);
+        }
         let (start, inner, end) = match (code, body) {
             (_, Some(b)) if code.is_none_or(|c| b < c) => {
                 let Some(e) = find(&html[b..], close).map(|i| b + i) else {
@@ -492,11 +504,7 @@ mod tests {
         let commented = b"<p> a </p><!-- <pre>x</pre> --><pre> k </pre>";
         assert_eq!(
             minify(commented),
-            minify_html::minify(commented, &{
-                let mut cfg = minify_html::Cfg::new();
-                cfg.keep_html_and_head_opening_tags = true;
-                cfg
-            })
+            minify_html::minify(commented, &minify_config())
         );
         assert!(hold_out(b"<p>no code</p><preview>").is_none());
 
