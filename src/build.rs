@@ -92,7 +92,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     )?;
     site.warnings.extend(written.over_limits);
     // A whole build drew every card the site has; the others were of notes since changed.
-    pipeline.cards.prune();
+    // A build without cards keeps them for the next build with.
+    if site.config.og_images {
+        pipeline.cards.prune();
+    }
     timings.lap("render and write");
     let report = BuildReport {
         notes: site.notes.len(),
@@ -167,7 +170,7 @@ pub fn write(
     host: Option<(HostName, bool)>,
 ) -> Result<Written> {
     let root = &pipeline.root;
-    let staging = Staging::create(output, site.config.minify)?;
+    let staging = Staging::create(output)?;
     Progress::add(&pipeline.progress.to_write, jobs.len());
     let counted = Counted {
         sink: &staging,
@@ -238,5 +241,10 @@ impl Sink for Counted<'_> {
     ) -> std::result::Result<(), Diagnostic> {
         Progress::add(&self.progress.written, 1);
         self.sink.write_streamed(path, render)
+    }
+
+    fn write_copy(&self, path: &str, from: &Path) -> std::result::Result<(), Diagnostic> {
+        Progress::add(&self.progress.written, 1);
+        self.sink.write_copy(path, from)
     }
 }

@@ -101,13 +101,31 @@ fn unchanged_notes_take_their_card_from_the_cache_and_edited_ones_are_painted_an
         std::fs::read(dir.path().join(".wisdom-cache/cards").join(name)).unwrap() == plain_card
     }));
 
-    // Nothing changed: the same files, none written again.
+    // Nothing changed: the same files, none written again; the output links to the cache.
     let out = build_ok(dir.path());
     assert_eq!(cache(dir.path()), first);
     assert_eq!(
         std::fs::read(out.join("og/wisdom/plain.png")).unwrap(),
         plain_card
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let output = inode(&out.join("og/wisdom/plain.png"));
+        let cards = dir.path().join(".wisdom-cache/cards");
+        assert!(first.keys().any(|name| inode(&cards.join(name)) == output));
+    }
+
+    // A build without cards keeps them for the next build with them.
+    write(
+        dir.path(),
+        "wisdom.toml",
+        format!("{CONFIG}og_images = false\n").as_bytes(),
+    );
+    build_ok(dir.path());
+    assert_eq!(cache(dir.path()), first);
+    write(dir.path(), "wisdom.toml", CONFIG.as_bytes());
 
     // A new title: a new card; the old one leaves the cache, the other note's stays as it was.
     write(

@@ -78,11 +78,15 @@ impl Face {
             .get_or_init(|| harfrust::ShaperData::new(&self.font()))
     }
 
-    fn advance(&self, c: char, size: f32) -> Option<f32> {
+    /// The advance widths of `chars` at `size` (`None` for one it lacks), its tables read
+    /// once for all of them (read again for each character, they were a twentieth of a
+    /// build: a card's title is measured for every note).
+    fn advances(&self, chars: &[char], size: f32) -> Vec<Option<f32>> {
         let font = self.font();
-        let glyph = font.charmap().map(c)?;
-        font.glyph_metrics(Size::new(size), LocationRef::default())
-            .advance_width(glyph)
+        let charmap = font.charmap();
+        let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
+        let width = |c: char| metrics.advance_width(charmap.map(c)?);
+        chars.iter().map(|&c| width(c)).collect()
     }
 }
 
@@ -203,10 +207,36 @@ impl Fonts {
         missing
     }
 
-    fn advance(&self, c: char, size: f32, bold: bool) -> f32 {
-        self.face_for(c, bold)
-            .and_then(|f| f.advance(c, size))
-            .unwrap_or(if c.is_whitespace() { size * 0.32 } else { 0.0 })
+    /// The advance width of each character of `chars` at `size`, in the face that draws it
+    /// (a space a third of the size when no face has one; nothing where no face has it).
+    fn advances(
+        &self,
+        chars: impl Iterator<Item = char>,
+        size: f32,
+        bold: bool,
+    ) -> rustc_hash::FxHashMap<char, f32> {
+        let mut widths = rustc_hash::FxHashMap::default();
+        let mut by_face: Vec<(&Face, Vec<char>)> = Vec::new();
+        for c in chars {
+            if widths.contains_key(&c) {
+                continue;
+            }
+            widths.insert(c, if c.is_whitespace() { size * 0.32 } else { 0.0 });
+            if let Some(face) = self.face_for(c, bold) {
+                match by_face.iter_mut().find(|(f, _)| std::ptr::eq(*f, face)) {
+                    Some((_, of_face)) => of_face.push(c),
+                    None => by_face.push((face, vec![c])),
+                }
+            }
+        }
+        for (face, chars) in by_face {
+            for (c, width) in chars.iter().zip(face.advances(&chars, size)) {
+                if let Some(width) = width {
+                    widths.insert(*c, width);
+                }
+            }
+        }
+        widths
     }
 
     /// Breaks `text` into at most `max_lines` lines no wider than `width` pixels at `size`
@@ -221,12 +251,7 @@ impl Fonts {
         bold: bool,
     ) -> Vec<String> {
         // Each character measured once: a line is measured again with every word it takes.
-        let mut widths: rustc_hash::FxHashMap<char, f32> = Default::default();
-        for c in text.chars().chain([' ', '…']) {
-            widths
-                .entry(c)
-                .or_insert_with(|| self.advance(c, size, bold));
-        }
+        let widths = self.advances(text.chars().chain([' ', '…']), size, bold);
         let advance = |c: char| widths.get(&c).copied().unwrap_or_default();
         let measure = |s: &str| s.chars().map(advance).sum::<f32>();
 

@@ -29,12 +29,12 @@ use crate::layout::CONTENT_DIR;
 use crate::markdown::links::resolve_markers;
 use crate::site::{NOTE_MAP_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TagId};
 use crate::templates::Theme;
+use social_card::Png;
 use views::{
     Card, Meta, NoteLinkView, PageView, Paginator, SectionLink, SectionView, TagLink, TaxonomyView,
     json_ld, plain_text,
 };
 
-use crate::output::AS_WRITTEN;
 pub use crate::output::Sink;
 
 /// What rendering reads besides the site model: where a note's body HTML comes from when
@@ -148,15 +148,6 @@ fn image_url(config: &crate::config::Config, image: &str) -> String {
         image.to_string()
     } else {
         config.permalink(image)
-    }
-}
-
-/// A note's body marked for the minifier to leave as written (`output::AS_WRITTEN`), when
-/// the site is minified.
-fn as_written<'b>(body: Cow<'b, str>, config: &crate::config::Config) -> Cow<'b, str> {
-    match config.minify {
-        true => Cow::Owned(format!("{}{body}{}", AS_WRITTEN[0], AS_WRITTEN[1])),
-        false => body,
     }
 }
 
@@ -531,6 +522,10 @@ impl Renderer<'_> {
     fn write(&self, job: Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
         match job {
             Job::SearchIndex => search::write(self.site, sink),
+            Job::SocialCard(id) => match self.social_card(id)? {
+                Png::Cached(file) => sink.write_copy(&output_path(self.site, job), &file),
+                Png::Painted(png) => sink.write(&output_path(self.site, job), png),
+            },
             Job::NoteMap => {
                 note_map::write_explorer(self.site, sink)?;
                 sink.write_streamed(NOTE_MAP_PATH.trim_start_matches('/'), &mut |out| {
@@ -556,7 +551,11 @@ impl Renderer<'_> {
                 return Err(Diagnostic::new(Kind::Io, SEARCH_INDEX_PATH, e));
             }
             Job::Note(id) => self.note(id)?.into_bytes(),
-            Job::SocialCard(id) => self.social_card(id)?,
+            Job::SocialCard(id) => match self.social_card(id)? {
+                Png::Cached(file) => std::fs::read(&file)
+                    .map_err(|e| Diagnostic::new(Kind::Io, &file, e.to_string()))?,
+                Png::Painted(png) => png,
+            },
             Job::Alias(id, i) => self.alias(id, i)?.into_bytes(),
             Job::TaxonomyIndex(t) => self.taxonomy_index(t)?.into_bytes(),
             Job::ComponentPage(c, p) => self
@@ -590,7 +589,7 @@ impl Renderer<'_> {
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
-            content: as_written(self.body(id, &mut vec![(id, None)])?, &site.config),
+            content: self.body(id, &mut vec![(id, None)])?,
             additions: components::note_html(&note.additions, Placement::AboveText, self.theme)?,
             additions_below: components::note_html(
                 &note.additions,
@@ -840,7 +839,7 @@ impl Renderer<'_> {
     /// A note's OpenGraph image: the theme's `og_image.svg` with the note's card, its
     /// folder, and what components worked out for it (`components.calculator` for a note
     /// about a model), painted (or taken from the cache).
-    fn social_card(&self, id: NoteId) -> Result<Vec<u8>, Diagnostic> {
+    fn social_card(&self, id: NoteId) -> Result<Png, Diagnostic> {
         let site = self.site;
         let note = &site.notes[id];
         let additions: std::collections::BTreeMap<&str, &serde_json::Value> = note
@@ -855,7 +854,7 @@ impl Renderer<'_> {
         ctx.insert("section", &site.sections[note.section].title);
         ctx.insert("components", &additions);
         let svg = self.theme.render(social_card::TEMPLATE, &ctx)?;
-        self.bodies.cards().png(&svg).map_err(|e| {
+        self.bodies.cards().card(&svg).map_err(|e| {
             Diagnostic::new(
                 Kind::Template,
                 Path::new(crate::layout::TEMPLATES_DIR).join(social_card::TEMPLATE),

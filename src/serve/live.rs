@@ -248,10 +248,7 @@ impl LiveSite {
 
     /// Writes the assets of a reloaded theme, and removes the files of those it no longer has.
     fn replace_assets(&self, new: &Assets, site: &Site) -> Result<usize> {
-        let sink = InPlace {
-            dir: &self.output,
-            minify: site.config.minify,
-        };
+        let sink = InPlace { dir: &self.output };
         new.write(&sink, site.config.base_path(), &self.needs)
             .map_err(Error::one)?;
         let mut written = new.iter().count() + 1;
@@ -267,10 +264,7 @@ impl LiveSite {
     /// Renders `jobs` of `site` into the served folder; returns what the pages load from
     /// elsewhere.
     fn render_in_place(&self, site: &Site, theme: &Theme, jobs: &[Job]) -> Result<Needs> {
-        let sink = InPlace {
-            dir: &self.output,
-            minify: site.config.minify,
-        };
+        let sink = InPlace { dir: &self.output };
         let scanning = Scanning::new(&sink);
         render::render_jobs(site, theme, &self.pipeline, jobs, &scanning).map_err(Error::one)?;
         remove_stale_parts(&self.output, jobs);
@@ -284,10 +278,7 @@ impl LiveSite {
         all.merge(needs);
         if all != self.needs {
             self.needs = all;
-            let sink = InPlace {
-                dir: &self.output,
-                minify: self.site.config.minify,
-            };
+            let sink = InPlace { dir: &self.output };
             let base_path = self.site.config.base_path();
             (self.theme.assets)
                 .write_headers(&sink, base_path, &self.needs)
@@ -303,10 +294,7 @@ impl LiveSite {
             .take(DEFERRED_BATCH)
             .collect();
         if !jobs.is_empty() {
-            let sink = InPlace {
-                dir: &self.output,
-                minify: self.site.config.minify,
-            };
+            let sink = InPlace { dir: &self.output };
             render::render_jobs(&self.site, &self.theme, &self.pipeline, &jobs, &sink)
                 .map_err(Error::one)?;
             remove_stale_parts(&self.output, &jobs);

@@ -22,6 +22,13 @@ pub const TEMPLATE: &str = "og_image.svg";
 /// Cards larger than this a side are refused: a template's typo must not allocate gigabytes.
 const MAX_SIDE: u32 = 4096;
 
+/// A card: its file in the cache, which the output may link to rather than copy (10,000
+/// cards are 390 MB), or one just painted.
+pub enum Png {
+    Cached(PathBuf),
+    Painted(Vec<u8>),
+}
+
 /// Paints cards, and keeps them between runs in a cache folder.
 pub struct CardStore {
     /// `None`: paint every card (no site folder to keep them in).
@@ -50,23 +57,29 @@ impl CardStore {
 
     /// The PNG of a card's SVG: from the cache when it was painted before, else painted and
     /// kept. A cache that cannot be written costs time, never the build.
-    pub fn png(&self, svg: &str) -> Result<Vec<u8>, String> {
+    pub fn card(&self, svg: &str) -> Result<Png, String> {
         let key = cache_key(svg);
         let cached = self.dir.as_ref().map(|d| d.join(format!("{key}.png")));
         self.used.lock().expect("no panics while held").insert(key);
-        if let Some(bytes) = cached
-            .as_ref()
-            .and_then(|f| std::fs::read(f).ok())
-            .filter(|b| b.starts_with(PNG_SIGNATURE))
-        {
-            return Ok(bytes);
+        if let Some(file) = cached.as_ref().filter(|f| is_png(f)) {
+            return Ok(Png::Cached(file.clone()));
         }
         let png = self.paint(svg)?;
         if let Some(file) = cached {
             let n = self.writes.fetch_add(1, Ordering::Relaxed);
             let _ = keep(&file, &png, n);
         }
-        Ok(png)
+        Ok(Png::Painted(png))
+    }
+
+    /// The bytes of [`CardStore::card`].
+    pub fn png(&self, svg: &str) -> Result<Vec<u8>, String> {
+        match self.card(svg)? {
+            Png::Cached(file) => {
+                std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))
+            }
+            Png::Painted(png) => Ok(png),
+        }
     }
 
     /// Removes the cached cards this run did not use (only files named as this store names
@@ -175,6 +188,16 @@ fn cache_key(svg: &str) -> String {
     hash.update(b"resvg 0.49\n");
     hash.update(svg.as_bytes());
     hash.digest().to_string()[..16].to_string()
+}
+
+/// Whether the file starts as a PNG does (a cache file cut short by a crash may not).
+fn is_png(file: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0; 8];
+    std::fs::File::open(file)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok()
+        && start.as_slice() == PNG_SIGNATURE
 }
 
 fn is_key(name: &str) -> bool {

@@ -13,12 +13,15 @@ use crate::error::{Diagnostic, Kind};
 use crate::fonts::Fonts;
 
 use crate::layout::TEMPLATES_DIR;
+
+mod minify;
+
 /// Under `templates/`: `NAME.html` renders `{{< NAME >}}`.
 pub const SHORTCODES_DIR: &str = "shortcodes";
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../templates/", $name)))),*]
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
     };
 }
 
@@ -78,7 +81,11 @@ pub trait ThemePart: Sync {
 type Sources = BTreeMap<String, (String, PathBuf)>;
 
 pub struct Theme {
+    /// What pages render with: the templates minified, when the site is.
     tera: Tera,
+    /// The templates as written, when `tera` holds them minified: a render error is told
+    /// again from these, at the line and column the author wrote.
+    as_written: Option<Tera>,
     /// Kept for error messages: where each template came from and its lines.
     sources: Sources,
     /// The files pages load, under hashed names (`asset(name=...)` in templates).
@@ -144,7 +151,9 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Theme::from_sources(sources, parts, assets, config.base_path(), fonts).map_err(|d| vec![d])
+        let minify = config.minify;
+        Theme::from_sources(sources, parts, assets, config.base_path(), fonts, minify)
+            .map_err(|d| vec![d])
     }
 
     /// `{{ asset(name="style.css") }}` gives the link to the asset's hashed file.
@@ -169,30 +178,63 @@ impl Theme {
     }
 
     /// Compiles named templates; `sources` maps a name to its text and the path shown in
-    /// errors. Each part registers its template functions.
+    /// errors. Each part registers its template functions. With `minify`, pages render
+    /// from templates minified once here (see `minify`).
     pub fn from_sources(
         sources: Sources,
         parts: &[&dyn ThemePart],
         assets: Assets,
         base_path: &str,
         fonts: Arc<Fonts>,
+        minify: bool,
     ) -> Result<Theme, Diagnostic> {
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
-        register_filters(&mut tera);
-        register_wrap_text(&mut tera, fonts);
-        Theme::register_assets(&mut tera, &assets, base_path);
-        for part in parts {
-            part.register(&mut tera);
-        }
-        tera.add_raw_templates(
+        let compile = |texts: Vec<(&str, &str)>| {
+            let mut tera = Tera::new();
+            tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
+            register_filters(&mut tera);
+            register_wrap_text(&mut tera, fonts.clone());
+            Theme::register_assets(&mut tera, &assets, base_path);
+            for part in parts {
+                part.register(&mut tera);
+            }
+            tera.add_raw_templates(texts).map(|()| tera)
+        };
+        let as_written = compile(
             sources
                 .iter()
-                .map(|(name, (text, _))| (name.as_str(), text.as_str())),
+                .map(|(name, (text, _))| (name.as_str(), text.as_str()))
+                .collect(),
         )
         .map_err(|e| template_error(&e, &sources))?;
+        let minified: Vec<(&str, String)> = match minify {
+            true => sources
+                .iter()
+                .filter(|(name, _)| is_page_template(name))
+                .filter_map(|(name, (text, _))| Some((name.as_str(), minify::minified(text)?)))
+                .collect(),
+            false => Vec::new(),
+        };
+        let (tera, as_written) = if minified.is_empty() {
+            (as_written, None)
+        } else {
+            let texts = sources
+                .iter()
+                .map(|(name, (text, _))| {
+                    let text = minified
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map_or(text, |(_, m)| m);
+                    (name.as_str(), text.as_str())
+                })
+                .collect();
+            match compile(texts) {
+                Ok(tera) => (tera, Some(as_written)),
+                Err(_) => (as_written, None),
+            }
+        };
         Ok(Theme {
             tera,
+            as_written,
             sources,
             assets,
         })
@@ -201,7 +243,7 @@ impl Theme {
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
-            .map_err(|e| self.error(name, &e))
+            .map_err(|e| self.error(name, context, &e))
     }
 
     /// Renders straight into `out`, for pages too large to hold (a listing of every note).
@@ -213,10 +255,16 @@ impl Theme {
     ) -> Result<(), Diagnostic> {
         self.tera
             .render_to(name, context, out)
-            .map_err(|e| self.error(name, &e))
+            .map_err(|e| self.error(name, context, &e))
     }
 
-    fn error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+    /// A render error, told at its place in the template as written.
+    fn error(&self, name: &str, context: &Context, e: &tera::Error) -> Diagnostic {
+        let again = self.as_written.as_ref().map(|t| t.render(name, context));
+        let e = match &again {
+            Some(Err(as_written)) => as_written,
+            _ => e,
+        };
         let mut d = template_error(e, &self.sources);
         if d.line.is_none() {
             d.message = format!("while rendering {name}: {}", d.message);
@@ -255,6 +303,13 @@ impl Theme {
             .filter_map(|name| name.strip_prefix(&prefix)?.strip_suffix(".html"))
             .collect()
     }
+}
+
+/// Templates that render pages (HTML, not under `shortcodes/`): these are minified. A
+/// shortcode's HTML goes into markdown, where its line breaks are read.
+fn is_page_template(name: &str) -> bool {
+    (name.ends_with(".html") || name.ends_with(".htm"))
+        && !name.starts_with(&format!("{SHORTCODES_DIR}/"))
 }
 
 /// Filters for templates: `markdown` (`inline=true`: without the paragraph) renders a
@@ -370,6 +425,7 @@ mod tests {
             Assets::default(),
             "/",
             Default::default(),
+            false,
         )
     }
 
@@ -433,6 +489,40 @@ mod tests {
         );
         assert!(t.uses_variable("c.html", "body"));
         assert!(!t.uses_variable("missing.html", "body"));
+    }
+
+    #[test]
+    fn the_builtin_page_templates_are_minified_and_render_as_written() {
+        let of_components = components::ALL.iter().flat_map(|c| c.templates().iter());
+        for (name, text) in BUILTIN_TEMPLATES.iter().chain(of_components) {
+            if is_page_template(name) {
+                let minified = minify::minified(text);
+                assert!(minified.is_some(), "{name} is used as written");
+            }
+        }
+        // A render error names the line and column as written, not as minified.
+        let sources: Sources = [(
+            "a.html".to_string(),
+            (
+                "<div>\n  <p>\n    {{ page.titel }}\n  </p>\n</div>".to_string(),
+                Path::new("templates/a.html").to_path_buf(),
+            ),
+        )]
+        .into();
+        let t = Theme::from_sources(
+            sources,
+            &[],
+            Assets::default(),
+            "/",
+            Default::default(),
+            true,
+        )
+        .unwrap();
+        assert!(t.as_written.is_some(), "a.html is minified");
+        let mut ctx = Context::new();
+        ctx.insert("page", &serde_json::json!({"title": "x"}));
+        let err = t.render("a.html", &ctx).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(3), Some(13)), "{err:?}");
     }
 
     #[test]
