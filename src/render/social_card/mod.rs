@@ -4,6 +4,7 @@
 //! kept in the site's cache under the hash of its SVG: a build paints only the cards whose
 //! SVG is new, and copies the rest.
 
+mod canvas;
 mod paint;
 
 use std::path::{Path, PathBuf};
@@ -116,11 +117,16 @@ impl CardStore {
 
     /// SVG → pixels → PNG.
     fn paint(&self, svg: &str) -> Result<Vec<u8>, String> {
-        let pixmap = match paint::paint(svg, &self.fonts, &self.glyphs, MAX_SIDE) {
-            Some(painted) => painted?,
-            None => self.paint_with_resvg(svg)?,
+        let png = match paint::paint(svg, &self.fonts, &self.glyphs, MAX_SIDE) {
+            Some(Ok(paint::Painted::Indexed(canvas, palette))) => {
+                let data = Pixels::Indexed(palette, &canvas.indices);
+                write_png(canvas.width, canvas.height, data)
+            }
+            Some(Ok(paint::Painted::Rgba(pixmap))) => encode(&pixmap),
+            Some(Err(e)) => return Err(e),
+            None => encode(&self.paint_with_resvg(svg)?),
         };
-        encode(&pixmap).map_err(|e| e.to_string())
+        png.map_err(|e| e.to_string())
     }
 
     /// What the fast painter does not draw (a site's own template may draw anything).
@@ -223,28 +229,43 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     let pixels = pixmap.pixels();
     let indexed = indexed(pixmap.data(), pixmap.width() as usize);
     let opaque = || pixels.iter().all(|p| p.alpha() == u8::MAX);
-    let (color, data, palette) = match indexed {
-        Some((palette, indices)) => (png::ColorType::Indexed, indices, Some(palette)),
-        None if opaque() => {
-            let rgb = pixels
+    let data = match &indexed {
+        Some((palette, indices)) => Pixels::Indexed(palette.clone(), indices),
+        None if opaque() => Pixels::Rgb(
+            pixels
                 .iter()
                 .flat_map(|p| [p.red(), p.green(), p.blue()])
-                .collect();
-            (png::ColorType::Rgb, rgb, None)
-        }
-        None => {
-            let rgba = pixels
+                .collect(),
+        ),
+        None => Pixels::Rgba(
+            pixels
                 .iter()
                 .flat_map(|p| {
                     let c = p.demultiply();
                     [c.red(), c.green(), c.blue(), c.alpha()]
                 })
-                .collect();
-            (png::ColorType::Rgba, rgba, None)
-        }
+                .collect(),
+        ),
+    };
+    write_png(pixmap.width(), pixmap.height(), data)
+}
+
+/// A card's pixels as the PNG holds them.
+enum Pixels<'a> {
+    /// A palette of RGB triples, and an index a pixel.
+    Indexed(Vec<u8>, &'a [u8]),
+    Rgb(Vec<u8>),
+    Rgba(Vec<u8>),
+}
+
+fn write_png(width: u32, height: u32, pixels: Pixels) -> Result<Vec<u8>, png::EncodingError> {
+    let (color, data, palette) = match pixels {
+        Pixels::Indexed(palette, indices) => (png::ColorType::Indexed, indices, Some(palette)),
+        Pixels::Rgb(ref rgb) => (png::ColorType::Rgb, rgb.as_slice(), None),
+        Pixels::Rgba(ref rgba) => (png::ColorType::Rgba, rgba.as_slice(), None),
     };
     let mut out = Vec::with_capacity(data.len() / 16);
-    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(color);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
@@ -252,7 +273,7 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
         encoder.set_palette(palette);
     }
     let mut writer = encoder.write_header()?;
-    writer.write_image_data(&data)?;
+    writer.write_image_data(data)?;
     writer.finish()?;
     Ok(out)
 }

@@ -8,13 +8,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use resvg::tiny_skia::{
-    self, FillRule, Mask, Paint, PathBuilder, Pixmap, Rect, Stroke, StrokeDash, Transform,
+    self, FillRule, Mask, PathBuilder, Pixmap, Rect, Stroke, StrokeDash, Transform,
 };
 use roxmltree::{Node, NodeType};
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
 
+use super::canvas::{Canvas, Coverage, Indexed};
 use crate::fonts::{Face, Fonts};
 
 /// Sub-pixel positions a glyph is rasterised at, across and down: a quarter pixel.
@@ -26,7 +27,7 @@ pub fn paint(
     fonts: &Fonts,
     glyphs: &Glyphs,
     max_side: u32,
-) -> Option<Result<Pixmap, String>> {
+) -> Option<Result<Painted, String>> {
     let doc = roxmltree::Document::parse(svg).ok()?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg"
@@ -59,18 +60,45 @@ pub fn paint(
             "the card is {w}×{h} pixels; at most {max_side} a side (1200×630 is what sites show)"
         )));
     }
+    let style = Style::default().with(root)?;
+    let draw = |canvas: &mut dyn Canvas| {
+        let mut painter = Painter {
+            canvas,
+            fonts,
+            glyphs,
+        };
+        painter.children(root, &style)
+    };
+    let mut indexed = Indexed::new(w, h);
+    let drawn = draw(&mut indexed);
+    if drawn.is_some()
+        && let Some(palette) = indexed.opaque_palette()
+    {
+        return Some(Ok(Painted::Indexed(indexed, palette)));
+    }
+    // More colours than a palette holds, or some not opaque: RGBA.
     let mut pixmap = match Pixmap::new(w, h) {
         Some(p) => p,
         None => return Some(Err("the card has no width or height".to_string())),
     };
-    let style = Style::default().with(root)?;
-    let mut painter = Painter {
-        pixmap: &mut pixmap,
-        fonts,
-        glyphs,
-    };
-    painter.children(root, &style)?;
-    Some(Ok(pixmap))
+    draw(&mut pixmap)?;
+    Some(Ok(Painted::Rgba(pixmap)))
+}
+
+/// A painted card: a palette (RGB) and an index a pixel, or RGBA.
+pub enum Painted {
+    Indexed(Indexed, Vec<u8>),
+    Rgba(Pixmap),
+}
+
+#[cfg(test)]
+impl Painted {
+    pub fn into_pixmap(self) -> Pixmap {
+        match self {
+            Painted::Indexed(canvas, _) => canvas.to_pixmap(),
+            Painted::Rgba(pixmap) => pixmap,
+        }
+    }
 }
 
 /// What an element passes down to its children.
@@ -128,7 +156,7 @@ impl Style {
 }
 
 struct Painter<'a> {
-    pixmap: &'a mut Pixmap,
+    canvas: &'a mut dyn Canvas,
     fonts: &'a Fonts,
     glyphs: &'a Glyphs,
 }
@@ -193,17 +221,25 @@ impl Painter<'_> {
         let Some(rect) = Rect::from_xywh(x, y, w, h) else {
             return Some(());
         };
-        let mut paint = Paint::default();
-        paint.set_color(color);
-        paint.anti_alias = true;
-        if rx > 0.0 {
-            let path = rounded(rect, rx.min(w / 2.0).min(h / 2.0))?;
-            self.pixmap
-                .fill_path(&path, &paint, FillRule::Winding, style.transform, None);
-        } else {
-            self.pixmap.fill_rect(rect, &paint, style.transform, None);
+        let t = style.transform;
+        if rx <= 0.0 && t.kx == 0.0 && t.ky == 0.0 && t.sx > 0.0 && t.sy > 0.0 {
+            // On whole pixels (a card's background and bars): filled without a mask.
+            let edges = [
+                rect.left() * t.sx + t.tx,
+                rect.top() * t.sy + t.ty,
+                rect.right() * t.sx + t.tx,
+                rect.bottom() * t.sy + t.ty,
+            ];
+            if edges.iter().all(|e| (e - e.round()).abs() < 1e-3) {
+                let [x0, y0, x1, y1] = edges.map(|e| e.round() as i32);
+                return self.canvas.fill(x0, y0, x1, y1, color);
+            }
         }
-        Some(())
+        let path = match rx > 0.0 {
+            true => rounded(rect, rx.min(w / 2.0).min(h / 2.0))?,
+            false => PathBuilder::from_rect(rect),
+        };
+        self.shape(&path, t, color)
     }
 
     fn line(&mut self, node: Node, style: &Style) -> Option<()> {
@@ -212,24 +248,41 @@ impl Painter<'_> {
         let Some(color) = node.attribute("stroke").map_or(Some(None), color)? else {
             return Some(());
         };
-        let mut stroke = Stroke {
+        let stroke = Stroke {
             width: node.attribute("stroke-width").map_or(Some(1.0), length)?,
             ..Stroke::default()
         };
-        if let Some(dashes) = node.attribute("stroke-dasharray") {
-            stroke.dash = StrokeDash::new(numbers(dashes)?, 0.0);
-        }
         let mut path = PathBuilder::new();
         path.move_to(x1, y1);
         path.line_to(x2, y2);
-        let mut paint = Paint::default();
-        paint.set_color(color);
-        paint.anti_alias = true;
-        if let Some(path) = path.finish() {
-            self.pixmap
-                .stroke_path(&path, &paint, &stroke, style.transform, None);
+        let Some(mut path) = path.finish() else {
+            return Some(());
+        };
+        if let Some(dashes) = node.attribute("stroke-dasharray") {
+            let Some(dashed) =
+                StrokeDash::new(numbers(dashes)?, 0.0).and_then(|d| path.dash(&d, 1.0))
+            else {
+                return Some(());
+            };
+            path = dashed;
         }
-        Some(())
+        match path.stroke(&stroke, 1.0) {
+            Some(outline) => self.shape(&outline, style.transform, color),
+            None => Some(()),
+        }
+    }
+
+    /// Fills a path (in the element's coordinates) with `color`.
+    fn shape(
+        &mut self,
+        path: &tiny_skia::Path,
+        t: Transform,
+        color: tiny_skia::Color,
+    ) -> Option<()> {
+        match path.clone().transform(t).and_then(|p| coverage(&p)) {
+            Some(c) => self.canvas.blend(&c, c.left, c.top, color),
+            None => Some(()),
+        }
     }
 
     /// A `<text>` and its `<tspan>`s, laid out on one line from `x` (or centred on it, or
@@ -254,7 +307,7 @@ impl Painter<'_> {
         for (run, span_style) in shaped {
             if let Some(color) = span_style.fill {
                 for glyph in &run.glyphs {
-                    self.glyph(glyph, pen, y, span_style, color);
+                    self.glyph(glyph, pen, y, span_style, color)?;
                 }
             }
             pen += run.advance;
@@ -270,7 +323,7 @@ impl Painter<'_> {
         baseline: f32,
         style: &Style,
         color: tiny_skia::Color,
-    ) {
+    ) -> Option<()> {
         let t = style.transform;
         let (sx, sy) = (t.sx, t.sy);
         let at_x = t.tx + (pen + glyph.x) * sx;
@@ -279,9 +332,10 @@ impl Painter<'_> {
         let (x0, fx) = split(at_x);
         let (y0, fy) = split(at_y);
         let Some(mask) = self.glyphs.get(glyph.face, glyph.id, px, fx, fy) else {
-            return;
+            return Some(());
         };
-        blend(self.pixmap, &mask, x0 + mask.left, y0 + mask.top, color);
+        self.canvas
+            .blend(&mask, x0 + mask.left, y0 + mask.top, color)
     }
 }
 
@@ -433,15 +487,6 @@ fn shape_run<'f>(face: &'f Face, text: &str, rtl: bool, size: f32, out: &mut Sha
     }
 }
 
-/// A rasterised glyph: coverage, and where its top left sits from the pen (pixels).
-pub struct GlyphMask {
-    coverage: Vec<u8>,
-    width: i32,
-    height: i32,
-    left: i32,
-    top: i32,
-}
-
 /// A face (by address: faces live as long as the build), glyph, size in 1/64 pixel, and
 /// sub-pixel position across and down.
 type GlyphKey = (usize, u32, u32, u8, u8);
@@ -450,11 +495,11 @@ type GlyphKey = (usize, u32, u32, u8, u8);
 /// shares most of its glyphs with every other card's.
 #[derive(Default)]
 pub struct Glyphs {
-    masks: RwLock<HashMap<GlyphKey, Option<Arc<GlyphMask>>>>,
+    masks: RwLock<HashMap<GlyphKey, Option<Arc<Coverage>>>>,
 }
 
 impl Glyphs {
-    fn get(&self, face: &Face, id: u32, px: f32, fx: u8, fy: u8) -> Option<Arc<GlyphMask>> {
+    fn get(&self, face: &Face, id: u32, px: f32, fx: u8, fy: u8) -> Option<Arc<Coverage>> {
         let key = (
             face as *const Face as usize,
             id,
@@ -475,7 +520,7 @@ impl Glyphs {
     }
 }
 
-fn rasterise(face: &Face, id: u32, px: f32, fx: f32, fy: f32) -> Option<GlyphMask> {
+fn rasterise(face: &Face, id: u32, px: f32, fx: f32, fy: f32) -> Option<Coverage> {
     let font = face.font();
     let outlines = font.outline_glyphs();
     let glyph = outlines.get(skrifa::GlyphId::new(id))?;
@@ -491,15 +536,20 @@ fn rasterise(face: &Face, id: u32, px: f32, fx: f32, fy: f32) -> Option<GlyphMas
         .0
         .finish()?
         .transform(Transform::from_row(1.0, 0.0, 0.0, -1.0, fx, fy))?;
+    coverage(&path)
+}
+
+/// A path's coverage, in pixels where it lies.
+fn coverage(path: &tiny_skia::Path) -> Option<Coverage> {
     let bounds = path.bounds();
     let (left, top) = (bounds.left().floor() as i32, bounds.top().floor() as i32);
     let width = (bounds.right().ceil() as i32 - left).max(1);
     let height = (bounds.bottom().ceil() as i32 - top).max(1);
     let mut mask = Mask::new(width as u32, height as u32)?;
     let shift = Transform::from_translate(-left as f32, -top as f32);
-    mask.fill_path(&path, FillRule::Winding, true, shift);
-    Some(GlyphMask {
-        coverage: mask.take(),
+    mask.fill_path(path, FillRule::Winding, true, shift);
+    Some(Coverage {
+        data: mask.take(),
         width,
         height,
         left,
@@ -525,44 +575,6 @@ impl OutlinePen for Pen {
     fn close(&mut self) {
         self.0.close();
     }
-}
-
-/// `color` over the pixmap, weighted by the mask's coverage (premultiplied RGBA).
-fn blend(pixmap: &mut Pixmap, mask: &GlyphMask, x: i32, y: i32, color: tiny_skia::Color) {
-    let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
-    let c = color.premultiply().to_color_u8();
-    let solid = [c.red(), c.green(), c.blue(), c.alpha()];
-    let src = solid.map(u32::from);
-    // The rows and columns of the mask that fall on the pixmap.
-    let (col0, col1) = ((-x).max(0), mask.width.min(pw - x));
-    let (row0, row1) = ((-y).max(0), mask.height.min(ph - y));
-    if col0 >= col1 || row0 >= row1 {
-        return;
-    }
-    let data = pixmap.data_mut();
-    for row in row0..row1 {
-        let coverage = &mask.coverage[(row * mask.width) as usize..][col0 as usize..col1 as usize];
-        let start = (((y + row) * pw + x + col0) * 4) as usize;
-        let pixels = &mut data[start..start + coverage.len() * 4];
-        for (&cov, dst) in coverage.iter().zip(pixels.chunks_exact_mut(4)) {
-            match cov {
-                0 => {}
-                255 if src[3] == 255 => dst.copy_from_slice(&solid),
-                _ => {
-                    let cov = u32::from(cov);
-                    let keep = 255 - div255(src[3] * cov);
-                    for (d, s) in dst.iter_mut().zip(src) {
-                        *d = (div255(s * cov) + div255(u32::from(*d) * keep)).min(255) as u8;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// `v / 255`, rounded.
-fn div255(v: u32) -> u32 {
-    (v + 127) / 255
 }
 
 /// The whole pixel and the quarter within it.

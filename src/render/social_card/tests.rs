@@ -127,14 +127,16 @@ fn the_fast_painter_draws_what_resvg_draws() {
     let store = CardStore::new(None, Arc::new(Fonts::without_system(&[])));
     let fast = paint::paint(TEMPLATE_LIKE, &store.fonts, &store.glyphs, MAX_SIDE)
         .expect("the template's constructs are all drawn by the fast painter")
-        .unwrap();
+        .unwrap()
+        .into_pixmap();
     let resvg = store.paint_with_resvg(TEMPLATE_LIKE).unwrap();
     let (mean, far) = difference(&fast, &resvg);
     assert!(mean < 0.5 && far < 0.0005, "mean {mean}, far {far}");
     // And the glyphs drawn again from the cache are the same.
     let again = paint::paint(TEMPLATE_LIKE, &store.fonts, &store.glyphs, MAX_SIDE)
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .into_pixmap();
     assert_eq!(again.data(), fast.data());
 }
 
@@ -232,7 +234,8 @@ fn the_palette_and_indices_give_back_every_pixel() {
     let store = CardStore::new(None, Arc::new(Fonts::without_system(&[])));
     let pixmap = paint::paint(TEMPLATE_LIKE, &store.fonts, &store.glyphs, MAX_SIDE)
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .into_pixmap();
     let (palette, indices) = indexed(pixmap.data(), pixmap.width() as usize).unwrap();
     assert_eq!(indices.len(), (pixmap.width() * pixmap.height()) as usize);
     for (p, &i) in pixmap.data().chunks_exact(4).zip(&indices) {
@@ -243,4 +246,78 @@ fn the_palette_and_indices_give_back_every_pixel() {
     let mut clear = pixmap.clone();
     clear.data_mut()[7] = 0;
     assert!(indexed(clear.data(), clear.width() as usize).is_none());
+}
+
+/// The card's pixels, RGB.
+fn rgb_pixels(png_bytes: &[u8]) -> (usize, Vec<[u8; 3]>) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut buf).unwrap();
+    let step = frame.color_type.samples();
+    let pixels = buf[..frame.buffer_size()]
+        .chunks(step)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    (frame.width as usize, pixels)
+}
+
+#[test]
+fn the_built_in_card_shows_the_tags_that_fit_and_then_an_ellipsis() {
+    let fonts = Arc::new(Fonts::without_system(&[]));
+    let template = crate::templates::BUILTIN_TEMPLATES
+        .iter()
+        .find(|(name, _)| *name == TEMPLATE)
+        .unwrap()
+        .1;
+    let sources = [(
+        TEMPLATE.to_string(),
+        (template.to_string(), Path::new("templates").join(TEMPLATE)),
+    )]
+    .into();
+    let theme = crate::templates::Theme::from_sources(
+        sources,
+        &[],
+        Default::default(),
+        "/",
+        fonts.clone(),
+        false,
+    )
+    .unwrap();
+    let tags: Vec<_> = [
+        "embedded-in-practice",
+        "optimization-tips",
+        "grpc",
+        "threads-in-practice",
+    ]
+    .iter()
+    .map(|name| serde_json::json!({ "name": name }))
+    .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("config", &serde_json::json!({ "title": "Site" }));
+    ctx.insert(
+        "note",
+        &serde_json::json!({ "title": "Knuth's Observability", "date_human": "10 Nov 2024", "tags": tags }),
+    );
+    ctx.insert("description", "");
+    ctx.insert("section", "Notes");
+    ctx.insert("components", &serde_json::json!({}));
+    let svg = theme.render(TEMPLATE, &ctx).unwrap();
+    assert!(svg.contains("10 Nov 2024 · <tspan"), "{svg}");
+    assert!(svg.contains("#grpc…</tspan>"), "{svg}");
+
+    let store = CardStore::new(None, fonts);
+    let (width, pixels) = rgb_pixels(&store.png(&svg).unwrap());
+    let footer_right_edge = pixels
+        .chunks(width)
+        .skip(550)
+        .take(50)
+        .filter_map(|row| row.iter().rposition(|p| *p != [0xfb, 0xfa, 0xf7]))
+        .max()
+        .unwrap();
+    assert!(
+        footer_right_edge < width - 80,
+        "ink at x = {footer_right_edge}"
+    );
 }
