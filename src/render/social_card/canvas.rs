@@ -17,6 +17,19 @@ pub struct Coverage {
     pub top: i32,
 }
 
+impl Coverage {
+    /// A rectangle wholly covered.
+    fn solid(width: i32, height: i32) -> Coverage {
+        Coverage {
+            data: vec![255; (width.max(0) * height.max(0)) as usize],
+            width,
+            height,
+            left: 0,
+            top: 0,
+        }
+    }
+}
+
 /// Where the painter draws. Each call returns `None` when this canvas cannot hold the result.
 pub trait Canvas {
     /// `color` over the pixels, weighted by `coverage` placed with its top left at `x`, `y`.
@@ -91,14 +104,7 @@ impl Canvas for Pixmap {
     }
 
     fn fill(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: tiny_skia::Color) -> Option<()> {
-        let solid = Coverage {
-            data: vec![255; ((x1 - x0).max(0) * (y1 - y0).max(0)) as usize],
-            width: x1 - x0,
-            height: y1 - y0,
-            left: 0,
-            top: 0,
-        };
-        self.blend(&solid, x0, y0, color)
+        self.blend(&Coverage::solid(x1 - x0, y1 - y0), x0, y0, color)
     }
 }
 
@@ -235,27 +241,18 @@ impl Canvas for Indexed {
     }
 
     fn fill(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: tiny_skia::Color) -> Option<()> {
+        let src = premultiplied(color);
+        if src[3] != 255 {
+            return self.blend(&Coverage::solid(x1 - x0, y1 - y0), x0, y0, color);
+        }
         let size = (self.width as i32, self.height as i32);
         let Some((col0, col1, row0, row1)) = clip(size, x0, y0, x1 - x0, y1 - y0) else {
             return Some(());
         };
-        let src = premultiplied(color);
-        let solid = match src[3] {
-            255 => Some(self.palette.index_of(src)?),
-            _ => None,
-        };
-        let blends = self.blends.of(src);
+        let i = self.palette.index_of(src)?;
         for row in row0..row1 {
             let start = ((y0 + row) * size.0 + x0) as usize;
-            let pixels = &mut self.indices[start + col0 as usize..start + col1 as usize];
-            match solid {
-                Some(i) => pixels.fill(i),
-                None => {
-                    for pixel in pixels {
-                        *pixel = self.palette.blended(blends, src, *pixel, 255)?;
-                    }
-                }
-            }
+            self.indices[start + col0 as usize..start + col1 as usize].fill(i);
         }
         Some(())
     }

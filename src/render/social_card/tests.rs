@@ -19,16 +19,8 @@ fn header(png_bytes: &[u8]) -> (u32, u32, png::ColorType) {
 
 /// Counts the pixels that are not the background: the text was drawn.
 fn inked_pixels(png_bytes: &[u8]) -> usize {
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-    decoder.set_transformations(png::Transformations::EXPAND);
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let frame = reader.next_frame(&mut buf).unwrap();
-    let step = frame.color_type.samples();
-    buf[..frame.buffer_size()]
-        .chunks(step)
-        .filter(|p| p[..3] != [0xfb, 0xfa, 0xf7])
-        .count()
+    let (_, pixels) = rgb_pixels(png_bytes);
+    pixels.iter().filter(|p| **p != [0xfb, 0xfa, 0xf7]).count()
 }
 
 #[test]
