@@ -264,7 +264,29 @@ impl Pipeline {
             sources.assets.clone(),
         )?;
         site.left_out = sources.left_out.len();
+        site.image_sizes = self.image_sizes(&sources.assets);
         Ok(site)
+    }
+
+    /// The pixel size of each image among `assets` (under `content/`), read from its
+    /// header (a file whose header tells none is left out: its `<img>` stays as written).
+    fn image_sizes(&self, assets: &[PathBuf]) -> site::ImageSizes {
+        let content = self.root.join(crate::layout::CONTENT_DIR);
+        assets
+            .par_iter()
+            .filter_map(|rel| {
+                let path = rel.to_string_lossy().replace('\\', "/");
+                if !markdown::links::is_image(&path) {
+                    return None;
+                }
+                let size = imagesize::size(content.join(rel)).ok()?;
+                let size = (
+                    u32::try_from(size.width).ok()?,
+                    u32::try_from(size.height).ok()?,
+                );
+                Some((site::asset_href(&self.config, &path), size))
+            })
+            .collect()
     }
 }
 

@@ -144,6 +144,15 @@ fn an_obsidian_vault_builds_with_its_links_callouts_and_math() {
         ["/attachments/diagram.png", "/attachments/diagram.png"]
     );
     assert!(out.join("attachments/diagram.png").is_file());
+    // Each with its size (the file is 1×1; the embed asked for 300 wide), and past the first
+    // loaded lazily.
+    let img = |attr: &str| attrs(&r1, &format!("{prose} img"), attr);
+    assert_eq!(img("width"), ["300", "1"]);
+    assert_eq!(img("height"), ["300", "1"]);
+    assert_eq!(
+        (img("loading"), img("decoding")),
+        (vec!["lazy".to_string()], vec!["async".to_string()])
+    );
 
     // Callouts: every type, foldable ones as <details>, nested ones inside.
     let kinds = attrs(&r1, ".callout", "data-callout");

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use base64::Engine;
 
 use crate::error::Diagnostic;
+use crate::html::read_tag;
 use crate::output::Sink;
 
 /// What the written pages load that the site's own origin does not cover.
@@ -163,69 +164,6 @@ impl Needs {
             "frame-ancestors 'none'".to_string(),
         ]);
         directives.join("; ")
-    }
-}
-
-/// Reads the start tag whose name begins at `from` (just past `<`) into `attrs`: its name
-/// and where the tag ends (past `>`), or `None` for what is no start tag (`</p>`,
-/// `<!doctype html>`, a `<` in text).
-fn read_tag<'h>(
-    html: &'h str,
-    from: usize,
-    attrs: &mut Vec<(&'h str, &'h str)>,
-) -> Option<(&'h str, usize)> {
-    let bytes = html.as_bytes();
-    let name_end = from
-        + bytes[from..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-    if name_end == from {
-        return None;
-    }
-    attrs.clear();
-    let mut i = name_end;
-    loop {
-        while bytes
-            .get(i)
-            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
-        {
-            i += 1;
-        }
-        match bytes.get(i) {
-            None => return Some((&html[from..name_end], html.len())),
-            Some(b'>') => return Some((&html[from..name_end], i + 1)),
-            Some(_) => {}
-        }
-        let attr_start = i;
-        while bytes
-            .get(i)
-            .is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'=' | b'>' | b'/'))
-        {
-            i += 1;
-        }
-        let attr_name = &html[attr_start..i];
-        let mut value = "";
-        if bytes.get(i) == Some(&b'=') {
-            i += 1;
-            let (start, end, next) = match bytes.get(i) {
-                Some(q @ (b'"' | b'\'')) => {
-                    let close =
-                        memchr::memchr(*q, &bytes[i + 1..]).map_or(html.len(), |e| i + 1 + e);
-                    (i + 1, close, (close + 1).min(html.len()))
-                }
-                _ => {
-                    let len = bytes[i..]
-                        .iter()
-                        .take_while(|b| !b.is_ascii_whitespace() && **b != b'>')
-                        .count();
-                    (i, i + len, i + len)
-                }
-            };
-            value = &html[start..end];
-            i = next;
-        }
-        attrs.push((attr_name, value));
     }
 }
 

@@ -169,7 +169,7 @@ pub(super) fn is_note_name(dest: &str) -> bool {
 }
 
 /// Whether a file is an image a browser shows in `<img>`.
-pub(super) fn is_image(dest: &str) -> bool {
+pub fn is_image(dest: &str) -> bool {
     let path = dest.split(['#', '?']).next().unwrap_or("");
     has_extension(
         path,

@@ -5,6 +5,7 @@
 
 pub mod diff;
 mod feeds;
+mod images;
 pub mod note_map;
 mod parts;
 pub mod search;
@@ -589,7 +590,9 @@ impl Renderer<'_> {
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
-            content: self.body(id, &mut vec![(id, None)])?,
+            content: rewrite(self.body(id, &mut vec![(id, None)])?, |h| {
+                Ok(images::sized(h, &site.image_sizes))
+            })?,
             additions: components::note_html(&note.additions, Placement::AboveText, self.theme)?,
             additions_below: components::note_html(
                 &note.additions,

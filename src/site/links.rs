@@ -121,6 +121,12 @@ pub(super) fn resolve(
     }
 }
 
+/// The `href` (or `src`) of a file under `content/` (`path` relative to it, `/`-separated),
+/// escaped for an attribute.
+pub fn asset_href(config: &Config, path: &str) -> String {
+    escape(&config.url(&format!("/{path}")))
+}
+
 /// One note's links, resolved.
 struct NoteLinks {
     hrefs: Vec<String>,
@@ -281,7 +287,7 @@ impl<'a> Resolver<'a> {
                 .find(|candidate| self.assets.contains(candidate))
         };
         match found {
-            Some(found) => Ok(escape(&self.config.url(&format!("/{found}")))),
+            Some(found) => Ok(asset_href(self.config, &found)),
             None => Err(Diagnostic::new(
                 Kind::Link,
                 file,

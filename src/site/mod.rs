@@ -21,7 +21,11 @@ mod links;
 mod note;
 mod related;
 
+pub use links::asset_href;
 pub use note::NoteData;
+
+/// Pixel sizes (width, height) of images, by the `src` of their `<img>`.
+pub type ImageSizes = HashMap<String, (u32, u32)>;
 
 pub type NoteId = usize;
 pub type TagId = usize;
@@ -171,6 +175,8 @@ pub struct TagDescription {
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
+    /// The pixel size of each image under `content/`, by the `src` its `<img>` has.
+    pub image_sizes: ImageSizes,
     /// Newest first; undated notes last.
     pub notes: Vec<Note>,
     /// `sections[0]` is the home page.
@@ -553,6 +559,7 @@ pub fn assemble<'a>(
             .collect();
         Ok(Site {
             config,
+            image_sizes: ImageSizes::default(),
             notes,
             sections,
             taxonomies,
