@@ -9,6 +9,9 @@ pub const CONFIG_FILE: &str = "wisdom.toml";
 pub const CONTENT_DIR: &str = "content";
 /// The site's templates, laid over the built-in theme's.
 pub const TEMPLATES_DIR: &str = "templates";
+/// The words of the theme in the site's language (`i18n/<language>.toml`), laid over the
+/// built-in ones.
+pub const I18N_DIR: &str = "i18n";
 /// Files copied as they are; a built-in asset of the same name is replaced.
 pub const STATIC_DIR: &str = "static";
 /// Where `wisdom build` writes the site unless `--output` says otherwise.

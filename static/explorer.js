@@ -82,7 +82,7 @@
           var button = document.createElement("button");
           button.type = "button";
           button.className = "explorer-more";
-          button.textContent = (count - shown).toLocaleString() + " more";
+          button.textContent = (nav.dataset.more || "{n} more").replace("{n}", (count - shown).toLocaleString(document.documentElement.lang || undefined));
           button.addEventListener("click", function () { li.remove(); more(); });
           li.appendChild(button);
           list.appendChild(li);

@@ -177,7 +177,7 @@
     if (!results.length && qs.length) {
       const li = document.createElement("li");
       li.className = "search-empty";
-      li.textContent = "No notes match.";
+      li.textContent = form.dataset.none || "No notes match.";
       list.append(li);
     }
     list.hidden = !qs.length;

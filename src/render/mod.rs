@@ -871,7 +871,8 @@ impl Renderer<'_> {
     }
 
     fn not_found(&self) -> Result<String, Diagnostic> {
-        let meta = Meta::website("Not found", "", self.site.config.permalink("404.html"));
+        let title = self.theme.word("not_found").unwrap_or_default();
+        let meta = Meta::website(&title, "", self.site.config.permalink("404.html"));
         let ctx = self.context("/404.html", meta);
         self.theme.render("404.html", &ctx)
     }

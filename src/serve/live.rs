@@ -13,7 +13,7 @@ use crate::components;
 use crate::config::FeedContent;
 use crate::content;
 use crate::error::{Error, Result};
-use crate::layout::{CONFIG_FILE, CONTENT_DIR, HEADERS_FILE, STATIC_DIR, TEMPLATES_DIR};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, HEADERS_FILE, I18N_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::output::{InPlace, write_file};
 use crate::pipeline::{BodyStore, Pipeline, Read, Sources, Timings};
 use crate::render::diff::{Shown, changed_jobs, jobs_for_notes, same_files};
@@ -141,9 +141,10 @@ impl LiveSite {
             };
             if rel == Path::new(CONFIG_FILE) {
                 changes.config = true;
-            } else if rel.starts_with(TEMPLATES_DIR) {
+            } else if rel.starts_with(TEMPLATES_DIR) || rel.starts_with(I18N_DIR) {
                 // The folder itself counts: a file written right after its new folder can
-                // reach us as the folder event alone, and the theme is reloaded whole anyway.
+                // reach us as the folder event alone, and the theme (with its words) is
+                // reloaded whole anyway.
                 changes.templates = true;
             } else if let Ok(r) = rel.strip_prefix(CONTENT_DIR) {
                 changes.content.insert(r.to_path_buf());

@@ -15,6 +15,9 @@ use crate::fonts::Fonts;
 use crate::layout::TEMPLATES_DIR;
 
 mod minify;
+mod words;
+
+pub use words::Words;
 
 /// Under `templates/`: `NAME.html` renders `{{< NAME >}}`.
 pub const SHORTCODES_DIR: &str = "shortcodes";
@@ -90,6 +93,8 @@ pub struct Theme {
     sources: Sources,
     /// The files pages load, under hashed names (`asset(name=...)` in templates).
     pub assets: Assets,
+    /// The theme's words in the site's language (`t(key=...)` in templates).
+    words: Arc<Words>,
 }
 
 impl Theme {
@@ -148,11 +153,16 @@ impl Theme {
                 }
             }
         }
+        let words = Words::load(root, &config.language).unwrap_or_else(|e| {
+            errors.push(e);
+            Words::default()
+        });
         if !errors.is_empty() {
             return Err(errors);
         }
         let minify = config.minify;
-        Theme::from_sources(sources, parts, assets, config.base_path(), fonts, minify)
+        let context = (Arc::new(words), fonts);
+        Theme::from_sources(sources, parts, assets, config.base_path(), context, minify)
             .map_err(|d| vec![d])
     }
 
@@ -178,14 +188,15 @@ impl Theme {
     }
 
     /// Compiles named templates; `sources` maps a name to its text and the path shown in
-    /// errors. Each part registers its template functions. With `minify`, pages render
-    /// from templates minified once here (see `minify`).
+    /// errors. Each part registers its template functions; `t` reads `words`, `wrap_text`
+    /// measures with `fonts`. With `minify`, pages render from templates minified once here
+    /// (see `minify`).
     pub fn from_sources(
         sources: Sources,
         parts: &[&dyn ThemePart],
         assets: Assets,
         base_path: &str,
-        fonts: Arc<Fonts>,
+        (words, fonts): (Arc<Words>, Arc<Fonts>),
         minify: bool,
     ) -> Result<Theme, Diagnostic> {
         let compile = |texts: Vec<(&str, &str)>| {
@@ -193,6 +204,7 @@ impl Theme {
             tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
             register_filters(&mut tera);
             register_wrap_text(&mut tera, fonts.clone());
+            register_words(&mut tera, Arc::clone(&words));
             Theme::register_assets(&mut tera, &assets, base_path);
             for part in parts {
                 part.register(&mut tera);
@@ -237,6 +249,7 @@ impl Theme {
             as_written,
             sources,
             assets,
+            words,
         })
     }
 
@@ -272,6 +285,11 @@ impl Theme {
         d
     }
 
+    /// A word of the theme in the site's language (see `words`).
+    pub fn word(&self, key: &str) -> Option<String> {
+        self.words.get(key, None, &[])
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
@@ -303,6 +321,35 @@ impl Theme {
             .filter_map(|name| name.strip_prefix(&prefix)?.strip_suffix(".html"))
             .collect()
     }
+}
+
+/// `t(key="notes", n=3)`: a word of the theme in the site's language (see `words`); other
+/// arguments fill the `{name}`s of its text, escaped.
+fn register_words(tera: &mut Tera, words: Arc<Words>) {
+    tera.register_function(
+        "t",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<tera::Value> {
+            let key = kwargs.must_get::<&str>("key")?;
+            let n = kwargs.get::<i64>("n")?;
+            let args: Vec<(String, String)> = kwargs
+                .iter()
+                .filter(|(name, _)| !matches!(name.as_str(), Some("key" | "n")))
+                .map(|(name, value)| {
+                    let text = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_string);
+                    (name.to_string(), crate::html::escape(&text))
+                })
+                .collect();
+            let word = words.get(key, n, &args).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "t(key=\"{key}\"): no such word; the words are {}",
+                    words.keys().join(", ")
+                ))
+            })?;
+            Ok(tera::Value::safe_string(&word))
+        },
+    );
 }
 
 /// Templates that render pages (HTML, not under `shortcodes/`): these are minified. A

@@ -273,7 +273,7 @@ fn the_built_in_card_shows_the_tags_that_fit_and_then_an_ellipsis() {
         &[],
         Default::default(),
         "/",
-        fonts.clone(),
+        (Default::default(), fonts.clone()),
         false,
     )
     .unwrap();
