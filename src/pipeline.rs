@@ -143,13 +143,14 @@ impl Pipeline {
         let (paths, mut errors) = content::walk(&self.root);
         timings.lap("walk");
         Progress::add(&self.progress.to_read, paths.markdown.len());
+        let folder_pages = content::folder_pages(&paths.markdown);
         // One pass per file: read, parse, render, then keep only what the site model needs,
         // so that the texts of the whole site are never in memory at once.
         let reads: Vec<(PathBuf, Read)> = paths
             .markdown
             .into_par_iter()
             .map(|rel| {
-                let read = self.read(&rel);
+                let read = self.read(&rel, &folder_pages);
                 Progress::add(&self.progress.read, 1);
                 (rel, read)
             })
@@ -177,9 +178,16 @@ impl Pipeline {
 
     /// The one note reader: reads, decodes and parses a markdown file (relative to
     /// `content/`), leaves it out if it is not published, and renders its markdown.
-    pub fn read(&self, rel: &Path) -> Read {
+    /// `folder_pages`: the `index.md` files that are their folder's page
+    /// ([`content::folder_pages`]).
+    pub fn read(&self, rel: &Path, folder_pages: &std::collections::HashSet<PathBuf>) -> Read {
         let doc = match self.document(rel) {
-            Ok(doc) => doc,
+            Ok(mut doc) => {
+                if folder_pages.contains(rel) {
+                    doc.kind = content::DocKind::Section;
+                }
+                doc
+            }
             Err(d) if d.kind == Kind::Io && !self.root.join(&d.path).exists() => {
                 return Read::Gone;
             }

@@ -1017,3 +1017,56 @@ fn a_note_at_a_generated_pages_url_takes_its_place_with_a_warning() {
     write(dir.path(), "content/c.md", b"---\ntitle: C\nurl: /\n---\n");
     assert_eq!(build(dir.path()).status.code(), Some(1));
 }
+
+#[test]
+fn a_folders_index_md_is_its_page_beside_other_notes_and_a_bundle_alone() {
+    let dir = site(&[
+        ("wisdom.toml", "title = \"Vault\"\nog_images = false\n"),
+        (
+            "content/guides/index.md",
+            "---\ntitle: Guides\n---\nAll about [[a|the first guide]].\n",
+        ),
+        (
+            "content/guides/a.md",
+            "---\ntitle: First guide\n---\nText.\n",
+        ),
+        (
+            "content/guides/deep/b.md",
+            "---\ntitle: Deep guide\n---\nText.\n",
+        ),
+        (
+            "content/trip/index.md",
+            "---\ntitle: The trip\n---\n![A photo](photo.png)\n",
+        ),
+        ("content/trip/photo.png", "not really a picture"),
+    ]);
+    let built = build(dir.path());
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert!(
+        !stderr.contains("guides"),
+        "no warning about the folder: {stderr}"
+    );
+    let out = dir.path().join("public");
+
+    // Quartz: the folder's page, with the text of its index.md and its notes listed.
+    let guides = html(&out, "guides/index.html");
+    assert_eq!(texts(&guides, ".intro h1"), ["Guides"]);
+    assert_eq!(
+        texts(&guides, ".intro .prose p"),
+        ["All about the first guide."]
+    );
+    assert_eq!(attrs(&guides, ".intro .prose a", "href"), ["/guides/a/"]);
+    let listed = texts(&guides, ".card-title");
+    assert!(listed.contains(&"First guide".to_string()), "{listed:?}");
+    assert!(!out.join("guides/index/index.html").exists());
+
+    // Hugo: a folder of index.md and its files is one page.
+    let trip = html(&out, "trip/index.html");
+    assert_eq!(texts(&trip, "h1"), ["The trip"]);
+    assert_eq!(attrs(&trip, ".prose img", "src"), ["/trip/photo.png"]);
+}

@@ -270,6 +270,39 @@ pub fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
+/// The `index.md` files that are their folder's page (Quartz): one in a folder that holds
+/// other notes (at any depth) and no `_index.md`. A folder holding only `index.md` and its
+/// files is a page bundle (Hugo), and its `index.md` a note. `markdown`: paths under
+/// `content/`.
+pub fn folder_pages<'a>(
+    markdown: impl IntoIterator<Item = &'a PathBuf>,
+) -> std::collections::HashSet<PathBuf> {
+    let mut notes_under: std::collections::HashMap<&Path, usize> = Default::default();
+    let mut index_files = Vec::new();
+    let mut has_section_file = std::collections::HashSet::new();
+    for rel in markdown {
+        let parent = rel.parent().unwrap_or(Path::new(""));
+        match rel.file_name().and_then(|n| n.to_str()) {
+            Some(SECTION_FILE) => {
+                has_section_file.insert(parent);
+            }
+            Some(HOME_FILE) if !parent.as_os_str().is_empty() => index_files.push(rel),
+            _ => {}
+        }
+        for dir in rel.ancestors().skip(1) {
+            *notes_under.entry(dir).or_default() += 1;
+        }
+    }
+    index_files
+        .into_iter()
+        .filter(|rel| {
+            let dir = rel.parent().unwrap_or(Path::new(""));
+            notes_under.get(dir).copied().unwrap_or(0) > 1 && !has_section_file.contains(dir)
+        })
+        .cloned()
+        .collect()
+}
+
 /// Whether a file is a section's `_index.md` or a note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
@@ -282,7 +315,8 @@ pub enum DocKind {
 impl DocKind {
     /// By where the file is under `content/`. `index.md` at the top is the home page's text
     /// as `_index.md` is (Quartz's home page, and Hugo's home as a bundle); in a folder it
-    /// is a page bundle, a note (`site::note`).
+    /// is a page bundle, a note (`site::note`), unless [`folder_pages`] finds it is its
+    /// folder's page.
     fn of(rel: &Path) -> DocKind {
         if rel.parent() == Some(Path::new(TAGS_DIR)) {
             DocKind::TagDescription
@@ -397,6 +431,33 @@ pub fn skip_front_matter(source: SourceFile) -> Result<Document, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folders_index_md_is_its_page_only_beside_other_notes_and_no_section_file() {
+        let paths: Vec<PathBuf> = [
+            "index.md",
+            "guides/index.md",
+            "guides/deep/b.md",
+            "trip/index.md",
+            "both/index.md",
+            "both/_index.md",
+            "both/c.md",
+            "lone/sub/index.md",
+            "lone/sub/d.md",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut pages: Vec<PathBuf> = folder_pages(&paths).into_iter().collect();
+        pages.sort();
+        assert_eq!(
+            pages,
+            [
+                PathBuf::from("guides/index.md"),
+                PathBuf::from("lone/sub/index.md")
+            ]
+        );
+    }
 
     #[test]
     fn bom_and_crlf_are_normalised() {

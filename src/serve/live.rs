@@ -393,10 +393,33 @@ impl LiveSite {
                 assets.insert(rel.clone());
             }
         }
+        // A folder's `index.md` is its page while other notes sit beside it: one that
+        // becomes or stops being that is read again as what it now is.
+        let known: BTreeSet<PathBuf> = self
+            .sources
+            .docs
+            .keys()
+            .chain(&self.sources.left_out)
+            .cloned()
+            .collect();
+        let exists = |rel: &PathBuf| root.join(CONTENT_DIR).join(rel).is_file();
+        let now: BTreeSet<PathBuf> = known
+            .iter()
+            .filter(|r| !removed.contains(*r) || exists(r))
+            .chain(&markdown)
+            .cloned()
+            .collect();
+        let (before, folder_pages) = (content::folder_pages(&known), content::folder_pages(&now));
+        markdown.extend(
+            before
+                .symmetric_difference(&folder_pages)
+                .filter(|r| exists(r))
+                .cloned(),
+        );
         let mut errors = Vec::new();
         let mut replaced = BTreeMap::new();
         for rel in markdown {
-            match self.pipeline.read(&rel) {
+            match self.pipeline.read(&rel, &folder_pages) {
                 Read::Published(source) => {
                     removed.remove(&rel);
                     replaced.insert(rel, source);
