@@ -1070,3 +1070,30 @@ fn a_folders_index_md_is_its_page_beside_other_notes_and_a_bundle_alone() {
     assert_eq!(texts(&trip, "h1"), ["The trip"]);
     assert_eq!(attrs(&trip, ".prose img", "src"), ["/trip/photo.png"]);
 }
+
+#[test]
+fn an_image_whose_header_lies_or_is_cut_short_still_builds() {
+    // A PNG header that claims 100,000 × 100,000 pixels (nothing is allocated for them) and
+    // one cut off after its signature.
+    let mut huge = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    huge.extend_from_slice(&100_000u32.to_be_bytes());
+    huge.extend_from_slice(&100_000u32.to_be_bytes());
+    huge.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    let dir = site(&[
+        ("wisdom.toml", "title = \"Pictures\"\nog_images = false\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\n![big](huge.png) ![cut](cut.png)\n",
+        ),
+    ]);
+    write(dir.path(), "content/huge.png", &huge);
+    write(dir.path(), "content/cut.png", b"\x89PNG\r\n\x1a\n");
+    let out = build_ok(dir.path());
+    let page = html(&out, "a/index.html");
+    assert_eq!(attrs(&page, ".prose img", "width"), ["100000"]);
+    assert_eq!(
+        attrs(&page, ".prose img[alt=cut]", "width"),
+        Vec::<String>::new()
+    );
+    assert_eq!(attrs(&page, ".prose img", "loading"), ["lazy"]);
+}
