@@ -19,7 +19,8 @@ cargo +nightly fuzz build -O 2>&1 | tail -n 2
 binaries=$(pwd)/target/$(rustc -vV | sed -n 's/^host: //p')/release
 
 # Seeds: the notes of the example site and of the test fixtures, the config.json files and
-# GGUF headers of the calculator's tests (and each earlier finding, kept there).
+# GGUF headers of the calculator's tests (and each earlier finding, kept there), and a
+# formula a file of KaTeX's functions for the math target.
 seed() {
   local target=$1 corpus=corpus/$1
   mkdir -p "$corpus"
@@ -28,6 +29,7 @@ seed() {
       find ../content ../tests/fixtures -name '*.md' -print0 | xargs -0 -I{} cp {} "$corpus"/ ;;
     model_config) cp ../model-size/testdata/configs/*.json "$corpus"/ ;;
     gguf) cp ../model-size/testdata/fuzz/gguf-* "$corpus"/ ;;
+    math) grep -v '^%' ../tests/fixtures/math/katex-functions.tex | split -l 1 - "$corpus"/katex- ;;
     *) ;; # structured inputs (calculator): libFuzzer starts from nothing
   esac
 }

@@ -6,7 +6,7 @@ mod callouts;
 pub(crate) mod highlight;
 mod inline_tags;
 pub(crate) mod links;
-mod math;
+pub mod math;
 pub mod shortcodes;
 mod summary;
 pub(crate) mod terms;
