@@ -53,6 +53,11 @@ mod tests {
             "{block}"
         );
         assert!(to_mathml(r"\frac{a}{", false).is_err());
+        // Deep nesting converts without overflowing the stack; an infix fraction that deep is
+        // left as written (an error), not followed down.
+        let deep = |inner: &str| format!("{}{inner}{}", "{".repeat(10_000), "}".repeat(10_000));
+        assert!(to_mathml(&deep("x"), false).is_ok());
+        assert!(to_mathml(&deep(r"a \over b"), false).is_err());
     }
 
     /// The share of KaTeX's supported functions (a formula or a few each, in
