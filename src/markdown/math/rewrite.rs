@@ -142,11 +142,12 @@ fn level(src: &str, depth: usize) -> String {
                 at = command(src, at, name, depth, &mut out);
             }
             '{' => {
-                let end = group_end(src, at);
-                let inner = &src[at + 1..end.saturating_sub(1).max(at + 1)];
+                let (inner, end, closed) = group(src, at);
                 out.push('{');
                 out.push_str(&level(inner, depth + 1));
-                out.push('}');
+                if closed {
+                    out.push('}');
+                }
                 at = end;
             }
             _ => {
@@ -251,8 +252,8 @@ fn argument(src: &str, at: usize) -> (&str, usize) {
     match src[start..].chars().next() {
         None => ("", start),
         Some('{') => {
-            let end = group_end(src, start);
-            (&src[start + 1..end.saturating_sub(1).max(start + 1)], end)
+            let (inner, end, _) = group(src, start);
+            (inner, end)
         }
         Some('\\') => {
             let rest = &src[start + 1..];
@@ -266,8 +267,9 @@ fn argument(src: &str, at: usize) -> (&str, usize) {
     }
 }
 
-/// Where the group opened at `open` ends (past its `}`), or the text's end.
-fn group_end(src: &str, open: usize) -> usize {
+/// The inside of the group opened at `open`, where it ends (past its `}`), and whether it
+/// is closed (else it runs to the text's end).
+fn group(src: &str, open: usize) -> (&str, usize, bool) {
     let bytes = src.as_bytes();
     let mut depth = 0usize;
     let mut i = open;
@@ -278,14 +280,14 @@ fn group_end(src: &str, open: usize) -> usize {
             b'}' => {
                 depth -= 1;
                 if depth == 0 {
-                    return i + 1;
+                    return (&src[open + 1..i], i + 1, true);
                 }
             }
             _ => {}
         }
         i += 1;
     }
-    src.len()
+    (&src[open + 1..], src.len(), false)
 }
 
 /// `\above`'s rule thickness (`2pt`) and where it ends.
@@ -458,5 +460,8 @@ mod tests {
         );
         let deep = format!("{}\\over{}", "{".repeat(10_000), "}".repeat(10_000));
         assert!(supported(&deep).len() >= deep.len());
+        // An unclosed group ending in a character of two bytes (a fuzz finding).
+        assert_eq!(supported("\\pu{1 m/s\u{55a}"), "1\\,\\mathrm{m/s\u{55a}}");
+        assert_eq!(supported("{a \\over \u{55a}"), "{\\frac{a }{ \u{55a}}");
     }
 }
