@@ -20,7 +20,8 @@ binaries=$(pwd)/target/$(rustc -vV | sed -n 's/^host: //p')/release
 
 # Seeds: the notes of the example site and of the test fixtures, the config.json files and
 # GGUF headers of the calculator's tests (and each earlier finding, kept there), and a
-# formula a file of KaTeX's functions for the math target.
+# formula a file of KaTeX's functions for the math target, the notes' ```mermaid blocks for
+# the diagram target.
 seed() {
   local target=$1 corpus=corpus/$1
   mkdir -p "$corpus"
@@ -29,6 +30,12 @@ seed() {
       find ../content ../tests/fixtures -name '*.md' -print0 | xargs -0 -I{} cp {} "$corpus"/ ;;
     model_config) cp ../model-size/testdata/configs/*.json "$corpus"/ ;;
     gguf) cp ../model-size/testdata/fuzz/gguf-* "$corpus"/ ;;
+    diagram)
+      grep -rlZ '^```mermaid' ../content ../tests/fixtures --include='*.md' |
+        while IFS= read -r -d '' f; do
+          awk -v out="$corpus/$(basename "$f" .md | tr ' ' _)-" \
+            '/^```mermaid/ { inside = 1; n++; next } /^```/ { inside = 0 } inside { print > (out n) }' "$f"
+        done ;;
     math) grep -v '^%' ../tests/fixtures/math/katex-functions.tex | split -l 1 - "$corpus"/katex- ;;
     *) ;; # structured inputs (calculator): libFuzzer starts from nothing
   esac

@@ -32,6 +32,8 @@ pub enum Kind {
     ExternalLink,
     /// LaTeX that cannot be converted to MathML.
     Math,
+    /// A ```` ```mermaid ```` block that cannot be drawn.
+    Diagram,
     /// A model's `config.json` or GGUF file that does not describe a model.
     ModelFile,
     /// A written site past what its host serves (`output::hosts`).
@@ -57,6 +59,7 @@ impl Kind {
             Kind::Link => "broken link",
             Kind::ExternalLink => "broken external link",
             Kind::Math => "math error",
+            Kind::Diagram => "diagram error",
             Kind::ModelFile => "model file error",
             Kind::HostLimit => "host limit",
         }

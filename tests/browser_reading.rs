@@ -1,7 +1,7 @@
-//! Callouts and math as a reader sees them, in a real headless Chromium on the fixture vault:
-//! every callout type is drawn with a title that stands out from its background in light and
-//! in dark mode, formulas are laid out (MathML with a size), and a folded callout opens when
-//! clicked. The screenshots of both modes go to `target/screenshots/` for a person to look at.
+//! Callouts, math and diagrams as a reader sees them, in a real headless Chromium on the
+//! fixture vault: every callout type is drawn with a title that stands out from its
+//! background in light and in dark mode, formulas are laid out (MathML with a size), a
+//! diagram's labels read on its boxes, and a folded callout opens when clicked. The screenshots of both modes go to `target/screenshots/` for a person to look at.
 
 mod common;
 
@@ -16,6 +16,14 @@ const CALLOUTS: &str = "JSON.stringify([...document.querySelectorAll('.callout')
     const t = c.querySelector('.callout-title'); const s = getComputedStyle(t); \
     return [c.dataset.callout, s.color, s.filter, getComputedStyle(c).backgroundColor]; }))";
 
+/// The first diagram's size, a label's colour and a box's fill (CSS).
+const DIAGRAM: &str = "(() => { const svg = document.querySelector('.prose figure.diagram svg'); \
+    const r = svg.getBoundingClientRect(); \
+    const box = [...svg.querySelectorAll('rect, ellipse, polygon')] \
+      .find(e => (e.getAttribute('fill') || '').startsWith('var(--diagram-fill,')); \
+    return JSON.stringify([r.width, r.height, getComputedStyle(svg.querySelector('text')).fill, \
+      getComputedStyle(box).fill]); })()";
+
 /// `wisdom serve` on a copy of the fixture vault (the folder lives as long as its holder).
 fn serve_vault() -> (tempfile::TempDir, Serving) {
     let holder = tempfile::tempdir().unwrap();
@@ -29,7 +37,7 @@ fn serve_vault() -> (tempfile::TempDir, Serving) {
 }
 
 #[test]
-fn callouts_and_math_read_well_in_light_and_dark_and_folded_ones_open_on_click() {
+fn callouts_math_and_diagrams_read_well_in_light_and_dark_and_folded_ones_open_on_click() {
     let Some(browser) = chromium() else {
         eprintln!("skipped: no Chromium (apt-get install chromium)");
         return;
@@ -91,9 +99,22 @@ fn callouts_and_math_read_well_in_light_and_dark_and_folded_ones_open_on_click()
             fraction_fits, "true",
             "{scheme}: the fraction spans the page"
         );
+        // The diagram is drawn, its labels readable on its boxes in either scheme.
+        let diagram: (f64, f64, String, String) =
+            serde_json::from_str(&page.eval(DIAGRAM)).unwrap();
+        assert!(
+            diagram.0 > 200.0 && diagram.1 > 50.0,
+            "{scheme}: {diagram:?}"
+        );
+        let (text, node) = (rgb(&diagram.2), rgb(&diagram.3));
+        let ratio = contrast(text, node);
+        assert!(
+            ratio >= 4.5,
+            "{scheme}: a diagram's label has contrast {ratio:.2} on its box"
+        );
         shots.push(screenshot(
             &mut page,
-            &format!("callouts-and-math-{scheme}"),
+            &format!("callouts-math-and-diagram-{scheme}"),
         ));
     }
     assert_ne!(shots[0], shots[1], "light and dark look the same");

@@ -1097,3 +1097,52 @@ fn an_image_whose_header_lies_or_is_cut_short_still_builds() {
     );
     assert_eq!(attrs(&page, ".prose img", "loading"), ["lazy"]);
 }
+
+#[test]
+fn mermaid_blocks_are_drawn_as_svg_and_one_that_cannot_be_stays_code_with_a_warning() {
+    let chain: String = (0..600)
+        .map(|i| format!("  n{i} --> n{}\n", i + 1))
+        .collect();
+    let body = format!(
+        "---\ntitle: Diagrams\n---\n```mermaid\nflowchart LR\n  A[Read] --> B[Draw]\n```\n\n\
+         ```mermaid\nsequenceDiagram\n  Alice->>Bob: Hi\n```\n\n\
+         ```mermaid\nnot a diagram\n```\n\n```mermaid\nflowchart TD\n{chain}```\n"
+    );
+    let dir = site(&[
+        ("wisdom.toml", "title = \"Diagrams\"\nog_images = false\n"),
+        ("content/d.md", &body),
+    ]);
+    let out = build(dir.path());
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Each warning names the block's line; the page is written all the same.
+    assert!(stderr.contains("d.md:14"), "{stderr}");
+    assert!(stderr.contains("d.md:18"), "{stderr}");
+    assert!(stderr.contains("at most 500 links"), "{stderr}");
+    let page = html(&dir.path().join("public"), "d/index.html");
+    let drawn = select(&page, ".prose figure.diagram > svg[role=img]");
+    assert_eq!(drawn.len(), 2);
+    assert!(drawn[0].text().any(|t| t.contains("Draw")));
+    // The two drawings' ids differ, and every reference to an id finds it on the page.
+    let ids = attrs(&page, "svg [id]", "id");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    let text = std::fs::read_to_string(dir.path().join("public/d/index.html")).unwrap();
+    for reference in text.split("url(#").skip(1) {
+        let id = &reference[..reference.find(')').unwrap()];
+        assert!(ids.iter().any(|i| i == id), "url(#{id}) has no element");
+    }
+    let code = attrs(&page, ".prose pre.code", "data-lang");
+    assert_eq!(code, ["mermaid", "mermaid"]);
+    assert!(
+        texts(&page, ".prose pre.code")
+            .iter()
+            .any(|t| t.contains("not a diagram"))
+    );
+    // --strict makes the warnings errors.
+    assert!(
+        !build_into(dir.path(), &dir.path().join("strict"), &["--strict"])
+            .status
+            .success()
+    );
+}

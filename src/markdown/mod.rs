@@ -3,6 +3,7 @@
 //! the summary is cut from the same events.
 
 mod callouts;
+pub mod diagrams;
 pub(crate) mod highlight;
 mod inline_tags;
 pub(crate) mod links;
@@ -96,8 +97,8 @@ pub struct Rendered {
     pub terms: terms::Terms,
     /// `^id` markers at the end of paragraphs and list items, as element ids (`^id`).
     pub block_ids: Vec<String>,
-    /// LaTeX that could not be converted (shown as source), with its 1-based body line.
-    pub math_errors: Vec<(usize, String)>,
+    /// LaTeX and diagrams that could not be drawn (shown as source).
+    pub unconverted: Vec<Unconverted>,
     /// `#tags` of the text, as written (without `#`); each is also a link to its page.
     pub inline_tags: Vec<String>,
 }
@@ -135,13 +136,27 @@ impl Rendered {
         self.links.shrink_to_fit();
         self.external.shrink_to_fit();
         self.block_ids.shrink_to_fit();
-        self.math_errors.shrink_to_fit();
+        self.unconverted.shrink_to_fit();
         self.inline_tags.shrink_to_fit();
     }
 
     pub fn reading_minutes(&self) -> usize {
         self.words.div_ceil(WORDS_PER_MINUTE).max(1)
     }
+}
+
+/// What stays as its source because it could not be drawn, at its 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unconverted {
+    pub line: usize,
+    pub what: Drawing,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawing {
+    Math,
+    Diagram,
 }
 
 fn cmark_options() -> CmarkOptions {
@@ -186,8 +201,8 @@ pub fn render_document(
     for at in positions.chain(rendered.external.iter_mut().map(|l| &mut l.at)) {
         at.line += body_offset;
     }
-    for (line, _) in &mut rendered.math_errors {
-        *line += body_offset;
+    for u in &mut rendered.unconverted {
+        u.line += body_offset;
     }
     if let Some(summary) = doc.front.summary.as_ref().filter(|_| options.model) {
         rendered.summary = render_inline(summary, options);
@@ -316,10 +331,17 @@ pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rende
                         _ => {}
                     }
                 }
-                let html = if highlight {
-                    highlighter.highlight(&code, &lang).to_string()
-                } else {
-                    String::new()
+                let html = match highlight {
+                    true if lang == "mermaid" => {
+                        state.diagram(&code, highlighter, &mut lines, range.start)
+                    }
+                    true => highlighter.highlight(&code, &lang).to_string(),
+                    false if lang == "mermaid" => {
+                        let checked = diagrams::check(&code);
+                        state.drawn(Drawing::Diagram, checked, &mut lines, range.start);
+                        String::new()
+                    }
+                    false => String::new(),
                 };
                 state.push_leaf(Event::Html(html.into()));
             }
@@ -488,7 +510,9 @@ struct State<'a> {
     /// a `^block-id`).
     open: Vec<usize>,
     block_ids: Vec<String>,
-    math_errors: Vec<(usize, String)>,
+    unconverted: Vec<Unconverted>,
+    /// Diagrams drawn so far: their ids are numbered.
+    diagrams: usize,
     /// Open links: their text holds no tags.
     in_link: usize,
     inline_tags: Vec<String>,
@@ -681,14 +705,47 @@ impl<'a> State<'a> {
         offset: usize,
         options: &Options,
     ) {
-        match math::to_mathml(&tex, display) {
-            Ok(mathml) => self.push(Event::InlineHtml(mathml.into()), options),
-            Err(e) => {
-                self.math_errors
-                    .push((lines.position(offset, false).line, e));
-                self.push(Event::Code(tex), options);
-            }
+        let mathml = math::to_mathml(&tex, display);
+        match self.drawn(Drawing::Math, mathml, lines, offset) {
+            Some(mathml) => self.push(Event::InlineHtml(mathml.into()), options),
+            None => self.push(Event::Code(tex), options),
         }
+    }
+
+    /// A diagram as SVG; one that cannot be drawn stays as code, and its line is kept for
+    /// the warning.
+    fn diagram(
+        &mut self,
+        source: &str,
+        highlighter: &Highlighter,
+        lines: &mut links::Lines,
+        offset: usize,
+    ) -> String {
+        self.diagrams += 1;
+        let drawn = diagrams::to_svg(source, self.diagrams);
+        match self.drawn(Drawing::Diagram, drawn, lines, offset) {
+            Some(svg) => format!("<figure class=\"diagram\">{svg}</figure>\n"),
+            None => highlighter.highlight(source, "mermaid").to_string(),
+        }
+    }
+
+    /// What is drawn, or `None` with the reason kept for the warning at its line.
+    fn drawn<T>(
+        &mut self,
+        what: Drawing,
+        result: Result<T, String>,
+        lines: &mut links::Lines,
+        offset: usize,
+    ) -> Option<T> {
+        result
+            .map_err(|message| {
+                self.unconverted.push(Unconverted {
+                    line: lines.position(offset, false).line,
+                    what,
+                    message,
+                });
+            })
+            .ok()
     }
 
     /// Opens a container written as raw markup (a callout), keeping the block bookkeeping.
@@ -963,7 +1020,7 @@ impl<'a> State<'a> {
             external: self.external,
             terms: self.terms.finish(),
             block_ids: self.block_ids,
-            math_errors: self.math_errors,
+            unconverted: self.unconverted,
             inline_tags: self.inline_tags,
         }
     }

@@ -202,8 +202,9 @@ fn block_ids_become_ids_and_math_becomes_mathml() {
     assert_eq!(r.block_ids, ["^blk-1", "^it"]);
     assert!(r.html.contains("$5 and $6"), "{}", r.html);
     assert_eq!(r.html.matches("<math").count(), 1, "{}", r.html);
-    assert_eq!(r.math_errors.len(), 1, "bad LaTeX is reported");
-    assert_eq!(r.math_errors[0].0, 10);
+    assert_eq!(r.unconverted.len(), 1, "bad LaTeX is reported");
+    assert_eq!(r.unconverted[0].line, 10);
+    assert_eq!(r.unconverted[0].what, Drawing::Math);
 }
 
 #[test]

@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 use crate::config::{Config, FeedFormat};
 use crate::content::{DocKind, Document};
 use crate::error::{Diagnostic, Kind};
-use crate::markdown::Rendered;
 use crate::markdown::links::resolve_markers;
+use crate::markdown::{Drawing, Rendered};
 
 mod links;
 mod note;
@@ -539,7 +539,7 @@ pub fn assemble<'a>(
             note.redirects = redirects;
         }
     }
-    math_warnings(&notes, &sections, &mut warnings);
+    unconverted_warnings(&notes, &sections, &mut warnings);
     if errors.is_empty() {
         let context = (&config, assets.as_slice());
         connect(
@@ -575,17 +575,24 @@ pub fn assemble<'a>(
     }
 }
 
-/// LaTeX that stays as source: the site is written, and the author told where.
-fn math_warnings(notes: &[Note], sections: &[Section], warnings: &mut Vec<Diagnostic>) {
+/// LaTeX and diagrams that stay as source: the site is written, and the author told where.
+fn unconverted_warnings(notes: &[Note], sections: &[Section], warnings: &mut Vec<Diagnostic>) {
     let sources = notes.iter().map(|n| (n.source.as_path(), &n.content));
     let sections = sections
         .iter()
         .filter_map(|s| Some((s.source.as_deref()?, &s.content)));
     for (file, content) in sources.chain(sections) {
-        for (line, message) in &content.math_errors {
-            let mut d = Diagnostic::new(Kind::Math, file, format!("{message}; shown as source"))
-                .hint("check the LaTeX; MathML covers most of amsmath");
-            d.line = Some(u32::try_from(*line).unwrap_or(u32::MAX));
+        for u in &content.unconverted {
+            let (kind, hint) = match u.what {
+                Drawing::Math => (Kind::Math, "check the LaTeX; MathML covers most of amsmath"),
+                Drawing::Diagram => (
+                    Kind::Diagram,
+                    "check the diagram at mermaid.live; a very large one can be split",
+                ),
+            };
+            let mut d =
+                Diagnostic::new(kind, file, format!("{}; shown as source", u.message)).hint(hint);
+            d.line = Some(u32::try_from(u.line).unwrap_or(u32::MAX));
             warnings.push(d);
         }
     }

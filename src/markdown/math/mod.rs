@@ -53,6 +53,13 @@ mod tests {
             "{block}"
         );
         assert!(to_mathml(r"\frac{a}{", false).is_err());
+        // What pulldown-latex panics on, given as it is written: an error (fuzz findings).
+        for tex in [
+            "\\char\"\u{3bf}3a",
+            "\\begin{alignat}{\u{3bf}}a\\end{alignat}",
+        ] {
+            assert!(to_mathml(tex, false).is_err(), "{tex}");
+        }
         // Deep nesting converts without overflowing the stack; an infix fraction that deep is
         // left as written (an error), not followed down.
         let deep = |inner: &str| format!("{}{inner}{}", "{".repeat(10_000), "}".repeat(10_000));

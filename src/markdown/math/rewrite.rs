@@ -87,9 +87,58 @@ pub fn supported(tex: &str) -> Cow<'_, str> {
             )
     };
     if !commands(tex).any(lacks) {
-        return Cow::Borrowed(tex);
+        return guarded(Cow::Borrowed(tex));
     }
-    Cow::Owned(level(tex, 0))
+    guarded(Cow::Owned(level(tex, 0)))
+}
+
+/// What pulldown-latex 0.8 panics on, made into what it reports as an error: a character
+/// code or an `alignat` count that starts with a character of several bytes (it steps one
+/// byte past it), or a count too long to double.
+fn guarded(tex: Cow<'_, str>) -> Cow<'_, str> {
+    let risky = (!tex.is_ascii() && tex.contains(r"\char")) || tex.contains("{align");
+    if !risky {
+        return tex;
+    }
+    let mut out = String::with_capacity(tex.len() + 8);
+    let mut copied = 0;
+    for (at, _) in tex.match_indices('\\') {
+        if at < copied {
+            continue;
+        }
+        let rest = &tex[at..];
+        if let Some(after) = rest.strip_prefix(r"\char") {
+            let code = after.trim_start();
+            if !after.starts_with(|c: char| c.is_ascii_alphabetic())
+                && code.starts_with(|c: char| !c.is_ascii())
+            {
+                out.push_str(&tex[copied..at]);
+                out.push_str(r"\char?");
+                copied = at + r"\char".len();
+            }
+        } else if let Some(environment) = ["alignat}", "alignat*}", "alignedat}"]
+            .iter()
+            .find_map(|e| rest.strip_prefix(r"\begin{")?.strip_prefix(e))
+        {
+            let start = tex.len() - environment.len();
+            let open = start + (environment.len() - environment.trim_start().len());
+            if !tex[open..].starts_with('{') {
+                continue;
+            }
+            let (count, end, _) = group(&tex, open);
+            let small = (1..=3).contains(&count.len()) && count.bytes().all(|b| b.is_ascii_digit());
+            if !small {
+                out.push_str(&tex[copied..open]);
+                out.push_str("{x}");
+                copied = end;
+            }
+        }
+    }
+    if copied == 0 {
+        return tex;
+    }
+    out.push_str(&tex[copied..]);
+    Cow::Owned(out)
 }
 
 /// The names of the commands in `tex` (`frac` for `\frac`).
@@ -224,6 +273,7 @@ fn command(src: &str, mut at: usize, name: &str, depth: usize, out: &mut String)
             let (code, end) = char_code(src, at);
             match code.and_then(char::from_u32) {
                 Some(c) => out.push(c),
+                // Left for pulldown-latex to report (`guarded` sees that it can).
                 None => out.push_str(r"\char"),
             }
             return end;
@@ -463,5 +513,21 @@ mod tests {
         // An unclosed group ending in a character of two bytes (a fuzz finding).
         assert_eq!(supported("\\pu{1 m/s\u{55a}"), "1\\,\\mathrm{m/s\u{55a}}");
         assert_eq!(supported("{a \\over \u{55a}"), "{\\frac{a }{ \u{55a}}");
+        // What pulldown-latex would panic on becomes what it reads as an error (fuzz findings).
+        assert_eq!(supported("\\char\"\u{3bf}3a"), "\\char?\u{3bf}3a");
+        assert_eq!(supported("\\ce{x\\char \u{5d3}}"), "{x\\char? \u{5d3}}");
+        assert_eq!(supported("\\char\u{3bf}"), "\\char?\u{3bf}");
+        assert_eq!(
+            supported(r"\begin{alignat}{2}a&b\end{alignat}"),
+            r"\begin{alignat}{2}a&b\end{alignat}"
+        );
+        assert_eq!(
+            supported("\\begin{alignedat}{\u{3bf}}"),
+            r"\begin{alignedat}{x}"
+        );
+        assert_eq!(
+            supported(r"\begin{alignat*}{99999999999}"),
+            r"\begin{alignat*}{x}"
+        );
     }
 }
