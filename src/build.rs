@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::assets::csp::{Needs, Scanning};
+use crate::assets::images::Copy;
 use crate::config::Config;
 use crate::config::HostName;
 use crate::content::Visibility;
@@ -19,7 +20,7 @@ use crate::render;
 use crate::site::Site;
 use crate::templates::Theme;
 
-use crate::layout::{CONFIG_FILE, CONTENT_DIR, OUTPUT_DIR, STATIC_DIR};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, OUTPUT_DIR, STATIC_DIR, slashed};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -91,10 +92,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         host.map(|h| (h, options.strict || site.config.strict)),
     )?;
     site.warnings.extend(written.over_limits);
+    site.warnings.extend(written.unscaled);
     // A whole build drew every card the site has; the others were of notes since changed.
-    // A build without cards keeps them for the next build with.
+    // A build without cards keeps them for the next build with; so for pictures' copies.
     if site.config.og_images {
         pipeline.cards.prune();
+    }
+    if !site.config.image_widths.is_empty() {
+        pipeline.images.prune();
     }
     timings.lap("render and write");
     let report = BuildReport {
@@ -190,16 +195,7 @@ pub fn write(
         &[crate::layout::HEADERS_FILE],
         root,
     )?;
-    let content_dir = root.join(CONTENT_DIR);
-    for asset in &site.assets {
-        let shown = Path::new(CONTENT_DIR).join(asset);
-        let bytes =
-            std::fs::read(content_dir.join(asset)).map_err(|e| Error::io(Kind::Io, &shown, &e))?;
-        let rel = asset.to_string_lossy().replace('\\', "/");
-        staging
-            .put(&rel, &bytes, &shown.display().to_string())
-            .map_err(Error::one)?;
-    }
+    let unscaled = write_content_files(site, pipeline, &staging)?;
     let size = staging.size();
     let over = host.map_or_else(Vec::new, |(host, _)| hosts::check(&size, host));
     if host.is_some_and(|(_, strict)| strict) && !over.is_empty() {
@@ -209,8 +205,40 @@ pub fn write(
     Ok(Written {
         size,
         over_limits: over,
+        unscaled,
         needs,
     })
+}
+
+/// The files under `content/` that are not notes, and the smaller copies of its pictures;
+/// returns a warning for each picture whose copies could not be made.
+fn write_content_files(
+    site: &Site,
+    pipeline: &Pipeline,
+    staging: &Staging,
+) -> Result<Vec<Diagnostic>> {
+    let content_dir = pipeline.root.join(CONTENT_DIR);
+    let warnings = site.assets.par_iter().map(|asset| {
+        let shown = Path::new(CONTENT_DIR).join(asset);
+        let bytes =
+            std::fs::read(content_dir.join(asset)).map_err(|e| Error::io(Kind::Io, &shown, &e))?;
+        let (rel, owner) = (slashed(asset), shown.display().to_string());
+        let (copies, failed) = pipeline.picture_copies(site, &rel, &bytes);
+        for (path, copy) in copies {
+            match copy {
+                Copy::Cached(file) => staging.write_copy(&path, &file),
+                Copy::Made(made) => staging.put(&path, &made, &owner),
+            }
+            .map_err(Error::one)?;
+        }
+        staging.put(&rel, &bytes, &owner).map_err(Error::one)?;
+        Ok(failed.map(|reason| {
+            Diagnostic::new(Kind::Image, &shown, format!("no smaller copies: {reason}"))
+                .hint("its pages offer the picture as it is; check that the file opens")
+        }))
+    });
+    let warnings: Vec<Option<Diagnostic>> = warnings.collect::<Result<_>>()?;
+    Ok(warnings.into_iter().flatten().collect())
 }
 
 /// What [`write`] wrote.
@@ -218,6 +246,8 @@ pub struct Written {
     pub size: OutputSize,
     /// The host's limits the output passes.
     pub over_limits: Vec<Diagnostic>,
+    /// Pictures whose smaller copies could not be made.
+    pub unscaled: Vec<Diagnostic>,
     /// What the pages load from elsewhere, which `_headers`' policy allows.
     pub needs: Needs,
 }

@@ -47,6 +47,12 @@ pub struct Config {
     /// Font files (paths from the site's root) that cards draw characters the built-in
     /// font lacks with (Chinese, Japanese, Arabic, ...), tried in order before the system's.
     pub card_fonts: Vec<String>,
+    /// Widths (pixels) of the smaller copies of a note's JPEG and PNG pictures, offered in
+    /// `srcset` (`assets::images`); empty turns them off.
+    pub image_widths: Vec<u32>,
+    /// The `sizes` of those pictures: how wide the theme shows them (the built-in theme's
+    /// text column: the screen less its margins, at most 42rem).
+    pub image_sizes: String,
     /// A link to a note or file that does not exist: an error, or a warning and plain text
     /// (vaults keep links to notes not yet written).
     pub broken_links: BrokenLinks,
@@ -154,6 +160,8 @@ impl Default for Config {
             search: true,
             og_images: true,
             card_fonts: Vec::new(),
+            image_widths: vec![480, 800, 1200, 1600],
+            image_sizes: "(max-width: 44.5rem) calc(100vw - 2.5rem), 42rem".into(),
             broken_links: BrokenLinks::Warn,
             strict: false,
             host: None,
@@ -199,7 +207,7 @@ impl Config {
             Error::one(d.hint(
                 "valid keys: title, base_url, description, language, author, timezone, minify, \
                  highlight_theme, highlight_theme_dark, paginate, summary_length, feed_limit, feeds, feed_content, \
-                 escape_html, search, og_images, card_fonts, broken_links (\"error\" or \"warn\"), strict, host, taxonomies, \
+                 escape_html, search, og_images, card_fonts, image_widths, image_sizes, broken_links (\"error\" or \"warn\"), strict, host, taxonomies, \
                  inline_tags, [components], [extra]",
             ))
         })?;

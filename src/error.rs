@@ -34,6 +34,8 @@ pub enum Kind {
     Math,
     /// A ```` ```mermaid ```` block that cannot be drawn.
     Diagram,
+    /// A picture whose smaller copies cannot be made.
+    Image,
     /// A model's `config.json` or GGUF file that does not describe a model.
     ModelFile,
     /// A written site past what its host serves (`output::hosts`).
@@ -60,6 +62,7 @@ impl Kind {
             Kind::ExternalLink => "broken external link",
             Kind::Math => "math error",
             Kind::Diagram => "diagram error",
+            Kind::Image => "image",
             Kind::ModelFile => "model file error",
             Kind::HostLimit => "host limit",
         }

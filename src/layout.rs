@@ -21,6 +21,13 @@ pub const OUTPUT_DIR: &str = "public";
 pub const HEADERS_FILE: &str = "_headers";
 /// Painted social cards, kept between builds under the site's root.
 pub const CARDS_CACHE_DIR: &str = ".wisdom-cache/cards";
+/// The smaller copies of pictures (`assets::images`), kept between builds.
+pub const IMAGES_CACHE_DIR: &str = ".wisdom-cache/images";
+
+/// A path under the site as the output and URLs write it: with `/` on every system.
+pub fn slashed(rel: &Path) -> String {
+    rel.to_string_lossy().replace('\\', "/")
+}
 
 /// Whether `rel`, a path relative to the site's folder `root`, stays inside it once `..`
 /// and symbolic links are resolved. Notes and `wisdom.toml` name files for wisdom to read

@@ -12,10 +12,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::assets::images;
 use crate::config::Config;
 use crate::content::{self, Document, Visibility};
 use crate::error::{Diagnostic, Error, Kind, Result};
 use crate::fonts::Fonts;
+use crate::layout::slashed;
 use crate::markdown::{self, Highlighter};
 use crate::progress::Progress;
 use crate::render;
@@ -88,6 +90,8 @@ pub struct Pipeline {
     no_front_matter: Arc<content::FrontMatter>,
     /// Paints social cards, and keeps them in the site's `.wisdom-cache/cards/`.
     pub cards: render::social_card::CardStore,
+    /// Makes the smaller copies of pictures, and keeps them in `.wisdom-cache/images/`.
+    pub images: images::ImageStore,
     /// What cards are drawn and measured with (`card_fonts`), or why they cannot be read.
     fonts: std::result::Result<Arc<Fonts>, Diagnostic>,
     /// Counts for the progress line.
@@ -111,6 +115,7 @@ impl Pipeline {
                 Some(root.join(crate::layout::CARDS_CACHE_DIR)),
                 card_fonts,
             ),
+            images: images::ImageStore::new(Some(root.join(crate::layout::IMAGES_CACHE_DIR))),
             fonts,
             progress: Arc::default(),
         }
@@ -121,6 +126,7 @@ impl Pipeline {
     pub fn in_memory(config: Config) -> Pipeline {
         Pipeline {
             cards: render::social_card::CardStore::new(None, Arc::default()),
+            images: images::ImageStore::new(None),
             ..Pipeline::new(
                 Path::new("."),
                 config,
@@ -272,29 +278,68 @@ impl Pipeline {
             sources.assets.clone(),
         )?;
         site.left_out = sources.left_out.len();
-        site.image_sizes = self.image_sizes(&sources.assets);
+        site.pictures = self.pictures(&sources.assets);
         Ok(site)
     }
 
-    /// The pixel size of each image among `assets` (under `content/`), read from its
-    /// header (a file whose header tells none is left out: its `<img>` stays as written).
-    fn image_sizes(&self, assets: &[PathBuf]) -> site::ImageSizes {
+    /// Each image among `assets` (under `content/`): its pixel size, read from its header
+    /// (a file whose header tells none is left out: its `<img>` stays as written), and the
+    /// widths of its copies.
+    fn pictures(&self, assets: &[PathBuf]) -> site::Pictures {
         let content = self.root.join(crate::layout::CONTENT_DIR);
-        assets
+        let paths: Vec<String> = assets.iter().map(|a| slashed(a)).collect();
+        let taken: std::collections::HashSet<&str> = paths.iter().map(String::as_str).collect();
+        paths
             .par_iter()
-            .filter_map(|rel| {
-                let path = rel.to_string_lossy().replace('\\', "/");
-                if !markdown::links::is_image(&path) {
+            .filter_map(|path| {
+                if !markdown::links::is_image(path) {
                     return None;
                 }
-                let size = imagesize::size(content.join(rel)).ok()?;
-                let size = (
+                let size = imagesize::size(content.join(path)).ok()?;
+                let (width, height) = (
                     u32::try_from(size.width).ok()?,
                     u32::try_from(size.height).ok()?,
                 );
-                Some((site::asset_href(&self.config, &path), size))
+                let widths = &self.config.image_widths;
+                let copies =
+                    images::copy_widths(path, (width, height), widths, |p| taken.contains(p));
+                let picture = site::Picture {
+                    width,
+                    height,
+                    copies,
+                };
+                Some((site::asset_href(&self.config, path), picture))
             })
             .collect()
+    }
+
+    /// The copies of the picture at `rel` (under `content/`) that the site's pages offer,
+    /// by output path, made from its `bytes` or found in the cache. Copies that cannot be
+    /// made are the picture as it is (the pages' `srcset` still holds), and the reason.
+    pub fn picture_copies(
+        &self,
+        site: &Site,
+        rel: &str,
+        bytes: &[u8],
+    ) -> (Vec<(String, images::Copy)>, Option<String>) {
+        let href = site::asset_href(&site.config, rel);
+        let Some(picture) = site.pictures.get(&href).filter(|p| !p.copies.is_empty()) else {
+            return (Vec::new(), None);
+        };
+        let path = |width| images::copy_path(rel, width);
+        match self.images.copies(rel, bytes, &picture.copies) {
+            Ok(copies) => (
+                copies
+                    .into_iter()
+                    .map(|(w, copy)| (path(w), copy))
+                    .collect(),
+                None,
+            ),
+            Err(reason) => {
+                let same = |&w: &u32| (path(w), images::Copy::Made(bytes.to_vec()));
+                (picture.copies.iter().map(same).collect(), Some(reason))
+            }
+        }
     }
 }
 

@@ -1146,3 +1146,106 @@ fn mermaid_blocks_are_drawn_as_svg_and_one_that_cannot_be_stays_code_with_a_warn
             .success()
     );
 }
+
+/// A `width` × `height` picture of smooth colours, as PNG or JPEG.
+fn picture(width: u32, height: u32, jpeg: bool) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..width * height)
+        .flat_map(|i| {
+            [
+                (i % width * 255 / width) as u8,
+                (i / width * 255 / height) as u8,
+                120,
+            ]
+        })
+        .collect();
+    let mut out = Vec::new();
+    if jpeg {
+        let encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+        let (w, h) = (width as u16, height as u16);
+        encoder
+            .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+    } else {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&pixels).unwrap();
+        writer.finish().unwrap();
+    }
+    out
+}
+
+#[test]
+fn pictures_wider_than_a_copy_width_get_smaller_copies_in_srcset_made_once() {
+    let dir = site(&[
+        ("wisdom.toml", "title = \"Pictures\"\nog_images = false\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\n![photo](photo.jpg)\n\n![[shot.png]]\n\n![[small.png]]\n\n![cut](cut.png)\n",
+        ),
+    ]);
+    write(dir.path(), "content/photo.jpg", &picture(1000, 600, true));
+    write(dir.path(), "content/shot.png", &picture(1300, 800, false));
+    write(dir.path(), "content/small.png", &picture(400, 300, false));
+    // A header that says 1,000 × 500, and nothing after it.
+    write(
+        dir.path(),
+        "content/cut.png",
+        &picture(1000, 500, false)[..33],
+    );
+    let out = build(dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cut.png") && stderr.contains("no smaller copies"),
+        "{stderr}"
+    );
+    let public = dir.path().join("public");
+    let page = html(&public, "a/index.html");
+    assert_eq!(
+        attrs(&page, ".prose img", "srcset"),
+        [
+            "/photo-480w.jpg 480w, /photo-800w.jpg 800w, /photo.jpg 1000w",
+            "/shot-480w.png 480w, /shot-800w.png 800w, /shot-1200w.png 1200w, /shot.png 1300w",
+            "/cut-480w.png 480w, /cut-800w.png 800w, /cut.png 1000w",
+        ]
+    );
+    assert_eq!(
+        attrs(&page, ".prose img", "sizes")[0],
+        "(max-width: 44.5rem) calc(100vw - 2.5rem), 42rem"
+    );
+    for (file, width, height) in [("photo-480w.jpg", 480, 288), ("shot-1200w.png", 1200, 738)] {
+        let size = imagesize::size(public.join(file)).unwrap();
+        assert_eq!((size.width, size.height), (width, height), "{file}");
+    }
+    // What could not be scaled is offered as it is, so that every choice of srcset loads.
+    let cut = std::fs::read(dir.path().join("content/cut.png")).unwrap();
+    assert_eq!(std::fs::read(public.join("cut-480w.png")).unwrap(), cut);
+
+    // The next build makes nothing again: the copies come from the cache, as they were.
+    let cache = dir.path().join(".wisdom-cache/images");
+    let kept = snapshot(&cache);
+    assert_eq!(kept.len(), 5, "{:?}", kept.keys());
+    let before = std::fs::read(public.join("photo-800w.jpg")).unwrap();
+    assert!(build(dir.path()).status.success());
+    assert_eq!(snapshot(&cache), kept);
+    assert_eq!(
+        std::fs::read(public.join("photo-800w.jpg")).unwrap(),
+        before
+    );
+
+    // `image_widths = []` turns them off.
+    write(
+        dir.path(),
+        "wisdom.toml",
+        b"title = \"Pictures\"\nog_images = false\nimage_widths = []\n",
+    );
+    assert!(build(dir.path()).status.success());
+    let page = html(&public, "a/index.html");
+    assert!(attrs(&page, ".prose img", "srcset").is_empty());
+    assert!(!public.join("photo-480w.jpg").exists());
+}

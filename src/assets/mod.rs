@@ -13,6 +13,7 @@
 //! [`csp`], and the assets' cache.
 
 pub mod csp;
+pub mod images;
 
 use std::path::Path;
 

@@ -45,6 +45,7 @@ pub fn write_collected(
     sink.write(path, bytes)
 }
 
+pub mod cache;
 pub mod guard;
 pub mod hosts;
 

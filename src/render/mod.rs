@@ -591,7 +591,7 @@ impl Renderer<'_> {
             card: Card::new(site, note),
             slug: &note.slug,
             content: rewrite(self.body(id, &mut vec![(id, None)])?, |h| {
-                Ok(images::sized(h, &site.image_sizes))
+                Ok(images::sized(h, &site.pictures, &site.config.image_sizes))
             })?,
             additions: components::note_html(&note.additions, Placement::AboveText, self.theme)?,
             additions_below: components::note_html(

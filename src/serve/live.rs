@@ -8,17 +8,20 @@ use std::sync::Arc;
 
 use crate::assets::Assets;
 use crate::assets::csp::{Needs, Scanning};
+use crate::assets::images::{Copy, copy_path};
 use crate::build::{self, BuildOptions};
 use crate::components;
 use crate::config::FeedContent;
 use crate::content;
 use crate::error::{Error, Result};
-use crate::layout::{CONFIG_FILE, CONTENT_DIR, HEADERS_FILE, I18N_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::layout::{
+    CONFIG_FILE, CONTENT_DIR, HEADERS_FILE, I18N_DIR, STATIC_DIR, TEMPLATES_DIR, slashed,
+};
 use crate::output::{InPlace, write_file};
 use crate::pipeline::{BodyStore, Pipeline, Read, Sources, Timings};
 use crate::render::diff::{Shown, changed_jobs, jobs_for_notes, same_files};
 use crate::render::{self, Job, note_map, output_file, output_path, plan, search};
-use crate::site::{EXPLORER_PATH, NoteId, Prepared, SEARCH_INDEX_PATH, Site, Source};
+use crate::site::{EXPLORER_PATH, NoteId, Prepared, SEARCH_INDEX_PATH, Site, Source, asset_href};
 use crate::templates::Theme;
 
 pub struct LiveSite {
@@ -236,6 +239,7 @@ impl LiveSite {
         }
         for asset in &assets {
             written += self.sync_file(&content_dir, asset)?;
+            written += self.sync_copies(&content_dir, asset, &new_site);
         }
         if let Some(theme) = theme {
             written += self.replace_assets(&theme.assets, &new_site)?;
@@ -446,6 +450,38 @@ impl LiveSite {
     }
 
     /// Copies `dir/rel` to the output, or removes the copy if the file is gone.
+    /// The smaller copies of a picture that changed (`assets::images`): those its pages
+    /// now offer are written, those no longer offered are removed.
+    fn sync_copies(&self, content_dir: &Path, rel: &Path, new_site: &Site) -> usize {
+        let rel = slashed(rel);
+        let offered = |site: &Site| {
+            let href = asset_href(&site.config, &rel);
+            site.pictures
+                .get(&href)
+                .map(|p| p.copies.clone())
+                .unwrap_or_default()
+        };
+        let now = offered(new_site);
+        let mut written = 0;
+        for width in offered(&self.site).into_iter().filter(|w| !now.contains(w)) {
+            remove_file(&self.output, &copy_path(&rel, width));
+            written += 1;
+        }
+        let Ok(bytes) = std::fs::read(content_dir.join(&rel)) else {
+            return written;
+        };
+        for (path, copy) in self.pipeline.picture_copies(new_site, &rel, &bytes).0 {
+            let bytes = match copy {
+                Copy::Cached(file) => std::fs::read(file).unwrap_or_default(),
+                Copy::Made(made) => made,
+            };
+            if write_file(&self.output.join(&path), &bytes).is_ok() {
+                written += 1;
+            }
+        }
+        written
+    }
+
     fn sync_file(&self, dir: &Path, rel: &Path) -> Result<usize> {
         let from = dir.join(rel);
         if from.is_dir() {

@@ -24,8 +24,17 @@ mod related;
 pub use links::asset_href;
 pub use note::NoteData;
 
-/// Pixel sizes (width, height) of images, by the `src` of their `<img>`.
-pub type ImageSizes = HashMap<String, (u32, u32)>;
+/// What pages know of a picture under `content/`: its pixel size, and the widths of its
+/// smaller copies (`assets::images`), which `srcset` offers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Picture {
+    pub width: u32,
+    pub height: u32,
+    pub copies: Vec<u32>,
+}
+
+/// The pictures under `content/`, by the `src` of their `<img>`.
+pub type Pictures = HashMap<String, Picture>;
 
 pub type NoteId = usize;
 pub type TagId = usize;
@@ -175,8 +184,8 @@ pub struct TagDescription {
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
-    /// The pixel size of each image under `content/`, by the `src` its `<img>` has.
-    pub image_sizes: ImageSizes,
+    /// Each picture under `content/`, by the `src` its `<img>` has.
+    pub pictures: Pictures,
     /// Newest first; undated notes last.
     pub notes: Vec<Note>,
     /// `sections[0]` is the home page.
@@ -559,7 +568,7 @@ pub fn assemble<'a>(
             .collect();
         Ok(Site {
             config,
-            image_sizes: ImageSizes::default(),
+            pictures: Pictures::default(),
             notes,
             sections,
             taxonomies,

@@ -8,14 +8,13 @@ mod canvas;
 mod paint;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use resvg::{tiny_skia, usvg};
-use rustc_hash::FxHashSet as HashSet;
 
 use crate::error::{Diagnostic, Kind};
 use crate::fonts::{FONT_FAMILY, Fonts};
+use crate::output::cache::{self, FileCache};
 use crate::site::Site;
 
 /// The theme's template of a card.
@@ -32,44 +31,33 @@ pub enum Png {
 
 /// Paints cards, and keeps them between runs in a cache folder.
 pub struct CardStore {
-    /// `None`: paint every card (no site folder to keep them in).
-    dir: Option<PathBuf>,
+    cache: FileCache,
     fonts: Arc<Fonts>,
     glyphs: paint::Glyphs,
     /// resvg's copy of the built-in and site fonts, made when a card needs resvg.
     fontdb: OnceLock<Arc<usvg::fontdb::Database>>,
-    /// The cache keys this run used; the rest are pruned after a whole build.
-    used: Mutex<HashSet<String>>,
-    /// Names the temporary files of concurrent writes apart.
-    writes: AtomicU64,
 }
 
 impl CardStore {
+    /// `dir`: `None` paints every card (no site folder to keep them in).
     pub fn new(dir: Option<PathBuf>, fonts: Arc<Fonts>) -> CardStore {
         CardStore {
-            dir,
+            cache: FileCache::new(dir),
             fonts,
             glyphs: paint::Glyphs::default(),
             fontdb: OnceLock::new(),
-            used: Mutex::new(HashSet::default()),
-            writes: AtomicU64::new(0),
         }
     }
 
     /// The PNG of a card's SVG: from the cache when it was painted before, else painted and
-    /// kept. A cache that cannot be written costs time, never the build.
+    /// kept.
     pub fn card(&self, svg: &str) -> Result<Png, String> {
-        let key = cache_key(svg);
-        let cached = self.dir.as_ref().map(|d| d.join(format!("{key}.png")));
-        self.used.lock().expect("no panics while held").insert(key);
-        if let Some(file) = cached.as_ref().filter(|f| is_png(f)) {
-            return Ok(Png::Cached(file.clone()));
+        let name = format!("{}.png", cache_key(svg));
+        if let Some(file) = self.cache.find(&name, is_png) {
+            return Ok(Png::Cached(file));
         }
         let png = self.paint(svg)?;
-        if let Some(file) = cached {
-            let n = self.writes.fetch_add(1, Ordering::Relaxed);
-            let _ = keep(&file, &png, n);
-        }
+        self.cache.keep(&name, &png);
         Ok(Png::Painted(png))
     }
 
@@ -83,25 +71,10 @@ impl CardStore {
         }
     }
 
-    /// Removes the cached cards this run did not use (only files named as this store names
-    /// them; nothing else in the folder is touched). Returns how many it removed.
+    /// Removes the cached cards this run did not use. Returns how many it removed.
     pub fn prune(&self) -> usize {
-        let Some(dir) = &self.dir else { return 0 };
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return 0;
-        };
-        let used = self.used.lock().expect("no panics while held");
-        let mut removed = 0;
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(key) = name.strip_suffix(".png").filter(|k| is_key(k)) else {
-                continue;
-            };
-            if !used.contains(key) && std::fs::remove_file(entry.path()).is_ok() {
-                removed += 1;
-            }
-        }
-        removed
+        self.cache
+            .prune(|name| name.strip_suffix(".png").is_some_and(cache::is_key))
     }
 
     fn fontdb(&self) -> Arc<usvg::fontdb::Database> {
@@ -187,13 +160,10 @@ pub fn font_warnings(site: &Site, fonts: &Fonts) -> Vec<Diagnostic> {
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
-/// 16 hex digits of the SHA-1 of the SVG (and of this renderer's version, so that a new
-/// resvg paints the cards again).
+/// The hash of the SVG, and of this renderer's version, so that a new resvg paints the
+/// cards again.
 fn cache_key(svg: &str) -> String {
-    let mut hash = sha1_smol::Sha1::new();
-    hash.update(b"resvg 0.49\n");
-    hash.update(svg.as_bytes());
-    hash.digest().to_string()[..16].to_string()
+    cache::key(&[b"resvg 0.49\n", svg.as_bytes()])
 }
 
 /// Whether the file starts as a PNG does (a cache file cut short by a crash may not).
@@ -204,21 +174,6 @@ fn is_png(file: &Path) -> bool {
         .and_then(|mut f| f.read_exact(&mut start))
         .is_ok()
         && start.as_slice() == PNG_SIGNATURE
-}
-
-fn is_key(name: &str) -> bool {
-    name.len() == 16 && name.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// Writes a cached card whole or not at all: to a temporary name, then renamed.
-fn keep(file: &Path, png: &[u8], n: u64) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = file.with_extension(format!("{}-{n}.tmp", std::process::id()));
-    std::fs::write(&tmp, png)?;
-    std::fs::rename(&tmp, file).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 /// PNG with fdeflate's fast mode. A card is flat colours and antialiased text: the default
