@@ -21,7 +21,8 @@ binaries=$(pwd)/target/$(rustc -vV | sed -n 's/^host: //p')/release
 # Seeds: the notes of the example site and of the test fixtures, the config.json files and
 # GGUF headers of the calculator's tests (and each earlier finding, kept there), and a
 # formula a file of KaTeX's functions for the math target, the notes' ```mermaid blocks for
-# the diagram target.
+# the diagram target, the fixtures' pictures and the built-in word tables for the picture and
+# i18n targets.
 seed() {
   local target=$1 corpus=corpus/$1
   mkdir -p "$corpus"
@@ -36,6 +37,8 @@ seed() {
           awk -v out="$corpus/$(basename "$f" .md | tr ' ' _)-" \
             '/^```mermaid/ { inside = 1; n++; next } /^```/ { inside = 0 } inside { print > (out n) }' "$f"
         done ;;
+    picture) cp ../tests/fixtures/vault/content/attachments/*.png "$corpus"/ ;;
+    i18n) cp ../i18n/*.toml "$corpus"/ ;;
     math) grep -v '^%' ../tests/fixtures/math/katex-functions.tex | split -l 1 - "$corpus"/katex- ;;
     *) ;; # structured inputs (calculator): libFuzzer starts from nothing
   esac

@@ -29,3 +29,10 @@ pub mod serve;
 pub(crate) mod site;
 pub(crate) mod slug;
 pub(crate) mod templates;
+
+/// The parsers of crate-private stages that the fuzz targets (`fuzz/`) drive.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::assets::images::{Copy, ImageStore};
+    pub use crate::templates::Words;
+}

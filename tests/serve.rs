@@ -575,3 +575,51 @@ fn a_frame_a_note_gains_while_serving_is_allowed_by_the_served_headers() {
         policy(&server).contains("frame-src https://maps.example.org https://player.vimeo.com;")
     });
 }
+
+/// A `width` × `height` PNG of one grey.
+fn grey_png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Grayscale);
+    let mut writer = encoder.write_header().unwrap();
+    writer
+        .write_image_data(&vec![128; (width * height) as usize])
+        .unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+/// The pixel width of the picture served at `path`, if one is.
+fn served_width(server: &Server, path: &str) -> Option<usize> {
+    let (status, _, body) = raw(
+        server,
+        &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+    );
+    (status == 200).then(|| imagesize::blob_size(&body).ok().map(|s| s.width))?
+}
+
+#[test]
+fn a_picture_that_changes_while_serving_gets_its_copies_again() {
+    let server = start_with(&[("content/a.md", "---\ntitle: A\n---\n![p](p.png)\n")]);
+    let picture = server.root.join("content/p.png");
+    let page = |server: &Server| {
+        let (_, _, body) = raw(
+            server,
+            "GET /a/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        );
+        String::from_utf8_lossy(&body).into_owned()
+    };
+    std::fs::write(&picture, grey_png(600, 300)).unwrap();
+    wait_for(|| served_width(&server, "/p-480w.png") == Some(480));
+    wait_for(|| page(&server).contains("/p-480w.png 480w, /p.png 600w"));
+
+    // Wider: a copy more, and the page offers it.
+    std::fs::write(&picture, grey_png(1000, 500)).unwrap();
+    wait_for(|| served_width(&server, "/p-800w.png") == Some(800));
+    wait_for(|| page(&server).contains("/p-800w.png 800w, /p.png 1000w"));
+    // Narrower than every width: no copies, and the old ones are gone.
+    std::fs::write(&picture, grey_png(300, 150)).unwrap();
+    wait_for(|| !page(&server).contains("srcset"));
+    assert_eq!(served_width(&server, "/p-480w.png"), None);
+    assert_eq!(served_width(&server, "/p-800w.png"), None);
+}

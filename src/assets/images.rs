@@ -170,11 +170,7 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Picture, String> {
         .map_err(|e| format!("not a JPEG: {e:?}"))?;
     let info = decoder.info().ok_or("not a JPEG")?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(format!(
-            "{width} × {height} pixels is more than copies are made of"
-        ));
-    }
+    plausible(width, height, bytes.len())?;
     let orientation = decoder.exif().map_or(1, |tiff| exif_orientation(tiff));
     let pixels = decoder
         .decode()
@@ -193,11 +189,7 @@ fn decode_png(bytes: &[u8]) -> Result<Picture, String> {
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(|e| format!("not a PNG: {e}"))?;
     let (width, height) = (reader.info().width, reader.info().height);
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(format!(
-            "{width} × {height} pixels is more than copies are made of"
-        ));
-    }
+    plausible(width, height, bytes.len())?;
     let size = reader
         .output_buffer_size()
         .ok_or("a PNG too large to read")?;
@@ -226,6 +218,24 @@ fn decode_png(bytes: &[u8]) -> Result<Picture, String> {
         alpha,
         orientation: 1,
     })
+}
+
+/// Whether a header's size may be decoded: at most [`MAX_PIXELS`], and no more than a file
+/// of `file_bytes` can hold (deflate packs at most 1,032 bytes into one; a flat JPEG about
+/// as many), so that a short file that claims a large picture allocates nothing for it.
+fn plausible(width: u32, height: u32, file_bytes: usize) -> Result<(), String> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS {
+        return Err(format!(
+            "{width} × {height} pixels is more than copies are made of"
+        ));
+    }
+    if pixels * 4 > (file_bytes as u64).saturating_mul(2048) {
+        return Err(format!(
+            "the header claims {width} × {height} pixels, more than the file holds"
+        ));
+    }
+    Ok(())
 }
 
 impl Picture {
@@ -352,6 +362,22 @@ mod tests {
         .unwrap()
     }
 
+    /// PNG's chunk checksum (CRC-32, bit by bit: a test's few bytes).
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
     #[test]
     fn copies_are_made_at_the_widths_below_the_pictures_own_and_kept() {
         assert_eq!(
@@ -390,6 +416,17 @@ mod tests {
         // A file that is not what its name says: an error, never a panic.
         assert!(store.copies("p.jpg", b"\xff\xd8 cut", &[480]).is_err());
         assert!(store.copies("p.png", b"\x89PNG\r\n\x1a\n", &[480]).is_err());
+        // A header that claims 8,000 × 8,000 pixels in a file of a hundred bytes: refused
+        // before anything is allocated for them.
+        let mut claims = png_of(8, 8);
+        claims[16..24].copy_from_slice(&[0, 0, 0x1f, 0x40, 0, 0, 0x1f, 0x40]);
+        let crc = crc32(&claims[12..29]);
+        claims[29..33].copy_from_slice(&crc.to_be_bytes());
+        let error = store
+            .copies("p.png", &claims, &[480])
+            .err()
+            .unwrap_or_default();
+        assert!(error.contains("more than the file holds"), "{error}");
     }
 
     #[test]

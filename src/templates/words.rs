@@ -49,7 +49,7 @@ impl Default for Words {
 
 impl Words {
     /// English, with the built-in table of `language` over it.
-    fn built_in(language: &str) -> Words {
+    pub fn built_in(language: &str) -> Words {
         let language = primary(language);
         let table = |code: &str| BUILT_IN.iter().find(|(c, _)| *c == code).map(|(_, t)| *t);
         let shown = |code: &str| {
@@ -74,19 +74,25 @@ impl Words {
     /// of its primary subtag) over them; an unknown key or a value that is no text is an
     /// error at its line.
     pub fn load(root: &Path, language: &str) -> Result<Words, Diagnostic> {
-        let mut words = Words::built_in(language);
+        let words = Words::built_in(language);
         let candidates = [language.to_string(), primary(language)];
         let file = candidates
             .iter()
             .map(|name| PathBuf::from(I18N_DIR).join(format!("{name}.toml")))
             .find(|rel| root.join(rel).is_file());
-        if let Some(rel) = file {
-            let text = std::fs::read_to_string(root.join(&rel))
-                .map_err(|e| Diagnostic::new(Kind::Config, &rel, e.to_string()))?;
-            let own = parse(&text, &rel, Some(&words.words))?;
-            words.words.extend(own);
-        }
-        Ok(words)
+        let Some(rel) = file else {
+            return Ok(words);
+        };
+        let text = std::fs::read_to_string(root.join(&rel))
+            .map_err(|e| Diagnostic::new(Kind::Config, &rel, e.to_string()))?;
+        words.with_table(&text, &rel)
+    }
+
+    /// These words with a site's table (`text`, the file `rel`) over them.
+    pub fn with_table(mut self, text: &str, rel: &Path) -> Result<Words, Diagnostic> {
+        let own = parse(text, rel, Some(&self.words))?;
+        self.words.extend(own);
+        Ok(self)
     }
 
     /// The word for `key`, with `{n}` and the other `args` filled in; `None` for no such key.

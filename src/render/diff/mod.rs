@@ -24,6 +24,7 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
         .enumerate()
         .map(|(id, n)| (n.source.as_os_str(), id))
         .collect();
+    let pictures = changed_pictures(old, new);
     let mut changed: Vec<bool> = new
         .notes
         .iter()
@@ -34,6 +35,7 @@ pub fn changed_jobs(old: &Site, new: &Site, touched: &[PathBuf]) -> Vec<Job> {
                 || old_ids
                     .get(source)
                     .is_none_or(|&old_id| connections_differ(old, old_id, new, id))
+                || n.links.iter().any(|href| pictures.contains(href))
         })
         .collect();
     let edited: Vec<NoteId> = (0..changed.len()).filter(|&id| changed[id]).collect();
@@ -287,6 +289,17 @@ pub fn same_files(old: &Site, new: &Site) -> bool {
 
 /// What every page shows: the configuration, the sections in the navigation and the tag
 /// names. When any of it changes, every page is rendered again.
+/// The pictures (by `src`) whose size or copies differ, or that came or went: the pages
+/// showing them give their `width`, `height` and `srcset` anew.
+fn changed_pictures(old: &Site, new: &Site) -> Vec<String> {
+    let differs = |src: &String| old.pictures.get(src) != new.pictures.get(src);
+    let sources = new.pictures.keys().chain(old.pictures.keys());
+    let mut changed: Vec<String> = sources.filter(|s| differs(s)).cloned().collect();
+    changed.sort_unstable();
+    changed.dedup();
+    changed
+}
+
 fn frame_differs(old: &Site, new: &Site) -> bool {
     old.config != new.config
         || old.shadowed != new.shadowed
