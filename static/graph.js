@@ -695,9 +695,12 @@
         }
         var g = select(map, centre, depth ? +depth.value : 1, !!(tags && tags.checked));
         view.show(g);
-        if (status) status.textContent = g.label.length.toLocaleString() + " nodes, " + g.from.length.toLocaleString() + " links";
+        // The page's words (`i18n/`): "{nodes} nodes, {links} links".
+        if (status) status.textContent = (status.dataset.status || "{nodes}, {links}")
+          .replace("{nodes}", g.label.length.toLocaleString())
+          .replace("{links}", g.from.length.toLocaleString());
       }).catch(function (e) {
-        if (status) status.textContent = "The graph could not be loaded (" + e.message + ").";
+        if (status) status.textContent = (status.dataset.error || "{error}").replace("{error}", e.message);
         canvas.dataset.error = e.message;
       });
     }

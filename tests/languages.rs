@@ -43,6 +43,26 @@ fn the_theme_speaks_the_sites_language() {
     let missing = html(&out, "404.html");
     assert_eq!(texts(&missing, "h1"), ["未找到"]);
     assert_eq!(attrs(&missing, ".lead a", "href"), ["/", "/tags/"]);
+    // The features' words too: the menu, the graph under each note and its page, the
+    // calculator's page.
+    let menu = texts(&b, ".site-header nav a");
+    assert!(
+        menu.iter().any(|a| a == "计算器") && menu.iter().any(|a| a == "关系图"),
+        "{menu:?}"
+    );
+    assert_eq!(texts(&b, ".local-graph summary"), ["链接笔记关系图"]);
+    let graph = html(&out, "graph/index.html");
+    assert_eq!(texts(&graph, "h1"), ["笔记关系图"]);
+    assert_eq!(
+        texts(&graph, "title")[0].split(" · ").next(),
+        Some("笔记关系图")
+    );
+    assert_eq!(
+        attrs(&graph, ".graph-status", "data-status"),
+        ["{nodes} 个节点，{links} 个链接"]
+    );
+    let calculator = html(&out, "calculator/index.html");
+    assert_eq!(texts(&calculator, "h1"), ["模型大小计算器"]);
 }
 
 #[test]

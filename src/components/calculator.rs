@@ -66,9 +66,9 @@ impl Component for Calculator {
         &[Page {
             path: "/calculator/",
             template: "calculator.html",
-            title: "Model size calculator",
-            description: "How big a model file is and how much memory it needs: weights, KV cache and buffers, for every format.",
-            nav: Some("Calculator"),
+            title: "calculator_title",
+            description: "calculator_description",
+            nav: Some("calculator"),
         }]
     }
 

@@ -41,9 +41,9 @@ impl Component for Graph {
         &[Page {
             path: "/graph/",
             template: "graph.html",
-            title: "Graph of notes",
-            description: "Every note and the links between them.",
-            nav: Some("Graph"),
+            title: "graph_title",
+            description: "graph_description",
+            nav: Some("graph"),
         }]
     }
 

@@ -26,9 +26,11 @@ pub struct Page {
     /// Its URL path, e.g. `/calculator/`.
     pub path: &'static str,
     pub template: &'static str,
+    /// Its title, description and the label of its link in the site's navigation (if it
+    /// has one): keys of the theme's words (`i18n/`), so that they follow the site's
+    /// language.
     pub title: &'static str,
     pub description: &'static str,
-    /// The label of its link in the site's navigation, if it has one.
     pub nav: Option<&'static str>,
 }
 

@@ -269,7 +269,7 @@ pub fn render_jobs(
         site,
         theme,
         bodies,
-        frame: frame(site),
+        frame: frame(site, theme),
     };
     let one = |&job: &Job| match is_shadowed(site, job) {
         true => Ok(()),
@@ -443,7 +443,7 @@ fn feed_links(site: &Site, tag: Option<TagId>) -> Vec<FeedLink> {
 
 /// The variables every page template gets that are the same on every page: the config,
 /// the navigation (top-level folders, and the components' pages) and the tag index.
-fn frame(site: &Site) -> Context {
+fn frame(site: &Site, theme: &Theme) -> Context {
     let config = &site.config;
     let mut ctx = Context::new();
     ctx.insert("config", config);
@@ -465,7 +465,7 @@ fn frame(site: &Site) -> Context {
         .flat_map(|(_, c)| c.pages())
         .filter_map(|p| {
             Some(ComponentLink {
-                title: p.nav?,
+                title: theme.word(p.nav?).unwrap_or_default(),
                 url: config.url(p.path),
             })
         })
@@ -508,7 +508,7 @@ impl<'a> ExplorerSection<'a> {
 /// A component's page in the navigation.
 #[derive(Serialize)]
 struct ComponentLink {
-    title: &'static str,
+    title: String,
     url: String,
 }
 
@@ -806,11 +806,9 @@ impl Renderer<'_> {
     }
 
     fn component_page(&self, page: &components::Page) -> Result<String, Diagnostic> {
-        let meta = Meta::website(
-            page.title,
-            page.description,
-            self.site.config.permalink(page.path),
-        );
+        let word = |key| self.theme.word(key).unwrap_or_default();
+        let (title, description) = (word(page.title), word(page.description));
+        let meta = Meta::website(&title, &description, self.site.config.permalink(page.path));
         let ctx = self.context(page.path, meta);
         self.theme.render(page.template, &ctx)
     }
