@@ -24,6 +24,10 @@ const DIAGRAM: &str = "(() => { const svg = document.querySelector('.prose figur
     return JSON.stringify([r.width, r.height, getComputedStyle(svg.querySelector('text')).fill, \
       getComputedStyle(box).fill]); })()";
 
+/// The chart picture: loaded, its pixel width, and the source the browser chose of `srcset`.
+const CHART: &str = "(() => { const i = document.querySelector('.prose img[src$=\"chart.png\"]'); \
+    return JSON.stringify([i.complete, i.naturalWidth, i.currentSrc]); })()";
+
 /// `wisdom serve` on a copy of the fixture vault (the folder lives as long as its holder).
 fn serve_vault() -> (tempfile::TempDir, Serving) {
     let holder = tempfile::tempdir().unwrap();
@@ -112,6 +116,13 @@ fn callouts_math_and_diagrams_read_well_in_light_and_dark_and_folded_ones_open_o
             ratio >= 4.5,
             "{scheme}: a diagram's label has contrast {ratio:.2} on its box"
         );
+        // The chart is drawn, from one of its sources (a copy or the original).
+        let chart: (bool, f64, String) = serde_json::from_str(&page.eval(CHART)).unwrap();
+        assert!(
+            chart.0 && chart.1 > 0.0,
+            "{scheme}: the chart is not shown: {chart:?}"
+        );
+        assert!(chart.2.contains("/attachments/chart"), "{chart:?}");
         shots.push(screenshot(
             &mut page,
             &format!("callouts-math-and-diagram-{scheme}"),

@@ -141,17 +141,25 @@ fn an_obsidian_vault_builds_with_its_links_callouts_and_math() {
     let srcs = attrs(&r1, &format!("{prose} img"), "src");
     assert_eq!(
         srcs,
-        ["/attachments/diagram.png", "/attachments/diagram.png"]
+        [
+            "/attachments/chart.png",
+            "/attachments/diagram.png",
+            "/attachments/diagram.png"
+        ]
     );
     assert!(out.join("attachments/diagram.png").is_file());
-    // Each with its size (the file is 1×1; the embed asked for 300 wide), and past the first
-    // loaded lazily.
+    // Each with its size (the chart is 640×360; the diagram 1×1, its embed asked for 300
+    // wide), and past the first loaded lazily; the chart, wider than 480, with a copy.
     let img = |attr: &str| attrs(&r1, &format!("{prose} img"), attr);
-    assert_eq!(img("width"), ["300", "1"]);
-    assert_eq!(img("height"), ["300", "1"]);
+    assert_eq!(img("width"), ["640", "300", "1"]);
+    assert_eq!(img("height"), ["360", "300", "1"]);
     assert_eq!(
         (img("loading"), img("decoding")),
-        (vec!["lazy".to_string()], vec!["async".to_string()])
+        (vec!["lazy".to_string(); 2], vec!["async".to_string(); 2])
+    );
+    assert_eq!(
+        img("srcset"),
+        ["/attachments/chart-480w.png 480w, /attachments/chart.png 640w"]
     );
 
     // Callouts: every type, foldable ones as <details>, nested ones inside.
@@ -591,8 +599,8 @@ fn embeds_show_the_note_its_section_or_its_block_in_place() {
     assert!(out.join("attachments/paper.pdf").is_file());
     assert_eq!(attrs(&index, ".prose img", "height"), ["100"]);
     let r1 = html(&out, "models/deepseek-r1/index.html");
-    // The embed sized 300 wide; the other image is as wide as its file.
-    assert_eq!(attrs(&r1, ".prose img", "width"), ["300", "1"]);
+    // The embed sized 300 wide; the others are as wide as their files.
+    assert_eq!(attrs(&r1, ".prose img", "width"), ["640", "300", "1"]);
 }
 
 #[test]
