@@ -1,8 +1,8 @@
 //! ```` ```mermaid ```` blocks drawn as inline SVG when the site is built: readers get the
-//! picture without JavaScript (Mermaid's own library is 2.8 MB of it). mermaid-rs-renderer
+//! picture without JavaScript (Mermaid's own library is megabytes of it). mermaid-rs-renderer
 //! draws flowcharts, sequence, class, state, ER, Gantt, pie, XY, quadrant, timeline, journey,
 //! mindmap and git diagrams (merman, the other pure-Rust renderer, is 210 crates against its
-//! 14). Its colours are the theme's CSS variables (`--diagram-*` in `style.css`), so one
+//! 49). Its colours are the theme's CSS variables (`--diagram-*` in `style.css`), so one
 //! drawing reads in light and dark mode.
 
 use mermaid_rs_renderer::{RenderOptions, Theme, parse_mermaid, render_with_options};
