@@ -1116,9 +1116,18 @@ fn mermaid_blocks_are_drawn_as_svg_and_one_that_cannot_be_stays_code_with_a_warn
          ```mermaid\nsequenceDiagram\n  Alice->>Bob: Hi\n```\n\n\
          ```mermaid\nnot a diagram\n```\n\n```mermaid\nflowchart TD\n{chain}```\n"
     );
+    // Two notes that open with the same diagram, shown in their summaries on one listing.
+    let summary = |date| {
+        format!(
+            "---\ntitle: S\ndate: {date}\n---\n```mermaid\nflowchart LR\n  A --> B\n```\n<!--more-->\nMore.\n"
+        )
+    };
+    let (first, second) = (summary("2025-01-01"), summary("2025-01-02"));
     let dir = site(&[
         ("wisdom.toml", "title = \"Diagrams\"\nog_images = false\n"),
         ("content/d.md", &body),
+        ("content/s/a.md", &first),
+        ("content/s/b.md", &second),
     ]);
     let out = build(dir.path());
     assert!(out.status.success());
@@ -1147,6 +1156,11 @@ fn mermaid_blocks_are_drawn_as_svg_and_one_that_cannot_be_stays_code_with_a_warn
             .iter()
             .any(|t| t.contains("not a diagram"))
     );
+    let listing = html(&dir.path().join("public"), "s/index.html");
+    assert_eq!(select(&listing, "figure.diagram svg").len(), 2);
+    let ids = attrs(&listing, "svg [id]", "id");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
     // --strict makes the warnings errors.
     assert!(
         !build_into(dir.path(), &dir.path().join("strict"), &["--strict"])

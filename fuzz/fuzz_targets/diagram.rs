@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use wisdom::markdown::diagrams::to_svg;
 
 fuzz_target!(|source: &str| {
-    if let Ok(svg) = to_svg(source, 1) {
+    if let Ok(svg) = to_svg(source, "d1-") {
         assert!(svg.starts_with("<svg "), "{svg}");
     }
 });

@@ -106,30 +106,22 @@ impl ImageStore {
             .rsplit_once('.')
             .map_or("", |(_, e)| e)
             .to_ascii_lowercase();
-        let names: Vec<String> = widths.iter().map(|w| format!("{key}-{w}.{ext}")).collect();
-        let kept: Vec<Option<PathBuf>> = names
-            .iter()
-            .map(|n| {
-                self.cache
-                    .find(n, |f| f.metadata().is_ok_and(|m| m.len() > 0))
-            })
-            .collect();
-        if kept.iter().all(Option::is_some) {
-            return Ok(widths
-                .iter()
-                .zip(kept)
-                .map(|(w, f)| (*w, Copy::Cached(f.unwrap_or_default())))
-                .collect());
-        }
-        let picture = decode(bytes, format)?;
+        // Decoded only if a copy is not kept already.
+        let mut picture = None;
         let mut copies = Vec::with_capacity(widths.len());
-        for ((&width, name), kept) in widths.iter().zip(&names).zip(kept) {
-            if let Some(file) = kept {
+        for &width in widths {
+            let name = format!("{key}-{width}.{ext}");
+            let whole = |f: &std::path::Path| f.metadata().is_ok_and(|m| m.len() > 0);
+            if let Some(file) = self.cache.find(&name, whole) {
                 copies.push((width, Copy::Cached(file)));
                 continue;
             }
+            let picture = match &mut picture {
+                Some(picture) => picture,
+                None => picture.insert(decode(bytes, format)?),
+            };
             let made = picture.scaled(width)?.encode(format, picture.orientation)?;
-            self.cache.keep(name, &made);
+            self.cache.keep(&name, &made);
             copies.push((width, Copy::Made(made)));
         }
         Ok(copies)

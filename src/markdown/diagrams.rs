@@ -13,16 +13,16 @@ use mermaid_rs_renderer::{RenderOptions, Theme, parse_mermaid, render_with_optio
 pub const MAX_EDGES: usize = 500;
 pub const MAX_TEXT: usize = 50_000;
 
-/// The SVG of one diagram, or why it stays code. `ordinal` tells the page's diagrams apart:
-/// their element ids must not collide.
-pub fn to_svg(source: &str, ordinal: usize) -> Result<String, String> {
+/// The SVG of one diagram, or why it stays code. Its element ids start with `ids`, which
+/// must tell it from the other diagrams of a page.
+pub fn to_svg(source: &str, ids: &str) -> Result<String, String> {
     within_limits(source)?;
     let options = RenderOptions {
         theme: theme(),
         ..RenderOptions::default()
     };
     let svg = render_with_options(source, options).map_err(|e| format!("mermaid: {e}"))?;
-    Ok(for_the_page(&svg, &format!("diagram{ordinal}-")))
+    Ok(for_the_page(&svg, ids))
 }
 
 /// Why a diagram would stay code, without drawing it: the reading of a note that writes no
@@ -121,7 +121,11 @@ mod tests {
 
     #[test]
     fn a_flowchart_is_drawn_in_the_theme_colours_with_ids_of_its_own() {
-        let svg = to_svg("flowchart LR\n  A[Start] --> B{Choose}\n  B --> C[Done]", 3).unwrap();
+        let svg = to_svg(
+            "flowchart LR\n  A[Start] --> B{Choose}\n  B --> C[Done]",
+            "diagram3-",
+        )
+        .unwrap();
         assert!(svg.starts_with("<svg role=\"img\""), "{svg}");
         for label in ["Start", "Choose", "Done"] {
             assert!(svg.contains(label), "{label} in {svg}");
@@ -135,14 +139,14 @@ mod tests {
 
     #[test]
     fn what_is_not_a_diagram_or_too_big_is_an_error() {
-        assert!(to_svg("not a diagram at all", 0).is_err());
+        assert!(to_svg("not a diagram at all", "d-").is_err());
         assert!(check("not a diagram at all").is_err());
         assert_eq!(check("flowchart LR\n  A --> B"), Ok(()));
-        assert!(to_svg("flowchart LR\n  A --> ", 0).is_err());
+        assert!(to_svg("flowchart LR\n  A --> ", "d-").is_err());
         let chain: String = (0..10_000)
             .map(|i| format!("n{i} --> n{}\n", i + 1))
             .collect();
-        let error = to_svg(&format!("flowchart TD\n{chain}"), 0).unwrap_err();
+        let error = to_svg(&format!("flowchart TD\n{chain}"), "d-").unwrap_err();
         assert!(error.contains("at most 500 links"), "{error}");
     }
 
@@ -155,7 +159,7 @@ mod tests {
             "stateDiagram-v2\n  [*] --> Still\n  Still --> [*]",
             "erDiagram\n  CUSTOMER ||--o{ ORDER : places",
         ] {
-            let svg = to_svg(source, 0).unwrap_or_else(|e| panic!("{source}: {e}"));
+            let svg = to_svg(source, "d-").unwrap_or_else(|e| panic!("{source}: {e}"));
             assert!(svg.contains("</svg>"), "{source}");
         }
     }

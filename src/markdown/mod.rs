@@ -15,6 +15,7 @@ mod words;
 
 use std::collections::{HashMap, HashSet};
 use std::iter::Peekable;
+use std::path::Path;
 
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, OffsetIter,
@@ -195,7 +196,7 @@ pub fn render_document(
             .hint(e.hint)
     })?;
     let body = expanded.as_deref().unwrap_or(doc.body());
-    let mut rendered = render(body, options, highlighter);
+    let mut rendered = render_in(body, options, highlighter, &doc.source.rel);
     let body_offset = doc.body_line - 1;
     let positions = rendered.links.iter_mut().map(|l| &mut l.at);
     for at in positions.chain(rendered.external.iter_mut().map(|l| &mut l.at)) {
@@ -211,7 +212,16 @@ pub fn render_document(
 }
 
 pub fn render(body: &str, options: &Options, highlighter: &Highlighter) -> Rendered {
+    render_in(body, options, highlighter, Path::new(""))
+}
+
+/// [`render`] of the body of the note at `rel`: its diagrams' element ids are its own (a
+/// listing page shows several notes' summaries, each of which may hold a diagram).
+fn render_in(body: &str, options: &Options, highlighter: &Highlighter, rel: &Path) -> Rendered {
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(rel, &mut hash);
     let mut state = State {
+        diagram_ids: format!("d{:08x}-", std::hash::Hasher::finish(&hash) as u32),
         keep_external: options.external_links,
         // Notes hold an event for every 25 bytes or so: growing the list a step at a time
         // copied it over and over (2.6% of a build's instructions).
@@ -511,8 +521,9 @@ struct State<'a> {
     open: Vec<usize>,
     block_ids: Vec<String>,
     unconverted: Vec<Unconverted>,
-    /// Diagrams drawn so far: their ids are numbered.
+    /// Diagrams drawn so far, and what their element ids start with: `d<note's hash>-<n>-`.
     diagrams: usize,
+    diagram_ids: String,
     /// Open links: their text holds no tags.
     in_link: usize,
     inline_tags: Vec<String>,
@@ -722,7 +733,8 @@ impl<'a> State<'a> {
         offset: usize,
     ) -> String {
         self.diagrams += 1;
-        let drawn = diagrams::to_svg(source, self.diagrams);
+        let ids = format!("{}{}-", self.diagram_ids, self.diagrams);
+        let drawn = diagrams::to_svg(source, &ids);
         match self.drawn(Drawing::Diagram, drawn, lines, offset) {
             Some(svg) => format!("<figure class=\"diagram\">{svg}</figure>\n"),
             None => highlighter.highlight(source, "mermaid").to_string(),
