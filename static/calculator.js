@@ -148,7 +148,20 @@
     return state;
   }
 
+  // The widget's words in the site's language, from the partial's data-words (the theme's
+  // `calc_*` words); a word missing shows its key.
+  function wordsOf(root) {
+    var words = {};
+    try { words = JSON.parse(root.dataset.words || "{}"); } catch (e) { /* keys, then */ }
+    return function (key, args) {
+      var text = words[key] || key;
+      Object.keys(args || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(args[name])); });
+      return text;
+    };
+  }
+
   function mount(root, api) {
+    var say = wordsOf(root);
     var hash = readHash();
     var byId = function (items, id) { return items.findIndex(function (x) { return x.id === id; }); };
     var pick = function (i, fallback) { return i >= 0 ? i : fallback; };
@@ -156,39 +169,39 @@
     var gpus = api.devices.filter(function (d) { return d.kind !== "cpu"; });
     var rams = api.devices.filter(function (d) { return d.kind === "cpu"; });
     var form = el("form", { class: "calc-form" }, [
-      select("model", "Model", api.models.map(function (m) { return m.name; })
-        .concat(["Custom (by parameter count)", "From a config.json", "From a GGUF file"]), modelStart),
-      number("params", "Parameters (billions, custom)", hash.params || 13, 0.001, 10000, "any"),
-      el("label", { "data-for": "config" }, ["config.json (paste it, or drop the file here)",
+      select("model", say("model"), api.models.map(function (m) { return m.name; })
+        .concat([say("custom"), say("from_config"), say("from_gguf")]), modelStart),
+      number("params", say("params_input"), hash.params || 13, 0.001, 10000, "any"),
+      el("label", { "data-for": "config" }, [say("config_input"),
         el("textarea", { name: "config", rows: "4", spellcheck: "false", placeholder: "{ \"model_type\": \"llama\", … }" })]),
-      el("label", { "data-for": "gguf" }, ["GGUF file (only its header is read)",
+      el("label", { "data-for": "gguf" }, [say("gguf_input"),
         el("input", { name: "gguf", type: "file", accept: ".gguf" })]),
-      select("format", "Format", api.formats.map(function (f) { return f.label; }),
+      select("format", say("format"), api.formats.map(function (f) { return f.label; }),
         pick(byId(api.formats, hash.quant || root.dataset.quant || "q4_k_m"), 0)),
-      number("context", "Context (tokens)", hash.ctx || 8192, 1, 10000000),
-      number("batch", "Batch (sequences)", hash.batch || 1, 1, 1024),
-      select("cache", "KV cache type", api.caches, Math.max(api.caches.indexOf(hash.cache), 0)),
-      select("device", "Device", gpus.map(function (d) { return d.name + " (" + d.detail + ")"; }).concat(["CPU only"]),
+      number("context", say("context"), hash.ctx || 8192, 1, 10000000),
+      number("batch", say("batch"), hash.batch || 1, 1, 1024),
+      select("cache", say("cache"), api.caches, Math.max(api.caches.indexOf(hash.cache), 0)),
+      select("device", say("device"), gpus.map(function (d) { return d.name + " (" + d.detail + ")"; }).concat([say("cpu_only")]),
         pick(byId(gpus, hash.device || "rtx-4090"), hash.device === "cpu" ? gpus.length : 0)),
-      number("gpus", "GPUs", hash.gpus || 1, 1, 16),
-      select("ram", "System RAM", rams.map(function (d) { return d.name + " (" + d.detail + ")"; }),
+      number("gpus", say("gpus"), hash.gpus || 1, 1, 16),
+      select("ram", say("ram"), rams.map(function (d) { return d.name + " (" + d.detail + ")"; }),
         pick(byId(rams, hash.ram || "ram-64"), 0)),
-      number("ngl", "Blocks on the GPU (-ngl; empty: as many as fit)", hash.ngl || "", 0, 100000),
+      number("ngl", say("ngl"), hash.ngl || "", 0, 100000),
       el("label", { class: "calc-check" }, [el("input", Object.assign({ name: "moe", type: "checkbox" }, hash.moe === "cpu" ? { checked: "" } : {})),
-        "MoE experts in system RAM (--cpu-moe)"])
+        say("cpu_moe")])
     ]);
-    var rows = [["file", "Model file"], ["weights", "Weights in memory"], ["kv", "KV cache"], ["compute", "Compute buffers (estimate)"], ["total", "Total"]];
+    var rows = ["file", "weights", "kv", "compute", "total"].map(function (row) { return [row, say(row)]; });
     var body = el("tbody");
     rows.forEach(function (r) {
       body.append(el("tr", { "data-row": r[0] }, [el("td", {}, [r[1]]), el("td", { "data-result": r[0], "data-unit": "GB" }), el("td", { "data-unit": "GiB" })]));
     });
-    var table = el("table", { class: "size-table calc-result" }, [el("thead", {}, [el("tr", {}, [el("th", {}, ["Memory"]), el("th", {}, ["GB"]), el("th", {}, ["GiB"])])]), body]);
+    var table = el("table", { class: "size-table calc-result" }, [el("thead", {}, [el("tr", {}, [el("th", {}, [say("memory")]), el("th", {}, ["GB"]), el("th", {}, ["GiB"])])]), body]);
     var verdict = el("p", { class: "calc-verdict", "aria-live": "polite" });
     var bits = el("p", { class: "meta" });
     var speedLine = el("p", { class: "calc-speed" });
     var command = el("pre", { class: "calc-command" }, [el("code")]);
     var problem = el("p", { class: "calc-problem", role: "alert", hidden: "" });
-    var chart = svg("svg", { class: "size-chart calc-chart", role: "img", "aria-label": "File size of every format, with the device's memory" });
+    var chart = svg("svg", { class: "size-chart calc-chart", role: "img", "aria-label": say("chart_label") });
     var show = function (name, on) { form.querySelector('[data-for="' + name + '"]').hidden = !on; };
     form.elements.params.parentNode.setAttribute("data-for", "params");
     form.elements.gpus.parentNode.setAttribute("data-for", "gpus");
@@ -254,7 +267,7 @@
       if (file) {
         hold(file);
         var status = api.status(s.model, s.params);
-        if (status.error) { problem.textContent = "This file is not a model the calculator reads: " + status.error; problem.hidden = false; }
+        if (status.error) { problem.textContent = say("not_a_model", { error: status.error }); problem.hidden = false; }
       }
       var r = api.estimate(s);
       rows.forEach(function (row) {
@@ -263,14 +276,15 @@
         tr.children[1].dataset.bytes = String(r[row[0]]);
         tr.children[2].textContent = fmt(r[row[0]], GIB);
       });
-      bits.textContent = isFinite(r.bits) ? r.bits.toFixed(2) + " bits per weight (GB = 10⁹ bytes, GiB = 2³⁰ bytes)" : "Check the inputs: a number is out of range, or no model is given.";
-      var where = s.kind === "cpu" ? "system RAM" : (s.gpus > 1 ? s.gpus + " × " : "") + api.devices[s.device].name;
+      bits.textContent = isFinite(r.bits) ? say("bits", { bits: r.bits.toFixed(2) }) : say("check_inputs");
+      var where = s.kind === "cpu" ? say("system_ram") : (s.gpus > 1 ? s.gpus + " × " : "") + api.devices[s.device].name;
+      var figures = { where: where, gpu_layers: r.gpuLayers, layers: r.layers, vram: fmt(r.vram, GIB), ram: fmt(r.ram, GIB), total: fmt(r.vram + r.ram, GIB) };
       verdict.className = "calc-verdict " + (r.fits ? "yes" : "no");
       verdict.textContent = !isFinite(r.total) ? "" : s.kind === "gpu" && r.gpuLayers < r.layers
-        ? (r.fits ? "Runs" : "Does not fit") + " with " + r.gpuLayers + " of " + r.layers + " blocks on " + where + " (" + fmt(r.vram, GIB) + " GiB each), the rest in system RAM (" + fmt(r.ram, GIB) + " GiB)."
-        : (r.fits ? "Fits on " : "Does not fit on ") + where + " (" + fmt(r.vram + r.ram, GIB) + " GiB).";
+        ? say(r.fits ? "runs_split" : "no_fit_split", figures)
+        : say(r.fits ? "fits" : "no_fit", figures);
       speedLine.textContent = r.fits && isFinite(r.decode)
-        ? range(r.decodeRange) + " tokens/s generating, " + range(r.promptRange) + " tokens/s reading a prompt (estimates for llama.cpp, from published runs; most fall in these ranges)."
+        ? say("speed", { decode: range(r.decodeRange), prompt: range(r.promptRange) })
         : "";
       speedLine.dataset.decode = String(r.decode);
       command.firstChild.textContent = isFinite(r.total) ? r.command + "\n# Ollama: " + r.ollama : "";

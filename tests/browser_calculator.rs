@@ -67,6 +67,50 @@ fn the_calculator_page_computes_what_the_crate_computes() {
     assert!(verdict.contains("RTX 4090 24 GB"), "{verdict}");
 }
 
+#[test]
+fn the_widget_speaks_the_sites_language() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let dir = site(&[
+        (
+            "wisdom.toml",
+            "title = \"Notizen\"\nbase_url = \"https://example.org/\"\nlanguage = \"de\"\nog_images = false\n",
+        ),
+        ("content/a.md", &note("A", "2024-01-01", &[], "x")),
+    ]);
+    let server = Serving::start(dir.path(), None);
+    let url = format!(
+        "http://127.0.0.1:{}/calculator/#model=deepseek-r1&quant=ud-iq1_s&device=mac-192&ctx=8192",
+        server.port
+    );
+    let (_browser, mut page, _profile) = open_page(browser, &url);
+    until(|| {
+        Some(()).filter(|_| {
+            page.eval("String(document.querySelector('.calculator').dataset.ready)") == "true"
+        })
+    });
+    let labels = page.eval(
+        "[...document.querySelectorAll('.calc-form > label')].map(l => l.firstChild.textContent).join('|')",
+    );
+    assert!(
+        labels.starts_with("Modell|Parameter (Milliarden, eigenes Modell)|config.json (einfügen"),
+        "{labels}"
+    );
+    let verdict = page.eval("document.querySelector('.calc-verdict').textContent");
+    assert!(verdict.starts_with("Passt auf Mac 192 GB ("), "{verdict}");
+    let speed = page.eval("document.querySelector('.calc-speed').textContent");
+    assert!(
+        speed.contains(" Token/s beim Erzeugen, ") && !speed.contains('{'),
+        "{speed}"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('[data-row=weights] td').textContent"),
+        "Gewichte im Speicher"
+    );
+}
+
 /// Waits until the page's expression gives a non-empty string other than `not`.
 fn wait_for(page: &mut common::browser::DevTools, expression: &str, not: &str) -> String {
     until(|| Some(page.eval(expression)).filter(|v| !v.is_empty() && v != not))

@@ -66,6 +66,83 @@ fn the_theme_speaks_the_sites_language() {
 }
 
 #[test]
+fn the_model_cards_and_the_calculators_words_are_the_sites_language() {
+    let dir = site_in(
+        "de",
+        &[(
+            "content/wisdom/sizes.md",
+            "---\ntitle: Sizes\ndate: 2025-03-04\nmodel: deepseek-r1\n---\n{{< model_comparison >}}\n",
+        )],
+    );
+    let out = build_ok(dir.path());
+    let note = html(&out, "wisdom/sizes/index.html");
+    let card = texts(&note, ".model-size figcaption")[0].clone();
+    assert!(
+        card.contains("Parameter") && card.contains("aktiv pro Token"),
+        "{card}"
+    );
+    assert_eq!(
+        texts(&note, ".model-size th"),
+        [
+            "Format",
+            "Datei (GB)",
+            "Datei (GiB)",
+            "Bits pro Gewicht",
+            "Kleinste GPU, die die Datei fasst"
+        ]
+    );
+    assert!(
+        texts(&note, ".model-size svg title")[0].starts_with("Dateigröße von DeepSeek"),
+        "{:?}",
+        texts(&note, ".model-size svg title")
+    );
+    assert_eq!(
+        texts(&note, ".model-comparison th")[..2],
+        ["Modell", "Parameter"]
+    );
+    assert_eq!(texts(&note, ".model-comparison th")[2], "BF16 (GB)");
+
+    // The widget's words travel with it, for its script (a browser test reads them shown).
+    let calculator = html(&out, "calculator/index.html");
+    let words: serde_json::Value =
+        serde_json::from_str(&attrs(&calculator, ".calculator", "data-words")[0]).unwrap();
+    assert_eq!(words["model"], "Modell");
+    assert_eq!(
+        words["fits"], "Passt auf {where} ({total} GiB).",
+        "the script fills in the names"
+    );
+}
+
+#[test]
+fn the_shortcodes_words_are_the_sites_language() {
+    let dir = site_in(
+        "fr",
+        &[(
+            "content/wisdom/embeds.md",
+            "---\ntitle: Embeds\ndate: 2025-03-04\n---\n{{< youtube dQw4w9WgXcQ >}}\n\n{{< x user=\"someone\" id=\"1\" >}}\n\n{{< details >}}\nHidden.\n{{< /details >}}\n",
+        )],
+    );
+    let out = build_ok(dir.path());
+    let page = html(&out, "wisdom/embeds/index.html");
+    assert_eq!(
+        texts(&page, ".video-play small"),
+        ["(YouTube se charge quand vous cliquez)"]
+    );
+    assert_eq!(
+        attrs(&page, "a.video-embed", "data-title"),
+        ["Vidéo YouTube"]
+    );
+    assert_eq!(
+        texts(&page, ".embed-link"),
+        ["Une publication de @someone (s’ouvre sur X ; rien n’en est chargé avant)"]
+    );
+    assert_eq!(
+        texts(&page, "details:not(.local-graph) > summary"),
+        ["Détails"]
+    );
+}
+
+#[test]
 fn counts_follow_the_languages_plural_rules_and_arabic_reads_right_to_left() {
     let dir = site_in("ru", &[]);
     let out = build_ok(dir.path());

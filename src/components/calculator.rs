@@ -232,7 +232,6 @@ pub struct Chart {
     pub label_width: f64,
     pub bars: Vec<Bar>,
     pub lines: Vec<Line>,
-    pub caption: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -309,7 +308,6 @@ pub fn model_size(id: &str, name: &str, arch: &Architecture) -> ModelSizeView {
             label_width: CHART_LABEL,
             bars,
             lines,
-            caption: format!("{name} file size per format, with GPU memory sizes"),
         },
     }
 }
@@ -381,7 +379,6 @@ pub fn comparison() -> ComparisonView {
             label_width: CHART_LABEL,
             bars,
             lines,
-            caption: "Q4_K_M file size of every model (log scale), with GPU memory sizes".into(),
         },
     }
 }

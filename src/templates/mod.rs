@@ -205,6 +205,7 @@ impl Theme {
             register_filters(&mut tera);
             register_wrap_text(&mut tera, fonts.clone());
             register_words(&mut tera, Arc::clone(&words));
+            register_words_json(&mut tera, Arc::clone(&words));
             Theme::register_assets(&mut tera, &assets, base_path);
             for part in parts {
                 part.register(&mut tera);
@@ -348,6 +349,18 @@ fn register_words(tera: &mut Tera, words: Arc<Words>) {
                 ))
             })?;
             Ok(tera::Value::safe_string(&word))
+        },
+    );
+}
+
+/// `words_json(prefix="calc_")`: the words whose keys start with `prefix`, as a JSON object
+/// keyed without it, for a script's `data-words` (the calculator's widget reads its words so).
+fn register_words_json(tera: &mut Tera, words: Arc<Words>) {
+    tera.register_function(
+        "words_json",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let prefix = kwargs.must_get::<&str>("prefix")?;
+            serde_json::to_string(&words.with_prefix(prefix)).map_err(tera::Error::message)
         },
     );
 }

@@ -117,6 +117,15 @@ impl Words {
         Some(text)
     }
 
+    /// The words whose keys start with `prefix`, keyed without it, for a script to show
+    /// (`{name}`s left as they are; a table of forms gives its `other` form).
+    pub fn with_prefix(&self, prefix: &str) -> BTreeMap<&str, String> {
+        self.words
+            .keys()
+            .filter_map(|key| Some((key.strip_prefix(prefix)?, self.get(key, None, &[])?)))
+            .collect()
+    }
+
     /// The keys there are, for an error's hint.
     pub fn keys(&self) -> Vec<&str> {
         self.words.keys().map(String::as_str).collect()
@@ -246,6 +255,35 @@ mod tests {
                 .collect();
             assert!(missing.is_empty(), "{code} lacks {missing:?}");
         }
+    }
+
+    #[test]
+    fn every_translation_fills_the_same_names_as_english() {
+        let names = |text: &str| {
+            let mut names: Vec<String> = text
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| Some(rest.split_once('}')?.0.to_string()))
+                .collect();
+            names.sort();
+            names
+        };
+        let english = Words::built_in("en");
+        for (code, _) in BUILT_IN {
+            let words = Words::built_in(code);
+            for key in english.keys() {
+                let other = |w: &Words| w.get(key, Some(2), &[]).map(|t| names(&t));
+                assert_eq!(other(&words), other(&english), "{code}: {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_script_gets_the_words_of_a_prefix() {
+        let words = Words::built_in("de");
+        let calculator = words.with_prefix("calc_");
+        assert_eq!(calculator.get("model").map(String::as_str), Some("Modell"));
+        assert!(calculator.contains_key("speed") && !calculator.contains_key("search"));
     }
 
     #[test]
