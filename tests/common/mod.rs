@@ -97,17 +97,20 @@ pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every file under `dir` with its bytes, to compare outputs.
+/// Every file under `dir` with its bytes, to compare outputs. A file that goes between
+/// the listing and the read (a served folder that `wisdom serve` is still tidying; the
+/// callers look again) is left out.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
+        .filter_map(|e| {
+            let bytes = match std::fs::read(e.path()) {
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
+                read => read.unwrap(),
+            };
+            Some((e.path().strip_prefix(dir).unwrap().to_path_buf(), bytes))
         })
         .collect()
 }
