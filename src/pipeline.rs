@@ -96,6 +96,8 @@ pub struct Pipeline {
     fonts: std::result::Result<Arc<Fonts>, Diagnostic>,
     /// Counts for the progress line.
     pub progress: Arc<Progress>,
+    /// The words of every note, numbered once (the search index's terms).
+    lexicon: Arc<markdown::terms::Lexicon>,
 }
 
 impl Pipeline {
@@ -118,6 +120,7 @@ impl Pipeline {
             images: images::ImageStore::new(Some(root.join(crate::layout::IMAGES_CACHE_DIR))),
             fonts,
             progress: Arc::default(),
+            lexicon: Arc::default(),
         }
     }
 
@@ -139,7 +142,7 @@ impl Pipeline {
     fn markdown_options(&self) -> markdown::Options {
         markdown::Options {
             external_links: self.external_links,
-            ..markdown::Options::of_site(&self.config)
+            ..markdown::Options::of_site(&self.config, &self.lexicon)
         }
     }
 
@@ -278,6 +281,7 @@ impl Pipeline {
             sources.assets.clone(),
         )?;
         site.left_out = sources.left_out.len();
+        site.lexicon = Arc::clone(&self.lexicon);
         site.pictures = self.pictures(&sources.assets);
         Ok(site)
     }
@@ -370,7 +374,7 @@ impl render::Bodies for Pipeline {
             })?;
         // Words, terms and summary were kept from the first pass.
         let options = markdown::Options {
-            search_terms: false,
+            search_terms: None,
             external_links: false,
             model: false,
             ..self.markdown_options()

@@ -16,6 +16,7 @@ mod words;
 use std::collections::{HashMap, HashSet};
 use std::iter::Peekable;
 use std::path::Path;
+use std::sync::Arc;
 
 use pulldown_cmark::{
     Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, OffsetIter,
@@ -44,8 +45,9 @@ pub struct Options {
     pub summary_length: usize,
     /// Show raw HTML as text instead of passing it through.
     pub escape_html: bool,
-    /// Count the words for the search index (only sites with search keep them).
-    pub search_terms: bool,
+    /// Count the words for the search index, numbered in this lexicon (only sites with
+    /// search keep them; one lexicon for every note of a site).
+    pub search_terms: Option<Arc<terms::Lexicon>>,
     /// `#tag` in the text is a tag of the note, and a link to its page.
     pub inline_tags: bool,
     /// Keep the `http(s)` links (`Rendered::external`): only `wisdom check --external` asks
@@ -60,13 +62,14 @@ pub struct Options {
 }
 
 impl Options {
-    /// What a site's config asks of every read: its summary length, raw HTML, search and
-    /// inline tags; the HTML and the site model's data, but no `http(s)` links.
-    pub fn of_site(config: &Config) -> Options {
+    /// What a site's config asks of every read: its summary length, raw HTML, search (its
+    /// words numbered in `lexicon`) and inline tags; the HTML and the site model's data, but
+    /// no `http(s)` links.
+    pub fn of_site(config: &Config, lexicon: &Arc<terms::Lexicon>) -> Options {
         Options {
             summary_length: config.summary_length,
             escape_html: config.escape_html,
-            search_terms: config.search,
+            search_terms: config.search.then(|| Arc::clone(lexicon)),
             inline_tags: config.inline_tags,
             external_links: false,
             html: true,
@@ -875,7 +878,7 @@ impl<'a> State<'a> {
                 if options.model {
                     self.words += count_words(&text);
                 }
-                if options.search_terms {
+                if options.search_terms.is_some() {
                     self.count_terms(&text);
                 }
                 self.events.push(Event::Text(text));
@@ -904,7 +907,7 @@ impl<'a> State<'a> {
             }
             other => {
                 if let Event::Code(code) = &other
-                    && options.search_terms
+                    && options.search_terms.is_some()
                 {
                     self.count_terms(code);
                 }
@@ -1030,7 +1033,10 @@ impl<'a> State<'a> {
             words: self.words,
             links: self.links,
             external: self.external,
-            terms: self.terms.finish(),
+            terms: match &options.search_terms {
+                Some(lexicon) => self.terms.finish(lexicon),
+                None => terms::Terms::default(),
+            },
             block_ids: self.block_ids,
             unconverted: self.unconverted,
             inline_tags: self.inline_tags,

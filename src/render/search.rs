@@ -14,15 +14,13 @@
 //!
 //! Parts are named by their bytes (`render::parts`).
 
-use std::borrow::Cow;
-
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::parts;
 use super::views::plain_text;
 use crate::error::{Diagnostic, Kind};
-use crate::markdown::terms::tokens;
+use crate::markdown::terms::{leb128, tokens};
 use crate::output::Sink;
 use crate::site::{SEARCH_INDEX_PATH, Site};
 
@@ -141,43 +139,54 @@ fn json_error(e: serde_json::Error) -> Diagnostic {
     Diagnostic::new(Kind::Io, SEARCH_INDEX_PATH, e.to_string())
 }
 
-/// Every term with its notes and their weights, terms sorted, ids ascending.
-fn postings(site: &Site) -> Vec<(Cow<'_, str>, Postings)> {
+/// Every term with its notes and their weights, terms sorted, ids ascending. Notes hold
+/// their words by number in the site's lexicon; title and tag words are numbered there too.
+fn postings(site: &Site) -> Vec<(Box<str>, Postings)> {
     let notes = &site.notes;
     let average_len = notes
         .iter()
         .map(|n| n.content.terms.total as f32)
         .sum::<f32>()
         / notes.len().max(1) as f32;
-    let mut postings: HashMap<Cow<str>, Postings> = HashMap::default();
+    // By word number.
+    let mut postings: Vec<Postings> = Vec::new();
+    let mut add = |word: u32, posting: Posting| {
+        let word = word as usize;
+        if word >= postings.len() {
+            postings.resize_with(word + 1, Vec::new);
+        }
+        postings[word].push(posting);
+    };
     for (id, note) in notes.iter().enumerate() {
-        let mut boosts: HashMap<Cow<str>, f32> = HashMap::default();
-        for token in tokens(&note.title) {
-            *boosts.entry(token).or_default() = TITLE_BOOST;
+        let mut boosts: HashMap<u32, f32> = HashMap::default();
+        let title = tokens(&note.title).collect::<Vec<_>>();
+        for word in site.lexicon.number(title.iter().map(|t| t.as_ref())) {
+            boosts.insert(word, TITLE_BOOST);
         }
         for &t in &note.tags {
-            for token in tokens(&site.tags[t].name) {
-                *boosts.entry(token).or_default() += TAG_BOOST;
+            let tag = tokens(&site.tags[t].name).collect::<Vec<_>>();
+            for word in site.lexicon.number(tag.iter().map(|t| t.as_ref())) {
+                *boosts.entry(word).or_default() += TAG_BOOST;
             }
         }
         let terms = &note.content.terms;
         let norm = K1 * (1.0 - B + B * terms.total as f32 / average_len.max(1.0));
         for (word, count) in terms.iter() {
             let tf = f32::from(count);
-            let score = tf * (K1 + 1.0) / (tf + norm) + boosts.remove(word).unwrap_or(0.0);
-            postings
-                .entry(Cow::Borrowed(word))
-                .or_default()
-                .push(Posting::new(id, quantize(score)));
+            let score = tf * (K1 + 1.0) / (tf + norm) + boosts.remove(&word).unwrap_or(0.0);
+            add(word, Posting::new(id, quantize(score)));
         }
         for (word, boost) in boosts {
-            postings
-                .entry(word)
-                .or_default()
-                .push(Posting::new(id, quantize(boost)));
+            add(word, Posting::new(id, quantize(boost)));
         }
     }
-    let mut terms: Vec<(Cow<str>, Postings)> = postings.into_iter().collect();
+    let mut terms: Vec<(Box<str>, Postings)> = site
+        .lexicon
+        .words()
+        .into_iter()
+        .zip(postings)
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Title and tag words come after body words of the same note: put ids back in order.
     for (_, list) in &mut terms {
@@ -211,7 +220,7 @@ fn split<T>(terms: &[(T, Postings)], bytes: usize) -> impl Iterator<Item = &[(T,
     })
 }
 
-fn encode_shard(terms: &[(Cow<str>, Postings)]) -> Vec<u8> {
+fn encode_shard(terms: &[(Box<str>, Postings)]) -> Vec<u8> {
     let words = terms
         .iter()
         .map(|(w, _)| w.as_ref())
@@ -246,14 +255,6 @@ fn entry(site: &Site, id: usize) -> Entry<'_> {
         .map(|d| d.human(&site.config.language))
         .unwrap_or_default();
     (n.url.as_str(), n.title.as_str(), date, tags, snippet)
-}
-
-fn leb128(out: &mut Vec<u8>, mut n: u32) {
-    while n >= 0x80 {
-        out.push((n as u8 & 0x7f) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
 }
 
 #[cfg(test)]

@@ -204,6 +204,9 @@ pub struct Site {
     /// Notes the build did not publish (see `content::Visibility`), so that a summary can
     /// say so rather than drop them silently.
     pub left_out: usize,
+    /// The notes' words by number (`Rendered::terms` holds numbers): the search index's
+    /// terms. The pipeline gives its own, which every read numbered words in.
+    pub lexicon: Arc<crate::markdown::terms::Lexicon>,
     /// URL paths of generated pages (the home page's listing, a taxonomy's index, a folder's
     /// listing, a component's page) that a written page takes instead, sorted: the written
     /// page wins (`permalink: /` on Obsidian Publish's home note) and these are not rendered.
@@ -577,6 +580,7 @@ pub fn assemble<'a>(
             by_source,
             warnings,
             left_out: 0,
+            lexicon: Arc::default(),
             shadowed,
         })
     } else {

@@ -16,7 +16,7 @@ pub(crate) fn doc(rel: &str, text: &str) -> Source {
 
 /// A document's source as the pipeline prepares it for `config`, bodies kept.
 pub(crate) fn prepared(doc: Document, config: &Config) -> Source {
-    let options = crate::markdown::Options::of_site(config);
+    let options = crate::markdown::Options::of_site(config, &Default::default());
     let highlighter = crate::markdown::Highlighter::default();
     match crate::markdown::render_document(&doc, &options, &highlighter) {
         Ok(rendered) => Source::new(doc, Arc::new(rendered), config, Path::new(".")),
