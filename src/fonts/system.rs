@@ -1,7 +1,7 @@
 //! The system's fonts, for characters that neither the built-in fonts nor the site's have.
 //! Looked through once, on first need: each face's characters are kept as ranges and its
-//! file let go, then read again only if a card uses it (a desktop's fonts are hundreds of
-//! megabytes).
+//! file let go, then mapped again only if a card uses it (a desktop's fonts are hundreds of
+//! megabytes; a mapped file is in memory only as far as it is read).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -47,12 +47,21 @@ impl SystemFace {
 
     pub fn face(&self) -> Option<&Face> {
         self.loaded
-            .get_or_init(|| {
-                let bytes = std::fs::read(&self.path).ok()?;
-                Face::new(Data::Read(Arc::new(bytes)), self.index)
-            })
+            .get_or_init(|| Face::new(map(&self.path)?, self.index))
             .as_ref()
     }
+}
+
+/// A font file, mapped rather than read: pages come into memory as they are read, and the
+/// kernel may drop them again.
+fn map(path: &Path) -> Option<Data> {
+    let file = std::fs::File::open(path).ok()?;
+    // SAFETY: the mapping is read-only and lives as long as the face that reads it. Another
+    // program shortening the file while it is mapped would fault the build; system fonts
+    // are not rewritten during a build, and font libraries (fontdb, which the diagram
+    // renderer uses here, or fontconfig's users) map them the same way.
+    let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+    Some(Data::Mapped(Arc::new(map)))
 }
 
 /// Every face of every font file under `dirs`, in a fixed order (by path).
@@ -79,10 +88,9 @@ fn is_font_file(path: &Path) -> bool {
 }
 
 fn faces_in(path: &Path) -> Vec<SystemFace> {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Some(data) = map(path) else {
         return Vec::new();
     };
-    let data = Data::Read(Arc::new(bytes));
     faces_of(&data)
         .into_iter()
         .map(|face| SystemFace {

@@ -40,3 +40,21 @@ fn text_past_the_last_line_ends_in_an_ellipsis_and_long_words_break() {
     assert!(lines.iter().all(|l| width_of(l, 30.0, false) <= 600.0));
     assert_eq!(lines.concat(), long);
 }
+
+#[test]
+fn a_system_font_is_mapped_when_a_character_needs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let font = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fonts/NotoSansCJK-Bold-subset.otf");
+    std::fs::copy(font, dir.path().join("cjk.otf")).unwrap();
+    let fonts = Fonts::new(Vec::new(), vec![dir.path().to_path_buf()]);
+    let face = fonts
+        .face_for('日', true)
+        .expect("the system's font has it");
+    assert!(matches!(face.data, Data::Mapped(_)), "mapped, not read");
+    assert!(face.has('日'));
+    assert!(
+        fonts.face_for('\u{0378}', true).is_none(),
+        "no font has U+0378"
+    );
+}
