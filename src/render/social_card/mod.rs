@@ -163,7 +163,7 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 /// The hash of the SVG, and of this renderer's version, so that a new resvg paints the
 /// cards again.
 fn cache_key(svg: &str) -> String {
-    cache::key(&[b"resvg 0.49\n", svg.as_bytes()])
+    cache::key(&[b"resvg 0.49, coverage in 5 steps\n", svg.as_bytes()])
 }
 
 /// Whether the file starts as a PNG does (a cache file cut short by a crash may not).
@@ -177,9 +177,10 @@ fn is_png(file: &Path) -> bool {
 }
 
 /// PNG with fdeflate's fast mode. A card is flat colours and antialiased text: the default
-/// card has under a hundred colours, so it is written with a palette, a byte a pixel (42 KB
-/// in 3 ms for the example's card, against 111 KB as RGB, or 34 KB in 10 ms at the default
-/// level); cards of more colours are written as RGB, or RGBA when not opaque.
+/// card has 14 colours, so it is written with a palette, half a byte a pixel (28 KB in
+/// 0.3 ms for the benchmark's cards; zlib's level 3 makes 20 KB of them but takes 1.6 ms
+/// more, which at 10,000 cards is 8 s of a first build); cards of more colours are written
+/// a byte a pixel, or as RGB, or RGBA when not opaque.
 fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     let pixels = pixmap.pixels();
     let indexed = indexed(pixmap.data(), pixmap.width() as usize);
@@ -214,15 +215,23 @@ enum Pixels<'a> {
 }
 
 fn write_png(width: u32, height: u32, pixels: Pixels) -> Result<Vec<u8>, png::EncodingError> {
-    let (color, data, palette) = match pixels {
-        Pixels::Indexed(palette, indices) => (png::ColorType::Indexed, indices, Some(palette)),
-        Pixels::Rgb(ref rgb) => (png::ColorType::Rgb, rgb.as_slice(), None),
-        Pixels::Rgba(ref rgba) => (png::ColorType::Rgba, rgba.as_slice(), None),
+    use png::{BitDepth, ColorType};
+    let packed;
+    let (color, depth, data, palette) = match pixels {
+        Pixels::Indexed(palette, indices) if palette.len() <= 16 * 3 => {
+            packed = nibbles(indices, width as usize);
+            (ColorType::Indexed, BitDepth::Four, packed.as_slice(), Some(palette))
+        }
+        Pixels::Indexed(palette, indices) => {
+            (ColorType::Indexed, BitDepth::Eight, indices, Some(palette))
+        }
+        Pixels::Rgb(ref rgb) => (ColorType::Rgb, BitDepth::Eight, rgb.as_slice(), None),
+        Pixels::Rgba(ref rgba) => (ColorType::Rgba, BitDepth::Eight, rgba.as_slice(), None),
     };
     let mut out = Vec::with_capacity(data.len() / 16);
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(color);
-    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_depth(depth);
     encoder.set_compression(png::Compression::Fast);
     if let Some(palette) = palette {
         encoder.set_palette(palette);
@@ -231,6 +240,23 @@ fn write_png(width: u32, height: u32, pixels: Pixels) -> Result<Vec<u8>, png::En
     writer.write_image_data(data)?;
     writer.finish()?;
     Ok(out)
+}
+
+/// Indices below 16, two to a byte, each row starting on a byte.
+fn nibbles(indices: &[u8], width: usize) -> Vec<u8> {
+    let width = width.max(1);
+    let row_bytes = width.div_ceil(2);
+    let mut packed = vec![0; row_bytes * indices.len().div_ceil(width)];
+    for (row, out) in indices.chunks(width).zip(packed.chunks_exact_mut(row_bytes)) {
+        let pairs = row.chunks_exact(2);
+        if let [last] = pairs.remainder() {
+            out[row_bytes - 1] = last << 4;
+        }
+        for (byte, pair) in out.iter_mut().zip(pairs) {
+            *byte = pair[0] << 4 | pair[1];
+        }
+    }
+    packed
 }
 
 /// The pixels (RGBA) as a palette of at most 256 colours (RGB triples) and an index a

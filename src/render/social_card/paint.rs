@@ -539,7 +539,11 @@ fn rasterise(face: &Face, id: u32, px: f32, fx: f32, fy: f32) -> Option<Coverage
     coverage(&path)
 }
 
-/// A path's coverage, in pixels where it lies.
+/// A path's coverage, in pixels where it lies, in five steps (none, a quarter, a half, three
+/// quarters, whole). The text's edges then have three shades of each colour, so the default
+/// card fits a palette of 16 colours and is written half a byte a pixel: 28 KB rather than
+/// 37 KB at the same CPU time, and 20 KB where deflate has time to look for repeats. At a
+/// card's size the steps are not seen beside full antialiasing (`the_fast_painter_draws_what_resvg_draws`).
 fn coverage(path: &tiny_skia::Path) -> Option<Coverage> {
     let bounds = path.bounds();
     let (left, top) = (bounds.left().floor() as i32, bounds.top().floor() as i32);
@@ -548,13 +552,21 @@ fn coverage(path: &tiny_skia::Path) -> Option<Coverage> {
     let mut mask = Mask::new(width as u32, height as u32)?;
     let shift = Transform::from_translate(-left as f32, -top as f32);
     mask.fill_path(path, FillRule::Winding, true, shift);
+    let mut data = mask.take();
+    for c in &mut data {
+        *c = stepped(*c);
+    }
     Some(Coverage {
-        data: mask.take(),
+        data,
         width,
         height,
         left,
         top,
     })
+}
+
+fn stepped(coverage: u8) -> u8 {
+    ((u16::from(coverage) + 32) / 64 * 64).min(255) as u8
 }
 
 struct Pen(PathBuilder);

@@ -10,11 +10,17 @@ const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="300" height
 
 /// The PNG's width, height and colour type, read back with the decoder.
 fn header(png_bytes: &[u8]) -> (u32, u32, png::ColorType) {
+    let info = info(png_bytes);
+    (info.0, info.1, info.2)
+}
+
+/// Width, height, colour type and bits a pixel (or a palette index).
+fn info(png_bytes: &[u8]) -> (u32, u32, png::ColorType, png::BitDepth) {
     let reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
         .read_info()
         .unwrap();
     let info = reader.info();
-    (info.width, info.height, info.color_type)
+    (info.width, info.height, info.color_type, info.bit_depth)
 }
 
 /// Counts the pixels that are not the background: the text was drawn.
@@ -26,7 +32,9 @@ fn inked_pixels(png_bytes: &[u8]) -> usize {
 #[test]
 fn a_card_of_few_colours_is_a_palette_png_with_its_text_drawn() {
     let png = CardStore::new(None, Arc::default()).png(SVG).unwrap();
-    assert_eq!(header(&png), (300, 100, png::ColorType::Indexed));
+    // One colour of text over the background, its edges in three steps: five colours.
+    let half_a_byte = (300, 100, png::ColorType::Indexed, png::BitDepth::Four);
+    assert_eq!(info(&png), half_a_byte);
     assert!(inked_pixels(&png) > 500, "the text is drawn");
 }
 
@@ -238,6 +246,30 @@ fn the_palette_and_indices_give_back_every_pixel() {
     let mut clear = pixmap.clone();
     clear.data_mut()[7] = 0;
     assert!(indexed(clear.data(), clear.width() as usize).is_none());
+}
+
+/// Half a byte a pixel, and a width that leaves the last byte of each row half full: the PNG
+/// decodes to the pixels painted.
+#[test]
+fn a_card_written_half_a_byte_a_pixel_reads_back_as_painted() {
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="301" height="41">
+<rect width="301" height="41" fill="#fbfaf7"/>
+<text x="3" y="30" font-size="30" fill="#2f5fd0">Odd, width</text></svg>"##;
+    let store = CardStore::new(None, Arc::new(Fonts::without_system(&[])));
+    let painted = paint::paint(svg, &store.fonts, &store.glyphs, MAX_SIDE)
+        .unwrap()
+        .unwrap()
+        .into_pixmap();
+    let png = store.png(svg).unwrap();
+    assert_eq!(info(&png).3, png::BitDepth::Four);
+    let (width, pixels) = rgb_pixels(&png);
+    assert_eq!(width, 301);
+    let expected: Vec<[u8; 3]> = painted
+        .data()
+        .chunks_exact(4)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    assert_eq!(pixels, expected);
 }
 
 /// The card's pixels, RGB.
