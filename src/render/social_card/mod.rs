@@ -160,8 +160,8 @@ pub fn font_warnings(site: &Site, fonts: &Fonts) -> Vec<Diagnostic> {
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
-/// The hash of the SVG, and of this renderer's version, so that a new resvg paints the
-/// cards again.
+/// The hash of the SVG, and of how this renderer draws it, so that a new resvg (or a new
+/// way of drawing) paints the cards again.
 fn cache_key(svg: &str) -> String {
     cache::key(&[b"resvg 0.49, coverage in 5 steps\n", svg.as_bytes()])
 }
@@ -177,10 +177,10 @@ fn is_png(file: &Path) -> bool {
 }
 
 /// PNG with fdeflate's fast mode. A card is flat colours and antialiased text: the default
-/// card has 14 colours, so it is written with a palette, half a byte a pixel (28 KB in
-/// 0.3 ms for the benchmark's cards; zlib's level 3 makes 20 KB of them but takes 1.6 ms
-/// more, which at 10,000 cards is 8 s of a first build); cards of more colours are written
-/// a byte a pixel, or as RGB, or RGBA when not opaque.
+/// card has 14 colours, so it is written with a palette, half a byte a pixel (26.6 KB for
+/// the benchmark's cards; zlib's level 3 makes 20 KB of them but takes 1.6 ms more a card,
+/// 8 s more of a 10,000-note first build); cards of more colours are written a byte a pixel,
+/// or as RGB, or RGBA when not opaque.
 fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     let pixels = pixmap.pixels();
     let indexed = indexed(pixmap.data(), pixmap.width() as usize);
@@ -220,7 +220,12 @@ fn write_png(width: u32, height: u32, pixels: Pixels) -> Result<Vec<u8>, png::En
     let (color, depth, data, palette) = match pixels {
         Pixels::Indexed(palette, indices) if palette.len() <= 16 * 3 => {
             packed = nibbles(indices, width as usize);
-            (ColorType::Indexed, BitDepth::Four, packed.as_slice(), Some(palette))
+            (
+                ColorType::Indexed,
+                BitDepth::Four,
+                packed.as_slice(),
+                Some(palette),
+            )
         }
         Pixels::Indexed(palette, indices) => {
             (ColorType::Indexed, BitDepth::Eight, indices, Some(palette))
@@ -247,7 +252,10 @@ fn nibbles(indices: &[u8], width: usize) -> Vec<u8> {
     let width = width.max(1);
     let row_bytes = width.div_ceil(2);
     let mut packed = vec![0; row_bytes * indices.len().div_ceil(width)];
-    for (row, out) in indices.chunks(width).zip(packed.chunks_exact_mut(row_bytes)) {
+    for (row, out) in indices
+        .chunks(width)
+        .zip(packed.chunks_exact_mut(row_bytes))
+    {
         let pairs = row.chunks_exact(2);
         if let [last] = pairs.remainder() {
             out[row_bytes - 1] = last << 4;
