@@ -48,6 +48,7 @@ fn cache(root: &Path) -> BTreeMap<String, SystemTime> {
     std::fs::read_dir(root.join(".wisdom-cache/cards"))
         .unwrap()
         .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
         .map(|e| {
             (
                 e.file_name().to_string_lossy().into_owned(),
@@ -153,6 +154,35 @@ fn unchanged_notes_take_their_card_from_the_cache_and_edited_ones_are_painted_an
         std::fs::read(out.join("og/wisdom/plain.png")).unwrap(),
         plain_card
     );
+}
+
+/// A card's SVG is not rendered again when what its template reads has not changed; so
+/// whatever it reads must change the card: the note, the configuration, the template.
+#[test]
+fn a_card_follows_its_template_and_the_configuration_though_the_note_is_unchanged() {
+    let dir = cards_site(CONFIG);
+    let card = |out: &Path| std::fs::read(out.join("og/wisdom/plain.png")).unwrap();
+    let first = card(&build_ok(dir.path()));
+    let index = std::fs::read_to_string(dir.path().join(".wisdom-cache/cards/inputs.txt"));
+    assert_eq!(index.unwrap().lines().count(), 2, "a line per card");
+    assert_eq!(card(&build_ok(dir.path())), first);
+
+    write(
+        dir.path(),
+        "wisdom.toml",
+        CONFIG.replace("Cards", "Other name").as_bytes(),
+    );
+    let renamed = card(&build_ok(dir.path()));
+    assert_ne!(renamed, first, "the site's name is on the card");
+
+    let template = r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">
+<rect width="1200" height="630" fill="#203040"/>
+<text x="80" y="200" font-size="60" fill="#ffffff">{{ note.title }}</text></svg>"##;
+    write(dir.path(), "templates/og_image.svg", template.as_bytes());
+    let own = card(&build_ok(dir.path()));
+    assert_ne!(own, renamed, "the site's own template draws it");
+    std::fs::remove_file(dir.path().join("templates/og_image.svg")).unwrap();
+    assert_eq!(card(&build_ok(dir.path())), renamed, "the built-in again");
 }
 
 #[test]

@@ -28,6 +28,7 @@ use crate::config::FeedFormat;
 use crate::error::{Diagnostic, Kind};
 use crate::layout::CONTENT_DIR;
 use crate::markdown::links::resolve_markers;
+use crate::output::cache;
 use crate::site::{NOTE_MAP_PATH, Note, NoteId, SEARCH_INDEX_PATH, Site, TagId};
 use crate::templates::Theme;
 use social_card::Png;
@@ -270,6 +271,7 @@ pub fn render_jobs(
         theme,
         bodies,
         frame: frame(site, theme),
+        card_inputs: card_inputs(site, theme),
     };
     let one = |&job: &Job| match is_shadowed(site, job) {
         true => Ok(()),
@@ -411,6 +413,9 @@ struct Renderer<'a> {
     bodies: &'a dyn Bodies,
     /// What every page's context holds alike (see [`frame`]), made once per render.
     frame: Context,
+    /// The hash of what every social card's inputs hold alike: the theme's fingerprint and
+    /// the configuration.
+    card_inputs: String,
 }
 
 /// A feed of the site or of a term, as templates link it.
@@ -443,6 +448,12 @@ fn feed_links(site: &Site, tag: Option<TagId>) -> Vec<FeedLink> {
 
 /// The variables every page template gets that are the same on every page: the config,
 /// the navigation (top-level folders, and the components' pages) and the tag index.
+/// See [`Renderer::card_inputs`].
+fn card_inputs(site: &Site, theme: &Theme) -> String {
+    let config = serde_json::to_vec(&site.config).unwrap_or_default();
+    cache::key(&[theme.fingerprint().as_bytes(), &config])
+}
+
 fn frame(site: &Site, theme: &Theme) -> Context {
     let config = &site.config;
     let mut ctx = Context::new();
@@ -848,14 +859,24 @@ impl Renderer<'_> {
             .iter()
             .map(|(c, value)| (components::ALL[*c].name(), value))
             .collect();
+        let card = Card::new(site, note);
+        let description = description(note);
+        let section = &site.sections[note.section].title;
+        // What the template reads, besides the configuration: equal inputs, equal SVG.
+        let inputs = serde_json::to_vec(&(&card, &description, section, &additions))
+            .map(|context| cache::key(&[self.card_inputs.as_bytes(), &context]));
+        let cards = self.bodies.cards();
+        if let Some(file) = inputs.as_ref().ok().and_then(|inputs| cards.known(inputs)) {
+            return Ok(Png::Cached(file));
+        }
         let mut ctx = Context::new();
         ctx.insert("config", &site.config);
-        ctx.insert("note", &Card::new(site, note));
-        ctx.insert("description", &description(note));
-        ctx.insert("section", &site.sections[note.section].title);
+        ctx.insert("note", &card);
+        ctx.insert("description", &description);
+        ctx.insert("section", section);
         ctx.insert("components", &additions);
         let svg = self.theme.render(social_card::TEMPLATE, &ctx)?;
-        self.bodies.cards().card(&svg).map_err(|e| {
+        let png = cards.card(&svg).map_err(|e| {
             Diagnostic::new(
                 Kind::Template,
                 Path::new(crate::layout::TEMPLATES_DIR).join(social_card::TEMPLATE),
@@ -865,7 +886,11 @@ impl Renderer<'_> {
                 ),
             )
             .hint("check the SVG that og_image.svg makes; `og_images = false` turns cards off")
-        })
+        })?;
+        if let Ok(inputs) = &inputs {
+            cards.remember(inputs, &svg);
+        }
+        Ok(png)
     }
 
     fn not_found(&self) -> Result<String, Diagnostic> {

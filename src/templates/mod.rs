@@ -95,6 +95,8 @@ pub struct Theme {
     pub assets: Assets,
     /// The theme's words in the site's language (`t(key=...)` in templates).
     words: Arc<Words>,
+    /// See [`Theme::fingerprint`].
+    fingerprint: String,
 }
 
 impl Theme {
@@ -245,13 +247,23 @@ impl Theme {
                 Err(_) => (as_written, None),
             }
         };
+        let fingerprint = fingerprint(&sources, &words, &assets);
         Ok(Theme {
             tera,
             as_written,
             sources,
             assets,
             words,
+            fingerprint,
         })
+    }
+
+    /// A hash of what a template's output depends on besides its context: every template's
+    /// text, the words, the assets' hashed names, and this version of wisdom (its template
+    /// functions). Two renders of one template with equal contexts and fingerprints are
+    /// equal, which lets a build skip rendering what it kept (the social cards).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
@@ -462,6 +474,20 @@ fn template_error(error: &tera::Error, sources: &Sources) -> Diagnostic {
         .hint("check the name in {% extends %}"),
         _ => Diagnostic::new(Kind::Template, TEMPLATES_DIR, error.to_string()),
     }
+}
+
+/// See [`Theme::fingerprint`].
+fn fingerprint(sources: &Sources, words: &Words, assets: &Assets) -> String {
+    let mut parts: Vec<Vec<u8>> = vec![env!("CARGO_PKG_VERSION").into()];
+    for (name, (text, _)) in sources {
+        parts.push(format!("{name}\0{}\0{text}\0", text.len()).into_bytes());
+    }
+    parts.push(format!("{words:?}").into_bytes());
+    for asset in assets.iter() {
+        parts.push(format!("{}\0{}\0", asset.name, asset.file).into_bytes());
+    }
+    let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    crate::output::cache::key(&parts)
 }
 
 #[cfg(test)]

@@ -2,13 +2,16 @@
 //! `og_image.svg` draws it (title, date, tags, site name, and the size chart of a note about
 //! a model); [`paint`] draws what such templates write, resvg anything else. Each card is
 //! kept in the site's cache under the hash of its SVG: a build paints only the cards whose
-//! SVG is new, and copies the rest.
+//! SVG is new, and copies the rest. The cache also knows which SVG each card's template
+//! inputs gave ([`Inputs`]), so that a build renders no SVG for a card whose inputs it saw.
 
 mod canvas;
 mod paint;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 use resvg::{tiny_skia, usvg};
 
@@ -36,12 +39,60 @@ pub struct CardStore {
     glyphs: paint::Glyphs,
     /// resvg's copy of the built-in and site fonts, made when a card needs resvg.
     fontdb: OnceLock<Arc<usvg::fontdb::Database>>,
+    inputs: Mutex<Inputs>,
+}
+
+/// For each card's template inputs (a hash of its context and the theme's fingerprint), the
+/// hash of the SVG they gave: on a build with a warm cache, rendering each card's SVG only to
+/// find its name was most of the cards' cost (0.8 s of CPU at 10,000 notes). Read from the
+/// cache folder's [`INPUTS_FILE`]; what this run used is written back by `prune`.
+#[derive(Default)]
+struct Inputs {
+    known: FxHashMap<u64, u64>,
+    used: FxHashMap<u64, u64>,
+}
+
+/// In the cards' cache folder: a line per card, `INPUTS SVG` (two 16-digit hashes).
+const INPUTS_FILE: &str = "inputs.txt";
+
+impl Inputs {
+    fn read(dir: Option<&Path>) -> Inputs {
+        let text = dir
+            .and_then(|d| std::fs::read_to_string(d.join(INPUTS_FILE)).ok())
+            .unwrap_or_default();
+        let known = text
+            .lines()
+            .filter_map(|line| {
+                let (inputs, svg) = line.split_once(' ')?;
+                Some((hex(inputs)?, hex(svg)?))
+            })
+            .collect();
+        Inputs {
+            known,
+            used: FxHashMap::default(),
+        }
+    }
+
+    fn text(&self) -> String {
+        let mut lines: Vec<String> = self
+            .used
+            .iter()
+            .map(|(inputs, svg)| format!("{inputs:016x} {svg:016x}\n"))
+            .collect();
+        lines.sort_unstable();
+        lines.concat()
+    }
+}
+
+fn hex(key: &str) -> Option<u64> {
+    cache::is_key(key).then(|| u64::from_str_radix(key, 16).ok())?
 }
 
 impl CardStore {
     /// `dir`: `None` paints every card (no site folder to keep them in).
     pub fn new(dir: Option<PathBuf>, fonts: Arc<Fonts>) -> CardStore {
         CardStore {
+            inputs: Mutex::new(Inputs::read(dir.as_deref())),
             cache: FileCache::new(dir),
             fonts,
             glyphs: paint::Glyphs::default(),
@@ -61,6 +112,26 @@ impl CardStore {
         Ok(Png::Painted(png))
     }
 
+    /// The cached PNG of the card whose template inputs hash to `inputs` (see
+    /// [`CardStore::remember`]), when a build has seen them and the PNG is still kept.
+    pub fn known(&self, inputs: &str) -> Option<PathBuf> {
+        let inputs = hex(inputs)?;
+        let mut index = self.inputs.lock().expect("no panics while held");
+        let svg = *index.known.get(&inputs)?;
+        let file = self.cache.find(&format!("{svg:016x}.png"), is_png)?;
+        index.used.insert(inputs, svg);
+        Some(file)
+    }
+
+    /// That the card whose template inputs hash to `inputs` is `svg` (its PNG was just got
+    /// with [`CardStore::card`]).
+    pub fn remember(&self, inputs: &str, svg: &str) {
+        if let (Some(inputs), Some(svg)) = (hex(inputs), hex(&cache_key(svg))) {
+            let mut index = self.inputs.lock().expect("no panics while held");
+            index.used.insert(inputs, svg);
+        }
+    }
+
     /// The bytes of [`CardStore::card`].
     pub fn png(&self, svg: &str) -> Result<Vec<u8>, String> {
         match self.card(svg)? {
@@ -71,8 +142,11 @@ impl CardStore {
         }
     }
 
-    /// Removes the cached cards this run did not use. Returns how many it removed.
+    /// Removes the cached cards this run did not use, and keeps which inputs gave the others.
+    /// Returns how many it removed.
     pub fn prune(&self) -> usize {
+        let text = self.inputs.lock().expect("no panics while held").text();
+        self.cache.keep(INPUTS_FILE, text.as_bytes());
         self.cache
             .prune(|name| name.strip_suffix(".png").is_some_and(cache::is_key))
     }

@@ -97,6 +97,35 @@ fn the_cache_serves_a_card_painted_before_and_prune_keeps_what_it_did_not_write(
     assert!(cache.join("mine.png").exists() && cache.join("notes.txt").exists());
 }
 
+/// A card's inputs lead to its PNG in the next run, while the PNG is kept; what a run did
+/// not use is forgotten.
+#[test]
+fn the_inputs_a_run_used_find_their_card_in_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cards");
+    let (inputs, other) = ("00000000000000aa", "00000000000000bb");
+    let first = CardStore::new(Some(cache.clone()), Arc::default());
+    assert_eq!(first.known(inputs), None, "nothing seen yet");
+    first.png(SVG).unwrap();
+    first.remember(inputs, SVG);
+    first.prune();
+
+    let second = CardStore::new(Some(cache.clone()), Arc::default());
+    let kept = cache.join(format!("{}.png", cache_key(SVG)));
+    assert_eq!(second.known(inputs), Some(kept.clone()));
+    assert_eq!(second.known(other), None);
+    assert_eq!(second.known("not a key"), None);
+    // The PNG gone (the cache cleared by hand): the card is drawn again.
+    std::fs::remove_file(&kept).unwrap();
+    assert_eq!(second.known(inputs), None);
+    // A run that did not use the inputs forgets them.
+    let third = CardStore::new(Some(cache.clone()), Arc::default());
+    third.png(SVG).unwrap();
+    third.prune();
+    let fourth = CardStore::new(Some(cache.clone()), Arc::default());
+    assert_eq!(fourth.known(inputs), None);
+}
+
 /// What the built-in template writes for a note about a model: title and description,
 /// spans of other weights and colours, a scaled group with dashed lines, rounded bars and
 /// centred labels.
