@@ -229,6 +229,10 @@ fn render_in(body: &str, options: &Options, highlighter: &Highlighter, rel: &Pat
         // Notes hold an event for every 25 bytes or so: growing the list a step at a time
         // copied it over and over (2.6% of a build's instructions).
         events: Vec::with_capacity(body.len() / EVENT_BYTES),
+        terms: match options.search_terms {
+            Some(_) => terms::Counter::for_text(body.len()),
+            None => terms::Counter::default(),
+        },
         ..State::default()
     };
     let mut lines = links::Lines::new(body);

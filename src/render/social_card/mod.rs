@@ -201,35 +201,38 @@ impl CardStore {
 /// A warning for each note whose card shows characters no font has (they are left out of
 /// the card, never drawn as boxes), naming them and `card_fonts`.
 pub fn font_warnings(site: &Site, fonts: &Fonts) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
-    for (id, note) in site.notes.iter().enumerate() {
-        if !site.has_social_card(id) {
-            continue;
-        }
-        let text = format!(
-            "{} {}",
-            note.title,
-            note.description.as_deref().unwrap_or_default()
-        );
-        let missing = fonts.missing(&text);
-        if missing.is_empty() {
-            continue;
-        }
-        let shown: String = missing
-            .iter()
-            .take(12)
-            .map(|c| format!("{c} (U+{:04X}) ", *c as u32))
-            .collect();
-        warnings.push(
-            Diagnostic::new(
-                Kind::Font,
-                &note.source,
-                format!("no font has these characters of its social card, left out of it: {}", shown.trim_end()),
+    use rayon::prelude::*;
+    // Every title and description, looked up glyph by glyph: 40 ms at 10,000 notes on one
+    // core, before any page is written.
+    site.notes
+        .par_iter()
+        .enumerate()
+        .filter(|&(id, _)| site.has_social_card(id))
+        .filter_map(|(_, note)| {
+            let text = format!(
+                "{} {}",
+                note.title,
+                note.description.as_deref().unwrap_or_default()
+            );
+            let missing = fonts.missing(&text);
+            if missing.is_empty() {
+                return None;
+            }
+            let shown: String = missing
+                .iter()
+                .take(12)
+                .map(|c| format!("{c} (U+{:04X}) ", *c as u32))
+                .collect();
+            Some(
+                Diagnostic::new(
+                    Kind::Font,
+                    &note.source,
+                    format!("no font has these characters of its social card, left out of it: {}", shown.trim_end()),
+                )
+                .hint("name a font file that has them in wisdom.toml, e.g. card_fonts = [\"fonts/NotoSansCJK-Bold.otf\"], or install one on this machine"),
             )
-            .hint("name a font file that has them in wisdom.toml, e.g. card_fonts = [\"fonts/NotoSansCJK-Bold.otf\"], or install one on this machine"),
-        );
-    }
-    warnings
+        })
+        .collect()
 }
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
