@@ -446,14 +446,14 @@ fn feed_links(site: &Site, tag: Option<TagId>) -> Vec<FeedLink> {
         .collect()
 }
 
-/// The variables every page template gets that are the same on every page: the config,
-/// the navigation (top-level folders, and the components' pages) and the tag index.
 /// See [`Renderer::card_inputs`].
 fn card_inputs(site: &Site, theme: &Theme) -> String {
     let config = serde_json::to_vec(&site.config).unwrap_or_default();
     cache::key(&[theme.fingerprint().as_bytes(), &config])
 }
 
+/// The variables every page template gets that are the same on every page: the config,
+/// the navigation (top-level folders, and the components' pages) and the tag index.
 fn frame(site: &Site, theme: &Theme) -> Context {
     let config = &site.config;
     let mut ctx = Context::new();

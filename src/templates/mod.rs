@@ -260,8 +260,9 @@ impl Theme {
 
     /// A hash of what a template's output depends on besides its context: every template's
     /// text, the words, the assets' hashed names, and this version of wisdom (its template
-    /// functions). Two renders of one template with equal contexts and fingerprints are
-    /// equal, which lets a build skip rendering what it kept (the social cards).
+    /// functions). Two renders of one template with equal contexts and fingerprints, and the
+    /// same fonts for `wrap_text`, are equal, which lets a build skip rendering what it kept
+    /// (the social cards).
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
