@@ -876,7 +876,7 @@ impl Renderer<'_> {
         ctx.insert("section", section);
         ctx.insert("components", &additions);
         let svg = self.theme.render(social_card::TEMPLATE, &ctx)?;
-        let png = cards.card(&svg).map_err(|e| {
+        cards.card(&svg, inputs.as_deref().ok()).map_err(|e| {
             Diagnostic::new(
                 Kind::Template,
                 Path::new(crate::layout::TEMPLATES_DIR).join(social_card::TEMPLATE),
@@ -886,11 +886,7 @@ impl Renderer<'_> {
                 ),
             )
             .hint("check the SVG that og_image.svg makes; `og_images = false` turns cards off")
-        })?;
-        if let Ok(inputs) = &inputs {
-            cards.remember(inputs, &svg);
-        }
-        Ok(png)
+        })
     }
 
     fn not_found(&self) -> Result<String, Diagnostic> {

@@ -101,9 +101,15 @@ impl CardStore {
     }
 
     /// The PNG of a card's SVG: from the cache when it was painted before, else painted and
-    /// kept.
-    pub fn card(&self, svg: &str) -> Result<Png, String> {
-        let name = format!("{}.png", cache_key(svg));
+    /// kept. `inputs`: the hash of what the card's template read to write `svg`, remembered
+    /// for [`CardStore::known`].
+    pub fn card(&self, svg: &str, inputs: Option<&str>) -> Result<Png, String> {
+        let key = cache_key(svg);
+        if let (Some(inputs), Some(svg)) = (inputs.and_then(hex), hex(&key)) {
+            let mut index = self.inputs.lock().expect("no panics while held");
+            index.used.insert(inputs, svg);
+        }
+        let name = format!("{key}.png");
         if let Some(file) = self.cache.find(&name, is_png) {
             return Ok(Png::Cached(file));
         }
@@ -113,7 +119,7 @@ impl CardStore {
     }
 
     /// The cached PNG of the card whose template inputs hash to `inputs` (see
-    /// [`CardStore::remember`]), when a build has seen them and the PNG is still kept.
+    /// [`CardStore::card`]), when a build has seen them and the PNG is still kept.
     pub fn known(&self, inputs: &str) -> Option<PathBuf> {
         let inputs = hex(inputs)?;
         let mut index = self.inputs.lock().expect("no panics while held");
@@ -123,18 +129,9 @@ impl CardStore {
         Some(file)
     }
 
-    /// That the card whose template inputs hash to `inputs` is `svg` (its PNG was just got
-    /// with [`CardStore::card`]).
-    pub fn remember(&self, inputs: &str, svg: &str) {
-        if let (Some(inputs), Some(svg)) = (hex(inputs), hex(&cache_key(svg))) {
-            let mut index = self.inputs.lock().expect("no panics while held");
-            index.used.insert(inputs, svg);
-        }
-    }
-
     /// The bytes of [`CardStore::card`].
     pub fn png(&self, svg: &str) -> Result<Vec<u8>, String> {
-        match self.card(svg)? {
+        match self.card(svg, None)? {
             Png::Cached(file) => {
                 std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))
             }

@@ -106,8 +106,7 @@ fn the_inputs_a_run_used_find_their_card_in_the_next() {
     let (inputs, other) = ("00000000000000aa", "00000000000000bb");
     let first = CardStore::new(Some(cache.clone()), Arc::default());
     assert_eq!(first.known(inputs), None, "nothing seen yet");
-    first.png(SVG).unwrap();
-    first.remember(inputs, SVG);
+    first.card(SVG, Some(inputs)).unwrap();
     first.prune();
 
     let second = CardStore::new(Some(cache.clone()), Arc::default());
