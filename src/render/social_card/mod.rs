@@ -39,43 +39,62 @@ pub struct CardStore {
     glyphs: paint::Glyphs,
     /// resvg's copy of the built-in and site fonts, made when a card needs resvg.
     fontdb: OnceLock<Arc<usvg::fontdb::Database>>,
-    inputs: Mutex<Inputs>,
+    inputs: Inputs,
 }
 
 /// For each card's template inputs (a hash of its context and the theme's fingerprint), the
 /// hash of the SVG they gave: on a build with a warm cache, rendering each card's SVG only to
 /// find its name was most of the cards' cost (0.8 s of CPU at 10,000 notes). Read from the
-/// cache folder's [`INPUTS_FILE`]; what this run used is written back by `prune`.
-#[derive(Default)]
+/// cache folder's [`INPUTS_FILE`] when a card first asks (a build without cards does not);
+/// what this run used is written back by `prune`.
 struct Inputs {
-    known: FxHashMap<u64, u64>,
-    used: FxHashMap<u64, u64>,
+    dir: Option<PathBuf>,
+    known: OnceLock<FxHashMap<u64, u64>>,
+    used: Mutex<FxHashMap<u64, u64>>,
 }
 
 /// In the cards' cache folder: a line per card, `INPUTS SVG` (two 16-digit hashes).
 const INPUTS_FILE: &str = "inputs.txt";
 
 impl Inputs {
-    fn read(dir: Option<&Path>) -> Inputs {
-        let text = dir
-            .and_then(|d| std::fs::read_to_string(d.join(INPUTS_FILE)).ok())
-            .unwrap_or_default();
-        let known = text
-            .lines()
-            .filter_map(|line| {
-                let (inputs, svg) = line.split_once(' ')?;
-                Some((hex(inputs)?, hex(svg)?))
-            })
-            .collect();
+    fn new(dir: Option<PathBuf>) -> Inputs {
         Inputs {
-            known,
-            used: FxHashMap::default(),
+            dir,
+            known: OnceLock::new(),
+            used: Mutex::default(),
         }
     }
 
+    /// The SVG the previous run's `inputs` gave.
+    fn known(&self, inputs: u64) -> Option<u64> {
+        let known = self.known.get_or_init(|| {
+            let text = self
+                .dir
+                .as_ref()
+                .and_then(|d| std::fs::read_to_string(d.join(INPUTS_FILE)).ok())
+                .unwrap_or_default();
+            text.lines()
+                .filter_map(|line| {
+                    let (inputs, svg) = line.split_once(' ')?;
+                    Some((hex(inputs)?, hex(svg)?))
+                })
+                .collect()
+        });
+        known.get(&inputs).copied()
+    }
+
+    /// That this run used `inputs`, which gave `svg`.
+    fn record(&self, inputs: u64, svg: u64) {
+        self.used
+            .lock()
+            .expect("no panics while held")
+            .insert(inputs, svg);
+    }
+
+    /// What this run used, as [`INPUTS_FILE`] holds it.
     fn text(&self) -> String {
-        let mut lines: Vec<String> = self
-            .used
+        let used = self.used.lock().expect("no panics while held");
+        let mut lines: Vec<String> = used
             .iter()
             .map(|(inputs, svg)| format!("{inputs:016x} {svg:016x}\n"))
             .collect();
@@ -92,7 +111,7 @@ impl CardStore {
     /// `dir`: `None` paints every card (no site folder to keep them in).
     pub fn new(dir: Option<PathBuf>, fonts: Arc<Fonts>) -> CardStore {
         CardStore {
-            inputs: Mutex::new(Inputs::read(dir.as_deref())),
+            inputs: Inputs::new(dir.clone()),
             cache: FileCache::new(dir),
             fonts,
             glyphs: paint::Glyphs::default(),
@@ -106,8 +125,7 @@ impl CardStore {
     pub fn card(&self, svg: &str, inputs: Option<&str>) -> Result<Png, String> {
         let key = cache_key(svg);
         if let (Some(inputs), Some(svg)) = (inputs.and_then(hex), hex(&key)) {
-            let mut index = self.inputs.lock().expect("no panics while held");
-            index.used.insert(inputs, svg);
+            self.inputs.record(inputs, svg);
         }
         let name = format!("{key}.png");
         if let Some(file) = self.cache.find(&name, is_png) {
@@ -122,10 +140,9 @@ impl CardStore {
     /// [`CardStore::card`]), when a build has seen them and the PNG is still kept.
     pub fn known(&self, inputs: &str) -> Option<PathBuf> {
         let inputs = hex(inputs)?;
-        let mut index = self.inputs.lock().expect("no panics while held");
-        let svg = *index.known.get(&inputs)?;
+        let svg = self.inputs.known(inputs)?;
         let file = self.cache.find(&format!("{svg:016x}.png"), is_png)?;
-        index.used.insert(inputs, svg);
+        self.inputs.record(inputs, svg);
         Some(file)
     }
 
@@ -142,8 +159,7 @@ impl CardStore {
     /// Removes the cached cards this run did not use, and keeps which inputs gave the others.
     /// Returns how many it removed.
     pub fn prune(&self) -> usize {
-        let text = self.inputs.lock().expect("no panics while held").text();
-        self.cache.keep(INPUTS_FILE, text.as_bytes());
+        self.cache.keep(INPUTS_FILE, self.inputs.text().as_bytes());
         self.cache
             .prune(|name| name.strip_suffix(".png").is_some_and(cache::is_key))
     }
