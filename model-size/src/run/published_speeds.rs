@@ -59,7 +59,7 @@ struct Older {
 /// Fitted with [`FITTED`].
 const OLDER: Older = Older {
     gpu: (0.000129, 1.6),
-    apple: (0.000178, 1.32),
+    apple: (0.000178, 1.21),
 };
 
 /// What the fit moves: the model's constants and the older llama.cpp's factors.
@@ -261,7 +261,12 @@ const PARAMS: &[Param] = &[
     ("apple_m1.1", |f| &mut f.speeds.apple_m1.1),
     ("data_center.0", |f| &mut f.speeds.data_center.0),
     ("data_center.1", |f| &mut f.speeds.data_center.1),
-    ("expert_half_tokens", |f| &mut f.speeds.expert_half_tokens),
+    ("gpu.expert_half_tokens", |f| {
+        &mut f.speeds.gpu.expert_half_tokens
+    }),
+    ("apple.expert_half_tokens", |f| {
+        &mut f.speeds.apple.expert_half_tokens
+    }),
     ("older.gpu.0", |f| &mut f.older.gpu.0),
     ("older.gpu.1", |f| &mut f.older.gpu.1),
     ("older.apple.0", |f| &mut f.older.apple.0),
@@ -273,6 +278,7 @@ fn tie(f: &mut Fit) {
     s.cpu.bandwidth = [s.cpu.bandwidth[0]; 3];
     s.cpu.compute = [s.cpu.compute[0]; 3];
     s.cpu.moe_block_s = s.apple.moe_block_s;
+    s.cpu.expert_half_tokens = s.apple.expert_half_tokens;
 }
 
 /// Coordinate descent on the logarithms of the constants, from `start`.

@@ -105,12 +105,14 @@ pub struct Kind {
     pub hop_s: f64,
     /// Fraction of the FP16 rate a prompt's products reach, by family.
     pub compute: [f64; FAMILIES],
+    /// Tokens per expert at which a routed product runs at half its full-batch rate: how
+    /// far the kernels' tiles go unfilled when an expert sees a few of the batch's tokens.
+    pub expert_half_tokens: f64,
     /// Seconds a 512-token batch spends per further GPU.
     pub batch_hop_s: f64,
 }
 
-/// The fitted model: a [`Kind`] per kind of device, how routed experts slow a prompt down,
-/// and the spread of the fit.
+/// The fitted model: a [`Kind`] per kind of device, and the spread of the fit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Speeds {
     pub gpu: Kind,
@@ -121,8 +123,6 @@ pub struct Speeds {
     pub workstation: (f64, f64),
     pub data_center: (f64, f64),
     pub apple_m1: (f64, f64),
-    /// Tokens per expert at which a routed product runs at half its full-batch rate.
-    pub expert_half_tokens: f64,
     /// Measured ÷ estimated over the held-out runs, 10th and 90th percentile: the range
     /// every figure is shown with.
     pub decode_spread: (f64, f64),
@@ -143,6 +143,7 @@ pub const FITTED: Speeds = Speeds {
         moe_block_s: 0.0,
         hop_s: 0.0,
         compute: [0.64, 0.536, 0.6],
+        expert_half_tokens: 184.0,
         batch_hop_s: 0.000958,
     },
     apple: Kind {
@@ -150,7 +151,8 @@ pub const FITTED: Speeds = Speeds {
         block_s: 0.000105,
         moe_block_s: 0.000105,
         hop_s: 0.0,
-        compute: [0.928, 0.818, 0.68],
+        compute: [0.848, 0.755, 0.714],
+        expert_half_tokens: 57.1,
         batch_hop_s: 0.0,
     },
     cpu: Kind {
@@ -159,14 +161,14 @@ pub const FITTED: Speeds = Speeds {
         moe_block_s: 0.000105,
         hop_s: 0.0,
         compute: [0.291, 0.291, 0.291],
+        expert_half_tokens: 57.1,
         batch_hop_s: 0.0,
     },
     workstation: (1.02, 0.836),
     data_center: (0.702, 0.715),
-    apple_m1: (0.7, 1.02),
-    expert_half_tokens: 184.0,
+    apple_m1: (0.7, 0.885),
     decode_spread: (0.9, 1.13),
-    prompt_spread: (0.81, 1.29),
+    prompt_spread: (0.81, 1.27),
 };
 
 /// An estimate and the range that the fit's spread gives it.
@@ -260,11 +262,11 @@ impl Speeds {
         host: &Device,
     ) -> f64 {
         let n = work.expert_tokens.max(1.0);
-        let h = self.expert_half_tokens;
-        // A routed product's rate, relative to a product over the whole batch.
-        let routed_rate = (n / (n + h)) / (UBATCH / (UBATCH + h));
         let operations = |s: &Side, d: &Device| {
             let k = self.kind(d.kind);
+            let h = k.expert_half_tokens;
+            // A routed product's rate, relative to a product over the whole batch.
+            let routed_rate = (n / (n + h)) / (UBATCH / (UBATCH + h));
             let flops = d.flops as f64 * self.class(d).1;
             (0..FAMILIES)
                 .map(|f| 2.0 * (s.dense[f] + s.routed[f] / routed_rate) / (flops * k.compute[f]))
