@@ -62,6 +62,18 @@ impl Lexicon {
             .collect()
     }
 
+    /// How many words are numbered.
+    pub fn len(&self) -> usize {
+        self.ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Every word, by its number.
     pub fn words(&self) -> Vec<Box<str>> {
         let ids = self.ids.lock().unwrap_or_else(PoisonError::into_inner);
