@@ -222,6 +222,10 @@ impl Pipeline {
         };
         match markdown::render_document(&doc, &options, &self.highlighter) {
             Ok(mut rendered) => {
+                if drop_body {
+                    // The page's second read makes it again; links check `anchors`.
+                    rendered.toc = Vec::new();
+                }
                 rendered.shrink_to_fit();
                 let mut source = Source::new(doc, Arc::new(rendered), &self.config, &self.root);
                 if drop_body {
@@ -354,9 +358,12 @@ impl render::Bodies for Pipeline {
         &self.cards
     }
 
-    fn html<'n>(&self, note: &'n Note) -> std::result::Result<Cow<'n, str>, Diagnostic> {
+    fn body<'n>(&self, note: &'n Note) -> std::result::Result<render::Body<'n>, Diagnostic> {
         if self.bodies == BodyStore::Memory {
-            return Ok(Cow::Borrowed(&note.content.html));
+            return Ok(render::Body {
+                html: Cow::Borrowed(&note.content.html),
+                toc: Cow::Borrowed(&note.content.toc),
+            });
         }
         let rel = note
             .source
@@ -380,7 +387,10 @@ impl render::Bodies for Pipeline {
             ..self.markdown_options()
         };
         let rendered = markdown::render_document(&doc, &options, &self.highlighter)?;
-        Ok(Cow::Owned(rendered.html))
+        Ok(render::Body {
+            html: Cow::Owned(rendered.html),
+            toc: Cow::Owned(rendered.toc),
+        })
     }
 }
 

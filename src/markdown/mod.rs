@@ -99,35 +99,54 @@ pub struct Rendered {
     pub external: Vec<ExternalLink>,
     /// The words of the text, for the search index.
     pub terms: terms::Terms,
-    /// `^id` markers at the end of paragraphs and list items, as element ids (`^id`).
-    pub block_ids: Vec<String>,
+    /// The ids a link's `#anchor` may name: kept by a build's site model, which drops the
+    /// TOC with the HTML (the page's second read makes both again).
+    pub anchors: Anchors,
     /// LaTeX and diagrams that could not be drawn (shown as source).
     pub unconverted: Vec<Unconverted>,
     /// `#tags` of the text, as written (without `#`); each is also a link to its page.
     pub inline_tags: Vec<String>,
 }
 
-impl Rendered {
-    /// Every heading id, in order: the anchors a link may name.
-    pub fn heading_ids(&self) -> Vec<&str> {
-        fn walk<'t>(entries: &'t [TocEntry], out: &mut Vec<&'t str>) {
-            for e in entries {
-                out.push(&e.id);
-                walk(&e.children, out);
-            }
+/// Every heading id in order, then every block id (`^id` markers at the end of paragraphs and
+/// list items), in one string: one allocation a note where a TOC takes three a heading.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Anchors {
+    /// The ids, each followed by `\n` (ids have no white space).
+    ids: Box<str>,
+    headings: usize,
+}
+
+impl Anchors {
+    fn new<'i>(headings: impl IntoIterator<Item = &'i str>, blocks: &[String]) -> Anchors {
+        let mut ids = String::new();
+        let mut count = 0;
+        for id in headings {
+            ids.push_str(id);
+            ids.push('\n');
+            count += 1;
         }
-        let mut out = Vec::new();
-        walk(&self.toc, &mut out);
-        out
+        for id in blocks {
+            ids.push_str(id);
+            ids.push('\n');
+        }
+        Anchors {
+            ids: ids.into_boxed_str(),
+            headings: count,
+        }
     }
 
-    /// Every id a link's `#anchor` may name: headings, then blocks.
-    pub fn anchors(&self) -> Vec<&str> {
-        let mut out = self.heading_ids();
-        out.extend(self.block_ids.iter().map(String::as_str));
-        out
+    /// Headings, then blocks.
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        self.ids.split_terminator('\n')
     }
 
+    pub fn blocks(&self) -> impl Iterator<Item = &str> {
+        self.all().skip(self.headings)
+    }
+}
+
+impl Rendered {
     /// Gives back the spare capacity of what a site model keeps (a 100,000-note site keeps
     /// 100,000 of these).
     pub fn shrink_to_fit(&mut self) {
@@ -139,7 +158,6 @@ impl Rendered {
         shrink(&mut self.toc);
         self.links.shrink_to_fit();
         self.external.shrink_to_fit();
-        self.block_ids.shrink_to_fit();
         self.unconverted.shrink_to_fit();
         self.inline_tags.shrink_to_fit();
     }
@@ -1029,11 +1047,7 @@ impl<'a> State<'a> {
         Rendered {
             html,
             summary,
-            toc: if options.model {
-                nest(&self.headings)
-            } else {
-                Vec::new()
-            },
+            toc: nest(&self.headings),
             words: self.words,
             links: self.links,
             external: self.external,
@@ -1041,7 +1055,10 @@ impl<'a> State<'a> {
                 Some(lexicon) => self.terms.finish(lexicon),
                 None => terms::Terms::default(),
             },
-            block_ids: self.block_ids,
+            anchors: Anchors::new(
+                self.headings.iter().map(|(_, id, _)| id.as_str()),
+                &self.block_ids,
+            ),
             unconverted: self.unconverted,
             inline_tags: self.inline_tags,
         }

@@ -199,7 +199,7 @@ fn block_ids_become_ids_and_math_becomes_mathml() {
         r.html
     );
     assert!(r.html.contains("<li id=\"^it\">item</li>"), "{}", r.html);
-    assert_eq!(r.block_ids, ["^blk-1", "^it"]);
+    assert_eq!(r.anchors.blocks().collect::<Vec<_>>(), ["^blk-1", "^it"]);
     assert!(r.html.contains("$5 and $6"), "{}", r.html);
     assert_eq!(r.html.matches("<math").count(), 1, "{}", r.html);
     assert_eq!(r.unconverted.len(), 1, "bad LaTeX is reported");
@@ -257,7 +257,7 @@ fn long_texts_are_counted_across_chunks() {
 
 #[test]
 fn a_block_id_is_the_last_caret_word_after_a_space_or_the_whole_text() {
-    let ids = |body: &str| md(body).block_ids;
+    let ids = |body: &str| -> Vec<String> { md(body).anchors.blocks().map(String::from).collect() };
     assert_eq!(ids("Text ^end\n"), ["^end"]);
     assert_eq!(ids("^alone\n"), ["^alone"]);
     assert_eq!(ids("x^2 is not ^an-id\n"), ["^an-id"]);
@@ -292,7 +292,8 @@ fn the_two_reads_of_a_build_give_what_one_read_gives() {
         assert_eq!(site_model.summary.contains("data-lang"), code_in_summary);
         assert_eq!(site_model.toc, full.toc);
         assert_eq!(site_model.words, full.words);
-        assert_eq!(site_model.block_ids, full.block_ids);
+        assert_eq!(site_model.anchors, full.anchors);
+        assert_eq!(page.toc, full.toc, "the page's read makes the TOC again");
         assert_eq!(site_model.inline_tags, full.inline_tags);
         assert_eq!(
             format!("{:?}", site_model.links),

@@ -11,7 +11,7 @@ use crate::site::{NoteId, TagId, site_feed_path};
 #[derive(Serialize)]
 struct FeedItem<'a> {
     title: &'a str,
-    permalink: &'a str,
+    permalink: String,
     /// RFC 2822, as RSS has it.
     date: Option<String>,
     /// RFC 3339, as Atom and JSON Feed have it.
@@ -84,13 +84,13 @@ fn feed(
             let n = &site.notes[id];
             Ok(FeedItem {
                 title: &n.title,
-                permalink: &n.permalink,
+                permalink: site.permalink(n),
                 date: n.date.map(|d| d.rfc2822()),
                 published: n.date.map(|d| d.rfc3339()),
                 updated: n.lastmod.or(n.date).map(|d| d.rfc3339()),
                 summary: n.summary_html(),
                 content: if full {
-                    Some(r.body(id, &mut vec![(id, None)])?.into_owned())
+                    Some(r.body(id, &mut vec![(id, None)])?.html.into_owned())
                 } else {
                     None
                 },

@@ -39,12 +39,19 @@ use views::{
 
 pub use crate::output::Sink;
 
-/// What rendering reads besides the site model: where a note's body HTML comes from when
-/// its page is rendered, and where social cards are painted and kept.
+/// What rendering reads besides the site model: where a note's body comes from when its
+/// page is rendered, and where social cards are painted and kept.
 pub trait Bodies: Sync {
-    fn html<'n>(&self, note: &'n Note) -> Result<Cow<'n, str>, Diagnostic>;
+    fn body<'n>(&self, note: &'n Note) -> Result<Body<'n>, Diagnostic>;
 
     fn cards(&self) -> &social_card::CardStore;
+}
+
+/// A note's body HTML and its table of contents: the site model's, or made again from its
+/// file.
+pub struct Body<'n> {
+    pub html: Cow<'n, str>,
+    pub toc: Cow<'n, [crate::markdown::TocEntry]>,
 }
 
 /// A list of notes shown as cards over one or more pages.
@@ -106,8 +113,7 @@ fn description(note: &Note) -> String {
 /// The template of a note's page: its `layout` when the theme has it (a missing one is a
 /// warning of the build, see [`layout_warnings`]), else `page.html`.
 fn page_template(note: &Note, theme: &Theme) -> String {
-    note.layout
-        .as_deref()
+    note.layout()
         .map(layout_template)
         .filter(|name| theme.has(name))
         .unwrap_or_else(|| "page.html".to_string())
@@ -120,16 +126,12 @@ fn layout_template(layout: &str) -> String {
 
 /// A warning for each note whose `layout` names no template.
 pub fn layout_warnings(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
-    let missing = |n: &&Note| {
-        n.layout
-            .as_deref()
-            .is_some_and(|l| !theme.has(&layout_template(l)))
-    };
+    let missing = |n: &&Note| n.layout().is_some_and(|l| !theme.has(&layout_template(l)));
     site.notes
         .iter()
         .filter(missing)
         .map(|n| {
-            let layout = n.layout.as_deref().unwrap_or_default();
+            let layout = n.layout().unwrap_or_default();
             Diagnostic::new(
                 Kind::Template,
                 &n.source,
@@ -601,25 +603,26 @@ impl Renderer<'_> {
         let site = self.site;
         let note = &site.notes[id];
         let description = description(note);
+        let Body { html: content, toc } = self.body(id, &mut vec![(id, None)])?;
         let page = PageView {
             card: Card::new(site, note),
             slug: &note.slug,
-            content: rewrite(self.body(id, &mut vec![(id, None)])?, |h| {
+            content: rewrite(content, |h| {
                 Ok(images::sized(h, &site.pictures, &site.config.image_sizes))
             })?,
-            additions: components::note_html(&note.additions, Placement::AboveText, self.theme)?,
+            additions: components::note_html(note.additions(), Placement::AboveText, self.theme)?,
             additions_below: components::note_html(
-                &note.additions,
+                note.additions(),
                 Placement::BelowText,
                 self.theme,
             )?,
-            toc: &note.content.toc,
+            toc: &toc,
             lastmod: note.lastmod.map(|d| d.rfc3339()),
             lastmod_human: note.lastmod.map(|d| d.human(&site.config.language)),
             section: SectionLink::new(&site.sections[note.section]),
             crumbs: SectionLink::crumbs(site, note.section, true),
             extra: &note.extra,
-            css_classes: &note.css_classes,
+            css_classes: note.css_classes(),
             json_ld: json_ld(site, note, &description),
             backlinks: NoteLinkView::list(site, &note.backlinks),
             related: NoteLinkView::list(site, &note.related),
@@ -632,12 +635,12 @@ impl Renderer<'_> {
                 .iter()
                 .map(|&t| site.tags[t].name.as_str())
                 .collect(),
-            keywords: &note.keywords,
-            image: match &note.image {
+            keywords: note.keywords(),
+            image: match note.image() {
                 Some(image) => Some(image_url(&site.config, image)),
                 None => site.social_card(id).map(|p| site.config.permalink(&p)),
             },
-            ..Meta::website(&note.title, &description, note.permalink.clone())
+            ..Meta::website(&note.title, &description, site.permalink(note))
         };
         let meta = Meta {
             kind: "article",
@@ -845,7 +848,7 @@ impl Renderer<'_> {
     fn alias(&self, id: NoteId, index: usize) -> Result<String, Diagnostic> {
         let note = &self.site.notes[id];
         let path = note.redirects[index].clone();
-        let meta = Meta::website(&note.title, "", note.permalink.clone());
+        let meta = Meta::website(&note.title, "", self.site.permalink(note));
         let mut ctx = self.context(&path, meta);
         ctx.insert("target", &note.url);
         self.theme.render("alias.html", &ctx)
@@ -858,7 +861,7 @@ impl Renderer<'_> {
         let site = self.site;
         let note = &site.notes[id];
         let additions: std::collections::BTreeMap<&str, &serde_json::Value> = note
-            .additions
+            .additions()
             .iter()
             .map(|(c, value)| (components::ALL[*c].name(), value))
             .collect();

@@ -126,7 +126,7 @@ fn entry<'s>(site: &'s Site, page: Page<'s>) -> Entry<'s> {
             lastmod: newest(&s.notes),
         },
         Page::Note(n) => Entry {
-            loc: Cow::Borrowed(&n.permalink),
+            loc: Cow::Owned(site.permalink(n)),
             lastmod: n.lastmod.or(n.date).map(|d| d.ymd()),
         },
         Page::Taxonomy(t) => Entry {
@@ -228,7 +228,8 @@ mod tests {
             assert_eq!(part.len(), full, "sitemap{n}.xml");
             listed.extend(part);
         }
-        let mut pages: Vec<&str> = site.notes.iter().map(|n| n.permalink.as_str()).collect();
+        let permalinks: Vec<String> = site.notes.iter().map(|n| site.permalink(n)).collect();
+        let mut pages: Vec<&str> = permalinks.iter().map(String::as_str).collect();
         pages.extend(&other_pages);
         listed.sort_unstable();
         pages.sort_unstable();

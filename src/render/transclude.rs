@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::{Renderer, rewrite, shortcodes};
+use super::{Body, Renderer, rewrite, shortcodes};
 use crate::error::{Diagnostic, Kind};
 use crate::html::escape;
 use crate::markdown::TocEntry;
@@ -20,26 +20,27 @@ use crate::site::{Note, NoteId};
 pub(super) type Frame<'s> = (NoteId, Option<&'s str>);
 
 impl<'s> Renderer<'s> {
-    /// A note's body with its links, embeds and shortcodes rendered; `stack` holds what is
-    /// being rendered, innermost last, to find cycles.
+    /// A note's body with its links, embeds and shortcodes rendered, and its table of
+    /// contents; `stack` holds what is being rendered, innermost last, to find cycles.
     pub(super) fn body(
         &self,
         id: NoteId,
         stack: &mut Vec<Frame<'s>>,
-    ) -> Result<Cow<'s, str>, Diagnostic> {
+    ) -> Result<Body<'s>, Diagnostic> {
         self.part(id, None, stack)
     }
 
     /// A note's body, or the part of it that `anchor` names (all of it when no heading or
-    /// block has that id), cut before its own embeds are drawn.
+    /// block has that id), cut before its own embeds are drawn; with the note's whole table
+    /// of contents.
     fn part(
         &self,
         id: NoteId,
         anchor: Option<&'s str>,
         stack: &mut Vec<Frame<'s>>,
-    ) -> Result<Cow<'s, str>, Diagnostic> {
+    ) -> Result<Body<'s>, Diagnostic> {
         let note = &self.site.notes[id];
-        let html = self.bodies.html(note)?;
+        let Body { html, toc } = self.bodies.body(note)?;
         let html = rewrite(html, |h| Ok(resolve_markers(h, &note.links)))?;
         let html = match anchor.and_then(|a| cut(&html, a)) {
             Some(part) => Cow::Owned(part),
@@ -55,7 +56,8 @@ impl<'s> Renderer<'s> {
             params: &note.extra,
             source: &note.source,
         };
-        rewrite(html, |h| self.shortcodes(h, &page))
+        let html = rewrite(html, |h| self.shortcodes(h, &page))?;
+        Ok(Body { html, toc })
     }
 
     /// `html` with each embed replaced by what it names.
@@ -117,15 +119,15 @@ impl<'s> Renderer<'s> {
             .hint("a note or section cannot embed itself, also not through others: make one of these embeds a link ([[...]] without !)"));
         }
         stack.push(frame);
-        let body = self.part(target, anchor, stack);
+        let part = self.part(target, anchor, stack);
         stack.pop();
-        let body = body?;
+        let Body { html: body, toc } = part?;
         let note = &site.notes[target];
         let body = detached(&body, &note.url);
         match anchor {
             None => Ok(wrap(&note.url, &note.title, &body)),
             Some(anchor) => {
-                let label = match heading_title(&note.content.toc, anchor) {
+                let label = match heading_title(&toc, anchor) {
                     Some(h) => format!("{} › {h}", note.title),
                     None => note.title.clone(),
                 };

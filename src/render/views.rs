@@ -83,7 +83,7 @@ pub struct Card<'a> {
     /// `linkTitle`, else the title: what links and cards show.
     pub link_title: &'a str,
     pub url: &'a str,
-    pub permalink: &'a str,
+    pub permalink: String,
     pub date: Option<String>,
     pub date_human: Option<String>,
     pub reading_time: usize,
@@ -101,9 +101,9 @@ impl<'a> Card<'a> {
     pub fn new(site: &'a Site, note: &'a Note) -> Self {
         Card {
             title: &note.title,
-            link_title: note.link_title.as_deref().unwrap_or(&note.title),
+            link_title: note.link_title().unwrap_or(&note.title),
             url: &note.url,
-            permalink: &note.permalink,
+            permalink: site.permalink(note),
             date: note.date.map(|d| d.rfc3339()),
             date_human: note.date.map(|d| d.human(&site.config.language)),
             reading_time: note.content.reading_minutes(),
@@ -185,7 +185,7 @@ impl<'a> NoteLinkView<'a> {
             .map(|&id| {
                 let note = &site.notes[id];
                 NoteLinkView {
-                    title: note.link_title.as_deref().unwrap_or(&note.title),
+                    title: note.link_title().unwrap_or(&note.title),
                     url: &note.url,
                     date: note.date.map(|d| d.rfc3339()),
                     date_human: note.date.map(|d| d.human(&site.config.language)),
@@ -308,13 +308,13 @@ pub fn json_ld(site: &Site, note: &Note, description: &str) -> String {
         .iter()
         .map(|&t| site.tags[t].name.as_str())
         .collect();
-    keywords.extend(note.keywords.iter().map(String::as_str));
+    keywords.extend(note.keywords().iter().map(String::as_str));
     let mut doc = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "BlogPosting",
         "headline": note.title,
-        "url": note.permalink,
-        "mainEntityOfPage": note.permalink,
+        "url": site.permalink(note),
+        "mainEntityOfPage": site.permalink(note),
         "description": description,
         "keywords": keywords,
         "wordCount": note.content.words,

@@ -2,6 +2,7 @@
 //! slug. Every broken link, missing anchor and ambiguous name is an error with its line;
 //! backlinks fall out of the same pass.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -158,17 +159,21 @@ enum Match {
     TitleOrSlug,
 }
 
+/// Notes by a name a wiki link may use, and how well each matches.
+type Names<'a> = HashMap<Cow<'a, str>, Vec<(Match, NoteId)>>;
+
 struct Resolver<'a> {
     config: &'a Config,
     notes: &'a [Note],
     sections: &'a [Section],
     /// For inline `#tags`, which link to their pages.
     tags: &'a [Tag],
-    /// By file under `content/`, e.g. `wisdom/a.md`.
-    by_path: HashMap<String, Target>,
+    /// By file under `content/`, e.g. `wisdom/a.md` (the notes' own paths, not copies).
+    by_path: HashMap<Cow<'a, str>, Target>,
     /// By slugged file name, alias, title and slug, so that case and punctuation do not
-    /// matter; made on the first wiki link.
-    by_name: OnceLock<HashMap<String, Vec<(Match, NoteId)>>>,
+    /// matter (a key that is the note's slug is the note's, not a copy); made on the first
+    /// wiki link.
+    by_name: OnceLock<Names<'a>>,
     /// Files that are not notes, by path under `content/`, `/`-separated.
     assets: rustc_hash::FxHashSet<String>,
     /// By lowercased file name, the one a wiki embed means: the shortest path (wiki embeds
@@ -209,10 +214,11 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn names(&self) -> &HashMap<String, Vec<(Match, NoteId)>> {
+    fn names(&self) -> &Names<'a> {
         self.by_name.get_or_init(|| {
-            let mut names: HashMap<String, Vec<(Match, NoteId)>> = HashMap::default();
-            for (id, note) in self.notes.iter().enumerate() {
+            let mut names = Names::default();
+            let notes: &'a [Note] = self.notes;
+            for (id, note) in notes.iter().enumerate() {
                 let mut keys = vec![
                     (
                         slugify(file_name(&content_path(&note.source))),
@@ -221,11 +227,15 @@ impl<'a> Resolver<'a> {
                     (slugify(&note.title), Match::TitleOrSlug),
                     (slugify(&note.slug), Match::TitleOrSlug),
                 ];
-                let aliases = note.aliases.iter().filter(|a| !super::is_redirect(a));
+                let aliases = note.aliases().iter().filter(|a| !super::is_redirect(a));
                 keys.extend(aliases.map(|a| (slugify(a), Match::Alias)));
                 keys.sort();
                 keys.dedup_by(|a, b| a.0 == b.0);
                 for (key, how) in keys.into_iter().filter(|k| !k.0.is_empty()) {
+                    let key = match key == note.slug {
+                        true => Cow::Borrowed(note.slug.as_str()),
+                        false => Cow::Owned(key),
+                    };
                     names.entry(key).or_default().push((how, id));
                 }
             }
@@ -359,7 +369,7 @@ impl<'a> Resolver<'a> {
             LinkTarget::Relative(path) => {
                 let from = content_path(Path::new(file));
                 join(folder_of(&from), path)
-                    .and_then(|p| self.by_path.get(&p).copied())
+                    .and_then(|p| self.by_path.get(p.as_str()).copied())
                     .ok_or_else(|| {
                         error(
                             format!("`{path}` is not a note or section beside {file}"),
@@ -381,7 +391,7 @@ impl<'a> Resolver<'a> {
                 }
                 let candidates = self
                     .names()
-                    .get(&slugify(key))
+                    .get(slugify(key).as_str())
                     .map_or(&[][..], Vec::as_slice);
                 match self.choose(candidates, file) {
                     Ok(id) => Ok(Target::Note(id)),
@@ -465,7 +475,7 @@ impl<'a> Resolver<'a> {
         }
         bases.push(key.trim_start_matches('/').to_string());
         self.by_bases(&bases).or_else(|| {
-            let candidates = self.names().get(&slugify(key))?;
+            let candidates = self.names().get(slugify(key).as_str())?;
             let by_file: Vec<_> = candidates
                 .iter()
                 .filter(|(how, _)| *how == Match::FileName)
@@ -480,7 +490,9 @@ impl<'a> Resolver<'a> {
         bases.iter().find_map(|base| {
             ["md", "index.md", "_index.md"].iter().find_map(|end| {
                 let sep = if *end == "md" { "." } else { "/" };
-                self.by_path.get(&format!("{base}{sep}{end}")).copied()
+                self.by_path
+                    .get(format!("{base}{sep}{end}").as_str())
+                    .copied()
             })
         })
     }
@@ -494,7 +506,7 @@ impl<'a> Resolver<'a> {
         let Some(anchor) = &link.anchor else {
             return Ok(escape(url));
         };
-        let ids = content.anchors();
+        let ids: Vec<&str> = content.anchors.all().collect();
         if !ids.contains(&anchor.as_str()) {
             let known = if ids.is_empty() {
                 "(it has none)".to_string()
@@ -537,9 +549,12 @@ fn join(folder: &str, path: &str) -> Option<String> {
 }
 
 /// `content/wisdom/a.md` as `wisdom/a.md`.
-fn content_path(source: &Path) -> String {
+fn content_path(source: &Path) -> Cow<'_, str> {
     let rel = source.strip_prefix(CONTENT_DIR).unwrap_or(source);
-    rel.to_string_lossy().replace('\\', "/")
+    match rel.to_str() {
+        Some(path) if !path.contains('\\') => Cow::Borrowed(path),
+        _ => Cow::Owned(rel.to_string_lossy().replace('\\', "/")),
+    }
 }
 
 /// `wisdom/a.md` → `a`; a page bundle `wisdom/a/index.md` → `a`.

@@ -22,38 +22,103 @@ pub struct NoteData {
     pub path: String,
     /// `path` under `base_path`, percent-encoded, for links.
     pub url: String,
-    pub permalink: String,
     pub date: Option<Date>,
     pub lastmod: Option<Date>,
     pub weight: Option<i64>,
     pub description: Option<String>,
     pub content: Arc<Rendered>,
-    pub aliases: Vec<String>,
     pub extra: Map<String, Value>,
     /// The folder the note is in, relative to `content/`, `/`-separated: finds its section.
     pub dir: String,
     /// Each value of each taxonomy once (tags first).
     pub terms: Vec<Term>,
+    /// What few notes set: one pointer a note, and nothing allocated when none is set.
+    seldom: Option<Box<Seldom>>,
+}
+
+/// Front matter that few notes set (a 100,000-note site kept 17 MB of empty fields).
+#[derive(Debug, Default, PartialEq)]
+struct Seldom {
+    aliases: Vec<String>,
+    additions: Vec<(usize, Value)>,
+    link_title: Option<String>,
+    layout: Option<String>,
+    css_classes: Vec<String>,
+    keywords: Vec<String>,
+    image: Option<String>,
+}
+
+impl NoteData {
+    fn seldom(&self) -> Option<&Seldom> {
+        self.seldom.as_deref()
+    }
+
+    /// Its other URLs (Hugo's `aliases`), or other names (Obsidian's).
+    pub fn aliases(&self) -> &[String] {
+        self.seldom().map_or(&[], |s| &s.aliases)
+    }
+
     /// What the active components read from its front matter: (component id, value).
-    pub additions: Vec<(usize, Value)>,
+    pub fn additions(&self) -> &[(usize, Value)] {
+        self.seldom().map_or(&[], |s| &s.additions)
+    }
+
     /// The shorter title for cards, links and breadcrumbs (Hugo's `linkTitle`).
-    pub link_title: Option<String>,
+    pub fn link_title(&self) -> Option<&str> {
+        self.seldom()?.link_title.as_deref()
+    }
+
     /// The template of its page, when not `page.html` (Hugo's `layout`).
-    pub layout: Option<String>,
+    pub fn layout(&self) -> Option<&str> {
+        self.seldom()?.layout.as_deref()
+    }
+
     /// Classes of the page's article element (Obsidian's `cssclasses`).
-    pub css_classes: Vec<String>,
-    pub keywords: Vec<String>,
+    pub fn css_classes(&self) -> &[String] {
+        self.seldom().map_or(&[], |s| &s.css_classes)
+    }
+
+    pub fn keywords(&self) -> &[String] {
+        self.seldom().map_or(&[], |s| &s.keywords)
+    }
+
     /// The OpenGraph image: the first of `images`.
-    pub image: Option<String>,
+    pub fn image(&self) -> Option<&str> {
+        self.seldom()?.image.as_deref()
+    }
 }
 
 /// A value a note gives a taxonomy: `tags: [AI]` gives `tags` the term `ai`, spelled `AI`.
+/// Slug and spelling share one allocation: a 100,000-note site has 300,000 terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     /// Index in `config.taxonomies`.
-    pub taxonomy: usize,
-    pub slug: String,
-    pub spelling: String,
+    taxonomy: u32,
+    slug_len: u32,
+    /// The slug, then the spelling.
+    text: Box<str>,
+}
+
+impl Term {
+    pub fn new(taxonomy: usize, slug: &str, spelling: &str) -> Term {
+        Term {
+            taxonomy: taxonomy as u32,
+            slug_len: slug.len() as u32,
+            text: [slug, spelling].concat().into_boxed_str(),
+        }
+    }
+
+    pub fn taxonomy(&self) -> usize {
+        self.taxonomy as usize
+    }
+
+    pub fn slug(&self) -> &str {
+        &self.text[..self.slug_len as usize]
+    }
+
+    pub fn spelling(&self) -> &str {
+        &self.text[self.slug_len as usize..]
+    }
 }
 
 /// Checks a note's slug, tags and aliases and works out its URLs.
@@ -156,23 +221,26 @@ pub fn prepare(
         title: doc.front.title.clone().unwrap_or(stem),
         slug,
         url: config.url(&path),
-        permalink: config.permalink(&path),
         path,
         date: doc.front.date,
         lastmod: doc.front.lastmod,
         weight: doc.front.weight,
         description: doc.front.description.clone(),
         content: Arc::clone(rendered),
-        aliases: doc.front.aliases.clone(),
         extra: doc.front.extra.clone(),
         dir: dir_key(&dir),
         terms,
-        additions,
-        link_title: doc.front.link_title.clone(),
-        layout: doc.front.layout.clone(),
-        css_classes: doc.front.css_classes.clone(),
-        keywords: doc.front.keywords.clone(),
-        image: doc.front.images.first().cloned(),
+        seldom: Some(Seldom {
+            aliases: doc.front.aliases.clone(),
+            additions,
+            link_title: doc.front.link_title.clone(),
+            layout: doc.front.layout.clone(),
+            css_classes: doc.front.css_classes.clone(),
+            keywords: doc.front.keywords.clone(),
+            image: doc.front.images.first().cloned(),
+        })
+        .filter(|s| *s != Seldom::default())
+        .map(Box::new),
     })
 }
 
@@ -215,13 +283,9 @@ fn terms(
                 );
             } else if !terms
                 .iter()
-                .any(|t| t.taxonomy == taxonomy && t.slug == slug)
+                .any(|t| t.taxonomy() == taxonomy && t.slug() == slug)
             {
-                terms.push(Term {
-                    taxonomy,
-                    slug,
-                    spelling: value,
-                });
+                terms.push(Term::new(taxonomy, &slug, &value));
             }
         }
     }

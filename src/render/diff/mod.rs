@@ -394,9 +394,9 @@ impl Diff<'_> {
 }
 
 /// What the sitemap says of a note.
-fn dated(site: &Site, id: NoteId) -> (&str, Option<crate::content::Date>) {
+fn dated(site: &Site, id: NoteId) -> (String, Option<crate::content::Date>) {
     let n = &site.notes[id];
-    (&n.permalink, n.lastmod.or(n.date))
+    (site.permalink(n), n.lastmod.or(n.date))
 }
 
 #[cfg(test)]

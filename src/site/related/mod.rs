@@ -50,7 +50,8 @@ fn related_by_tags(note_tags: &[&[TagId]], tag_notes: &[&[NoteId]]) -> Vec<Vec<N
             } else {
                 scan::best_in_lists(id, own.iter().map(|&t| tag_notes[t]).collect())
             };
-            best.into_iter().map(|m| m.id).collect()
+            // Collected from `best` in place, the ids would keep its larger allocation.
+            best.iter().map(|m| m.id).collect()
         })
         .collect()
 }
