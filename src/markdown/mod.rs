@@ -118,21 +118,16 @@ pub struct Anchors {
 }
 
 impl Anchors {
-    fn new<'i>(headings: impl IntoIterator<Item = &'i str>, blocks: &[String]) -> Anchors {
+    fn new(headings: &[(u8, String, String)], blocks: &[String]) -> Anchors {
+        let heading_ids = headings.iter().map(|(_, id, _)| id);
         let mut ids = String::new();
-        let mut count = 0;
-        for id in headings {
-            ids.push_str(id);
-            ids.push('\n');
-            count += 1;
-        }
-        for id in blocks {
+        for id in heading_ids.chain(blocks) {
             ids.push_str(id);
             ids.push('\n');
         }
         Anchors {
             ids: ids.into_boxed_str(),
-            headings: count,
+            headings: headings.len(),
         }
     }
 
@@ -1055,10 +1050,7 @@ impl<'a> State<'a> {
                 Some(lexicon) => self.terms.finish(lexicon),
                 None => terms::Terms::default(),
             },
-            anchors: Anchors::new(
-                self.headings.iter().map(|(_, id, _)| id.as_str()),
-                &self.block_ids,
-            ),
+            anchors: Anchors::new(&self.headings, &self.block_ids),
             unconverted: self.unconverted,
             inline_tags: self.inline_tags,
         }

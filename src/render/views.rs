@@ -309,12 +309,13 @@ pub fn json_ld(site: &Site, note: &Note, description: &str) -> String {
         .map(|&t| site.tags[t].name.as_str())
         .collect();
     keywords.extend(note.keywords().iter().map(String::as_str));
+    let permalink = site.permalink(note);
     let mut doc = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "BlogPosting",
         "headline": note.title,
-        "url": site.permalink(note),
-        "mainEntityOfPage": site.permalink(note),
+        "url": permalink,
+        "mainEntityOfPage": permalink,
         "description": description,
         "keywords": keywords,
         "wordCount": note.content.words,

@@ -393,10 +393,11 @@ impl Diff<'_> {
     }
 }
 
-/// What the sitemap says of a note.
-fn dated(site: &Site, id: NoteId) -> (String, Option<crate::content::Date>) {
+/// What the sitemap says of a note: its URL, by the path it is made from (both sites have one
+/// config: an edit of it reloads the whole site), and its date.
+fn dated(site: &Site, id: NoteId) -> (&str, Option<crate::content::Date>) {
     let n = &site.notes[id];
-    (site.permalink(n), n.lastmod.or(n.date))
+    (&n.path, n.lastmod.or(n.date))
 }
 
 #[cfg(test)]
