@@ -116,6 +116,9 @@ pub struct Indexed {
     pub indices: Vec<u8>,
     palette: Palette,
     blends: Blends,
+    /// An opaque fill has covered the whole canvas: every pixel is opaque from then on (a
+    /// blend over an opaque pixel is opaque), so no pixel need be looked at to know it.
+    covered: bool,
 }
 
 impl Indexed {
@@ -128,6 +131,7 @@ impl Indexed {
             indices: vec![0; width as usize * height as usize],
             palette,
             blends: Blends::default(),
+            covered: false,
         }
     }
 
@@ -137,7 +141,7 @@ impl Indexed {
     pub fn opaque_palette(&self) -> Option<Vec<u8>> {
         let mut rgb = Vec::with_capacity(self.palette.colors.len() * 3);
         for (i, c) in self.palette.colors.iter().enumerate() {
-            if c[3] != 255 && self.indices.contains(&(i as u8)) {
+            if c[3] != 255 && !self.covered && self.indices.contains(&(i as u8)) {
                 return None;
             }
             rgb.extend_from_slice(&c[..3]);
@@ -176,8 +180,12 @@ impl Palette {
 
     /// The index of `src` at coverage `cov` over index `under`, remembered in `blends`.
     #[inline]
-    fn blended(&mut self, blends: &mut [u16], src: [u8; 4], under: u8, cov: u8) -> Option<u8> {
-        let known = &mut blends[usize::from(under) << 8 | usize::from(cov)];
+    fn blended(&mut self, blends: &mut Vec<u16>, src: [u8; 4], under: u8, cov: u8) -> Option<u8> {
+        let at = usize::from(under) << 8 | usize::from(cov);
+        if at >= blends.len() {
+            blends.resize((usize::from(under) + 1) << 8, u16::MAX);
+        }
+        let known = &mut blends[at];
         if *known == u16::MAX {
             let i = self.index_of(mix(self.colors[usize::from(under)], src, cov))?;
             *known = u16::from(i);
@@ -187,16 +195,18 @@ impl Palette {
 }
 
 /// For each colour drawn with: what it gives over each index at each coverage (at index ×
-/// 256 + coverage; `u16::MAX` until first needed). A card draws with a handful of colours.
+/// 256 + coverage; `u16::MAX` until first needed), as far as the largest index it was drawn
+/// over (a card draws with a handful of colours over a handful: 8 KB a colour, where a table
+/// of every index took 128 KB to fill).
 #[derive(Default)]
 struct Blends(Vec<([u8; 4], Vec<u16>)>);
 
 impl Blends {
-    fn of(&mut self, src: [u8; 4]) -> &mut [u16] {
+    fn of(&mut self, src: [u8; 4]) -> &mut Vec<u16> {
         let k = match self.0.iter().position(|(c, _)| *c == src) {
             Some(k) => k,
             None => {
-                self.0.push((src, vec![u16::MAX; 256 * 256]));
+                self.0.push((src, Vec::new()));
                 self.0.len() - 1
             }
         };
@@ -248,9 +258,10 @@ impl Canvas for Indexed {
             return Some(());
         };
         let i = self.palette.index_of(src)?;
+        self.covered |= x0 <= 0 && y0 <= 0 && x1 >= size.0 && y1 >= size.1;
         for row in row0..row1 {
-            let start = ((y0 + row) * size.0 + x0) as usize;
-            self.indices[start + col0 as usize..start + col1 as usize].fill(i);
+            let start = ((y0 + row) * size.0 + x0 + col0) as usize;
+            self.indices[start..start + (col1 - col0) as usize].fill(i);
         }
         Some(())
     }
@@ -305,6 +316,21 @@ mod tests {
             None,
             "a new canvas is transparent"
         );
+        let white = tiny_skia::Color::WHITE;
+        let veil = tiny_skia::Color::from_rgba8(200, 0, 0, 100);
+        indexed.fill(0, 0, 299, 1, white).unwrap();
+        assert_eq!(
+            indexed.opaque_palette(),
+            None,
+            "one pixel is still transparent"
+        );
+        indexed.fill(-5, -1, 400, 2, white).unwrap();
+        indexed.blend(&square(), 0, 0, veil).unwrap();
+        assert!(
+            indexed.opaque_palette().is_some(),
+            "covered by an opaque fill, then blended over: opaque"
+        );
+        let mut indexed = Indexed::new(300, 1);
         let mut result = Some(());
         for x in 0..300 {
             let gray = tiny_skia::Color::from_rgba8(x as u8, (x / 256) as u8, 0, 255);

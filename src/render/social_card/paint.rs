@@ -542,8 +542,8 @@ fn rasterise(face: &Face, id: u32, px: f32, fx: f32, fy: f32) -> Option<Coverage
 /// A path's coverage, in pixels where it lies, in five steps (none, a quarter, a half, three
 /// quarters, whole). The text's edges then have three shades of each colour, so the default
 /// card fits a palette of 16 colours and is written half a byte a pixel: 26.6 KB rather
-/// than 37.3 KB a card of the benchmark corpus, at the same CPU time. At a card's size the
-/// steps are not seen beside full antialiasing (the test
+/// than 37.3 KB a card of the benchmark corpus (both with fdeflate), at the same CPU time.
+/// At a card's size the steps are not seen beside full antialiasing (the test
 /// `the_fast_painter_draws_what_resvg_draws` holds them to half a level on average).
 fn coverage(path: &tiny_skia::Path) -> Option<Coverage> {
     let bounds = path.bounds();

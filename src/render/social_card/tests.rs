@@ -39,6 +39,33 @@ fn a_card_of_few_colours_is_a_palette_png_with_its_text_drawn() {
 }
 
 #[test]
+fn nibbles_pack_two_indices_a_byte_at_any_width() {
+    for width in 1..=19 {
+        let rows = 3;
+        let indices: Vec<u8> = (0..width * rows).map(|i| (i * 7 % 16) as u8).collect();
+        let packed = nibbles(&indices, width);
+        let row_bytes = width.div_ceil(2);
+        assert_eq!(packed.len(), row_bytes * rows, "width {width}");
+        for (i, &index) in indices.iter().enumerate() {
+            let byte = packed[i / width * row_bytes + i % width / 2];
+            let nibble = if i % width % 2 == 0 {
+                byte >> 4
+            } else {
+                byte & 15
+            };
+            assert_eq!(nibble, index, "width {width}, pixel {i}");
+        }
+        if width % 2 == 1 {
+            assert_eq!(
+                packed[row_bytes - 1] & 15,
+                0,
+                "a row's last half byte is empty"
+            );
+        }
+    }
+}
+
+#[test]
 fn cards_of_many_colours_or_with_transparency_keep_them() {
     let gradient = r##"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="20">
 <defs><linearGradient id="g"><stop offset="0" stop-color="#000"/><stop offset="0.5" stop-color="#f00"/>
