@@ -418,8 +418,8 @@ struct Renderer<'a> {
     bodies: &'a dyn Bodies,
     /// What every page's context holds alike (see [`frame`]), made once per render.
     frame: Context,
-    /// The hash of what every social card's inputs hold alike: the theme's fingerprint and
-    /// the configuration.
+    /// The hash of what every social card's inputs hold alike: the theme's fingerprint, the
+    /// configuration and how cards are painted.
     card_inputs: String,
 }
 
@@ -454,7 +454,11 @@ fn feed_links(site: &Site, tag: Option<TagId>) -> Vec<FeedLink> {
 /// See [`Renderer::card_inputs`].
 fn card_inputs(site: &Site, theme: &Theme) -> String {
     let config = serde_json::to_vec(&site.config).unwrap_or_default();
-    cache::key(&[theme.fingerprint().as_bytes(), &config])
+    cache::key(&[
+        theme.fingerprint().as_bytes(),
+        &config,
+        social_card::PAINTER,
+    ])
 }
 
 /// The variables every page template gets that are the same on every page: the config,

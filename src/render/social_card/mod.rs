@@ -124,7 +124,7 @@ impl CardStore {
     /// for [`CardStore::known`].
     pub fn card(&self, svg: &str, inputs: Option<&str>) -> Result<Png, String> {
         let key = cache_key(svg);
-        if let (Some(inputs), Some(svg)) = (inputs.and_then(painted_inputs), hex(&key)) {
+        if let (Some(inputs), Some(svg)) = (inputs.and_then(hex), hex(&key)) {
             self.inputs.record(inputs, svg);
         }
         let name = format!("{key}.png");
@@ -139,7 +139,7 @@ impl CardStore {
     /// The cached PNG of the card whose template inputs hash to `inputs` (see
     /// [`CardStore::card`]), when a build has seen them and the PNG is still kept.
     pub fn known(&self, inputs: &str) -> Option<PathBuf> {
-        let inputs = painted_inputs(inputs)?;
+        let inputs = hex(inputs)?;
         let svg = self.inputs.known(inputs)?;
         let file = self.cache.find(&format!("{svg:016x}.png"), is_png)?;
         self.inputs.record(inputs, svg);
@@ -250,19 +250,14 @@ pub fn font_warnings(site: &Site, fonts: &Fonts) -> Vec<Diagnostic> {
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
-/// How cards are painted and written: part of every key, so that a new resvg (or a new way
-/// of drawing or of writing the PNG) paints the cards again.
-const PAINTER: &[u8] = b"resvg 0.49, coverage in 5 steps, zlib 3\n";
+/// How cards are painted and written: part of every PNG's key, and of the template inputs'
+/// (`Renderer::card_inputs`), so that a new resvg (or a new way of drawing or of writing
+/// the PNG) paints the cards again rather than finding the old ones through `inputs.txt`.
+pub const PAINTER: &[u8] = b"resvg 0.49, coverage in 5 steps, zlib 3\n";
 
 /// The hash of the SVG and of [`PAINTER`].
 fn cache_key(svg: &str) -> String {
     cache::key(&[PAINTER, svg.as_bytes()])
-}
-
-/// The hash of a card's template inputs and of [`PAINTER`]: a new painter finds none of the
-/// SVGs the old one remembered, and renders each card's SVG again to name its PNG.
-fn painted_inputs(inputs: &str) -> Option<u64> {
-    hex(&cache::key(&[PAINTER, inputs.as_bytes()]))
 }
 
 /// Whether the file starts as a PNG does (a cache file cut short by a crash may not).
