@@ -1,9 +1,11 @@
-// The search box. Its index (src/render/search.rs) is split: a table of contents
+// The search box. Its index (src/render/search/) is split: a table of contents
 // (search/index.json) fetched when the box is focused, then for each query word the shards
 // of terms it starts, and for the results shown the groups that hold their entries; each
 // part is fetched once. Words are split as the index splits them: lower case, cut at
 // anything that is not a letter or a digit. Each query word is also a prefix: exact
-// matches rank higher.
+// matches rank higher. A one-word query is answered first from the word's own small file
+// (search/q/, named by a hash of the word: one fetch, where the full path takes three),
+// then by the full index, which adds the notes its prefix matches.
 (() => {
   "use strict";
   const form = document.querySelector("form.search");
@@ -14,6 +16,7 @@
   const MAX_EXPANSIONS = 64; // terms a prefix may stand for
   const SHARDS_AT_ONCE = 4; // a short prefix's shards are fetched this many at a time
   const base = new URL(form.dataset.index, location.href);
+  const quickBuckets = Number(form.dataset.quick) || 0;
   const parts = new Map(); // URL -> promise of its bytes or JSON
   let index = null;
   let loading = null;
@@ -98,6 +101,22 @@
     return found;
   }
 
+  // 32-bit FNV-1a of the word's UTF-8, as src/render/search/quick.rs hashes it.
+  function fnv1a(word) {
+    let h = 0x811c9dc5;
+    for (const b of new TextEncoder().encode(word)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    return h;
+  }
+
+  // A word's best notes as entries, best first, from its bucket's file; null when the word
+  // is not in the index as it is (it may still start words that are).
+  async function quick(word) {
+    if (!quickBuckets) return null;
+    const part = await fetched("q/" + (fnv1a(word) % quickBuckets) + ".json", "json");
+    const best = Object.hasOwn(part.t, word) ? part.t[word] : null;
+    return best && best.map((i) => part.e[i]);
+  }
+
   function words(text) {
     return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
@@ -154,7 +173,8 @@
     return frag;
   }
 
-  function show(query, results) {
+  // `complete`: the full index's ranking, not only a word's best notes.
+  function show(query, results, complete) {
     const qs = words(query);
     list.replaceChildren();
     for (const [url, title, date, tags, snippet] of results) {
@@ -182,25 +202,36 @@
     }
     list.hidden = !qs.length;
     if (firstKeyAt !== null && results.length) {
-      list.dataset.firstResultMs = (performance.now() - firstKeyAt).toFixed(1);
-      firstKeyAt = null;
+      const ms = (performance.now() - firstKeyAt).toFixed(1);
+      if (!list.dataset.firstResultMs) list.dataset.firstResultMs = ms;
+      if (complete) { list.dataset.completeResultMs = ms; firstKeyAt = null; }
     }
   }
 
   async function update() {
     const query = input.value;
-    if (!index) {
-      loading = loading || load().catch((e) => { list.hidden = false; list.textContent = String(e); throw e; });
-      index = await loading;
+    const qs = words(query);
+    let complete = false, early = false;
+    if (qs.length === 1) {
+      quick(qs[0]).then((best) => {
+        if (best && best.length && !complete && query === input.value) { early = true; show(query, best, false); }
+      }, () => {});
     }
     let results;
     try {
+      if (!index) {
+        loading = loading || load();
+        index = await loading;
+      }
       results = await entries(await search(query));
     } catch (e) {
-      if (query === input.value) { list.hidden = false; list.textContent = String(e); }
+      loading = index ? loading : null;
+      // A word's best notes, when shown, stay: the rest of the index could not be had.
+      if (query === input.value && !early) { list.hidden = false; list.textContent = String(e); }
       return;
     }
-    if (query === input.value) show(query, results);
+    complete = true;
+    if (query === input.value) show(query, results, true);
   }
 
   input.addEventListener("input", () => {

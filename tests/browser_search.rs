@@ -144,38 +144,21 @@ fn the_split_index_ranks_as_the_whole_one_and_is_fetched_in_parts() {
         eprintln!("skipped: no Chromium (apt-get install chromium)");
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    many_notes(dir.path(), 1500);
-    let server = Serving::start(dir.path(), None);
-    let search = server.output().join("search");
-    // The site-wide data files follow the pages that `serve` answers with first.
-    until(|| search.join("index.json").exists().then_some(()));
-    let index = Index::read(&search);
+    let mut site = ManyNotes::open(browser, 1500);
+    let (index, search, page) = (&site.index, &site.search, &mut site.page);
     assert!(index.shards.len() >= 4, "{} shards", index.shards.len());
-    let (_browser, mut page, _profile) =
-        open_page(browser, &format!("http://127.0.0.1:{}/", server.port));
-    wait_for_search_box(&mut page);
 
     let across = index.prefix_across_shards();
     let queries = [across.as_str(), "zq", "zq0042", "note 12", "gut bar"];
     for query in queries {
-        let want = index.titles(&search, query);
+        let want = index.titles(search, query);
         assert!(!want.is_empty(), "{query:?} finds notes");
         page.eval("document.querySelector('form.search input').value = ''");
         page.type_keys("/");
         page.type_keys(query);
-        let mut got = Vec::new();
-        let settled = (0..200).any(|_| {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            got = page
-                .eval("[...document.querySelectorAll('.search-results .search-title')].map(e => e.textContent).join('\\n')")
-                .lines()
-                .map(str::to_string)
-                .collect();
-            got == want
-        });
+        let got = titles_shown(page, &want);
         assert!(
-            settled,
+            got == want,
             "{query:?}: the page shows {got:?}, the whole index ranks {want:?}"
         );
     }
@@ -201,6 +184,99 @@ fn the_split_index_ranks_as_the_whole_one_and_is_fetched_in_parts() {
         "{groups} of {} result groups fetched",
         index.docs.len()
     );
+}
+
+/// A one-word query is answered from the word's own file before the rest of the index
+/// arrives: with the shards and result groups out of reach, the page still shows the notes
+/// that the word ranks first, as the whole index ranks them, from one fetch under
+/// `search/q/`.
+#[test]
+fn a_one_word_query_shows_its_best_notes_from_one_fetch() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let mut site = ManyNotes::open(browser, 400);
+    let (index, search, page) = (&site.index, &site.search, &mut site.page);
+    page.call("Network.enable", serde_json::json!({}));
+    page.call(
+        "Network.setBlockedURLs",
+        serde_json::json!({ "urls": ["*/search/t/*", "*/search/d/*"] }),
+    );
+    // A word of one note, and one of many (`baran` starts no other word).
+    for word in ["zq0042", "baran"] {
+        let want = index.exact_titles(search, word);
+        assert!(!want.is_empty(), "{word:?} finds notes");
+        page.eval("document.querySelector('form.search input').value = ''");
+        page.type_keys("/");
+        // One input event: a word typed key by key is a query at each key.
+        page.call("Input.insertText", serde_json::json!({ "text": word }));
+        let got = titles_shown(page, &want);
+        assert!(
+            got == want,
+            "{word:?}: the page shows {got:?}, the word ranks {want:?}"
+        );
+    }
+    let fetched = page.eval(
+        "String(performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/search/q/')).length)",
+    );
+    assert_eq!(fetched, "2", "one word file fetched a query");
+}
+
+/// The results' titles once they are `want`, or as they are after 10 s.
+fn titles_shown(page: &mut common::browser::DevTools, want: &[String]) -> Vec<String> {
+    let mut got = Vec::new();
+    for _ in 0..200 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        got = page
+            .eval("[...document.querySelectorAll('.search-results .search-title')].map(e => e.textContent).join('\\n')")
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if got == want {
+            break;
+        }
+    }
+    got
+}
+
+/// [`many_notes`] served, its index read back, and a page of it open in Chromium.
+struct ManyNotes {
+    index: Index,
+    search: std::path::PathBuf,
+    page: common::browser::DevTools,
+    _browser: common::browser::Kill,
+    _profile: tempfile::TempDir,
+    _server: Serving,
+    _dir: tempfile::TempDir,
+}
+
+impl ManyNotes {
+    fn open(browser: &str, count: usize) -> ManyNotes {
+        let dir = tempfile::tempdir().unwrap();
+        many_notes(dir.path(), count);
+        let server = Serving::start(dir.path(), None);
+        let search = server.output().join("search");
+        // The site-wide data files follow the pages that `serve` answers with first; the
+        // table of contents comes last, and is whole once it parses.
+        until(|| {
+            let bytes = std::fs::read(search.join("index.json")).ok()?;
+            serde_json::from_slice::<serde_json::Value>(&bytes).ok()
+        });
+        let index = Index::read(&search);
+        let (browser, mut page, profile) =
+            open_page(browser, &format!("http://127.0.0.1:{}/", server.port));
+        wait_for_search_box(&mut page);
+        ManyNotes {
+            index,
+            search,
+            page,
+            _browser: browser,
+            _profile: profile,
+            _server: server,
+            _dir: dir,
+        }
+    }
 }
 
 /// Notes enough for the index to be split into several shards: words from a vocabulary of
@@ -333,14 +409,28 @@ impl Index {
         ranked
             .iter()
             .take(10)
-            .map(|&(id, _)| {
-                let group = &self.docs[id / self.group];
-                let file = search.join(format!("d/{group}.json"));
-                let entries: serde_json::Value =
-                    serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
-                entries[id % self.group][1].as_str().unwrap().to_string()
-            })
+            .map(|&(id, _)| self.title(search, id))
             .collect()
+    }
+
+    /// The ten notes that `word` itself (not the words it starts) ranks first.
+    fn exact_titles(&self, search: &Path, word: &str) -> Vec<String> {
+        let (_, list) = self.terms.iter().find(|(t, _)| t == word).unwrap();
+        let mut ranked = list.clone();
+        ranked.sort_by_key(|&(id, w)| (std::cmp::Reverse(w), id));
+        ranked
+            .iter()
+            .take(10)
+            .map(|&(id, _)| self.title(search, id))
+            .collect()
+    }
+
+    fn title(&self, search: &Path, id: usize) -> String {
+        let group = &self.docs[id / self.group];
+        let file = search.join(format!("d/{group}.json"));
+        let entries: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+        entries[id % self.group][1].as_str().unwrap().to_string()
     }
 
     /// A prefix of two words on either side of a shard boundary.

@@ -469,6 +469,7 @@ fn frame(site: &Site, theme: &Theme) -> Context {
     ctx.insert("config", config);
     ctx.insert("base_path", config.base_path());
     ctx.insert("tags_url", &site.tags_url());
+    ctx.insert("search_buckets", &search::quick::buckets(site));
     ctx.insert("feeds", &feed_links(site, None));
     // Top-level folders only: a vault's nested folders are the explorer's job.
     let nav: Vec<NavLink> = site.sections[1..]

@@ -7,6 +7,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
+use super::search::quick::buckets;
 use super::{Job, Listing, feed_len, listing_notes, page_count, per_page, plan, sitemap};
 use crate::site::{NoteId, Site};
 
@@ -287,8 +288,6 @@ pub fn same_files(old: &Site, new: &Site) -> bool {
             .all(|(a, b)| a.path == b.path && pages(old, &a.notes) == pages(new, &b.notes))
 }
 
-/// What every page shows: the configuration, the sections in the navigation and the tag
-/// names. When any of it changes, every page is rendered again.
 /// The pictures (by `src`) whose size or copies differ, or that came or went: the pages
 /// showing them give their `width`, `height` and `srcset` anew.
 fn changed_pictures(old: &Site, new: &Site) -> Vec<String> {
@@ -300,8 +299,12 @@ fn changed_pictures(old: &Site, new: &Site) -> Vec<String> {
     changed
 }
 
+/// What every page shows: the configuration, the sections in the navigation, the tag
+/// names and the search box's number of word files. When any of it changes, every page is
+/// rendered again.
 fn frame_differs(old: &Site, new: &Site) -> bool {
     old.config != new.config
+        || buckets(old) != buckets(new)
         || old.shadowed != new.shadowed
         || old.sections.len() != new.sections.len()
         || old.sections.iter().zip(&new.sections).any(|(a, b)| {

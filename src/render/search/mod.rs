@@ -10,11 +10,13 @@
 //!   terms (sorted, joined by `\n`), then for each term its postings: a LEB128 count, and
 //!   per note the LEB128 gap from the previous note id and a one-byte weight;
 //! - `d/<hash>.json`, a group: `[[url, title, date, tags, snippet], ...]` for notes
-//!   `k * GROUP ..`.
+//!   `k * GROUP ..`;
+//! - `q/<n>.json`: each word's best notes, for a first answer in one fetch ([`quick`]).
 //!
-//! Parts are named by their bytes (`render::parts`).
+//! Parts are named by their bytes (`render::parts`), but for `q/`, which pages name.
 
 mod postings;
+pub mod quick;
 
 use serde::Serialize;
 
@@ -42,6 +44,8 @@ struct Contents {
     group: usize,
     docs: Vec<String>,
     shards: Vec<(String, String)>,
+    /// How many `q/` files the words are hashed into.
+    quick: u32,
 }
 
 /// A note as a result shows it: url, title, date, tags, snippet.
@@ -57,13 +61,16 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<(), Diagnostic> {
     }
     let plan = Plan::new(site, SHARD_BYTES);
     let mut shards = Vec::new();
+    let mut best = Vec::new();
     for batch in plan.batches(postings::BATCH_POSTINGS) {
         for shard in plan.postings(site, batch) {
             let first = shard.first().map(|(word, _)| word.to_string());
+            best.extend(shard.iter().map(|(w, p)| (Box::from(*w), quick::best(p))));
             let name = parts::write(sink, &shard_dir(), "bin", encode_shard(&shard))?;
             shards.push((first.unwrap_or_default(), name));
         }
     }
+    quick::write(site, sink, &best)?;
     let mut docs = Vec::new();
     for (k, group) in site.notes.chunks(GROUP).enumerate() {
         let entries: Vec<Entry> = (0..group.len())
@@ -78,6 +85,7 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<(), Diagnostic> {
         group: GROUP,
         docs,
         shards,
+        quick: quick::buckets(site),
     };
     let bytes = serde_json::to_vec(&contents).map_err(json_error)?;
     sink.write(SEARCH_INDEX_PATH.trim_start_matches('/'), bytes)
@@ -90,6 +98,8 @@ pub fn listed_parts(contents: &[u8]) -> Option<Vec<String>> {
     struct Names {
         docs: Vec<String>,
         shards: Vec<(String, String)>,
+        #[serde(default)]
+        quick: u32,
     }
     let names: Names = serde_json::from_slice(contents).ok()?;
     let docs = names
@@ -100,7 +110,8 @@ pub fn listed_parts(contents: &[u8]) -> Option<Vec<String>> {
         .shards
         .iter()
         .map(|(_, h)| parts::file(&shard_dir(), h, "bin"));
-    Some(docs.chain(shards).collect())
+    let quick = (0..names.quick).map(quick::file);
+    Some(docs.chain(shards).chain(quick).collect())
 }
 
 /// `search/t/`: the shards' folder.

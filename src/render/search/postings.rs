@@ -31,7 +31,7 @@ const NOT_IN_BATCH: u32 = u32::MAX;
 pub struct Posting(u32);
 
 impl Posting {
-    fn new(id: usize, weight: u8) -> Posting {
+    pub(super) fn new(id: usize, weight: u8) -> Posting {
         Posting(((id as u32) << 8) | u32::from(weight))
     }
     pub fn id(self) -> u32 {
