@@ -23,7 +23,7 @@ use crate::output::Sink;
 use crate::site::{SEARCH_INDEX_PATH, Site};
 
 /// Notes a word's file lists: the results a query shows.
-pub const BEST: usize = 10;
+const BEST: usize = 10;
 /// Notes a bucket stands for: at 10,000 notes, 8,192 buckets of a few words each (a real
 /// vault's vocabulary grows with its notes); a bucket's file is one fetch of a few KB.
 const NOTES_PER_BUCKET: usize = 2;
@@ -44,7 +44,7 @@ fn buckets_for(notes: usize) -> u32 {
 }
 
 /// The file a word's best notes are in (`static/search.js` hashes as this does).
-pub fn bucket(word: &str, buckets: u32) -> u32 {
+fn bucket(word: &str, buckets: u32) -> u32 {
     fnv1a(word.as_bytes()) % buckets
 }
 
@@ -75,7 +75,7 @@ struct Part<'a> {
 }
 
 /// The folder of the words' files, relative to the output.
-pub fn dir() -> String {
+fn dir() -> String {
     format!("{}q/", super::parts::folder(SEARCH_INDEX_PATH))
 }
 
